@@ -1,0 +1,268 @@
+"""The `annotator` command.
+
+Errors are one line on stderr naming the file (and line) and what is wrong; a batch goes on past
+a bad file; the exit status is non-zero when anything was rejected.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from ..core.errors import AnnotatorError
+from ..core.schema import Schema
+from ..store import Project
+
+EXIT_REJECTED = 1
+EXIT_ERROR = 2
+
+
+class Progress:
+    """Counts on stderr, rewritten in place; silent when stderr is not a terminal or --quiet."""
+
+    def __init__(self, what: str, quiet: bool = False):
+        self.what = what
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, count: int) -> None:
+        if self.enabled:
+            sys.stderr.write(f"\r{self.what}: {count}")
+            sys.stderr.flush()
+            self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+def fail(message: str) -> None:
+    click.echo(f"annotator: {message}", err=True)
+    raise SystemExit(EXIT_ERROR)
+
+
+def open_project_or_fail(path: str) -> Project:
+    try:
+        return Project.open(path)
+    except AnnotatorError as exc:
+        fail(str(exc))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="annotator")
+def main() -> None:
+    """Label Arabic news articles: zones, entities, stance; review; export gold data."""
+
+
+@main.command()
+@click.argument("project", type=click.Path(dir_okay=False))
+@click.option("--schema", "schema_path", type=click.Path(exists=True, dir_okay=False),
+              help="Label schema (TOML); the default is resources/schema.toml.")
+def init(project: str, schema_path: str | None) -> None:
+    """Create a project file."""
+    try:
+        schema = Schema.load(schema_path) if schema_path else Schema.default()
+        Project.create(project, schema).close()
+    except AnnotatorError as exc:
+        fail(str(exc))
+    click.echo(f"created {project}", err=True)
+
+
+def run_import(project: Project, paths: list[Path], fmt: str | None, layer: str | None,
+               quiet: bool = False, who: str = "import") -> dict[str, int]:
+    """Import and report: one stderr line per rejected file or line, then a summary."""
+    from ..formats import Rejected, read_paths
+
+    counts = {"added": 0, "updated": 0, "unchanged": 0, "duplicate": 0, "rejected": 0}
+    progress = Progress("importing", quiet)
+    rejected_lines: list[str] = []
+
+    def records():
+        for item in read_paths(paths, fmt, layer, project.schema):
+            if isinstance(item, Rejected):
+                counts["rejected"] += 1
+                rejected_lines.append(f"{item.where}: {item.message}")
+                _flush()
+            else:
+                yield item
+
+    def _flush():
+        progress.done()
+        for text in rejected_lines:
+            click.echo(text, err=True)
+        rejected_lines.clear()
+
+    seen = 0
+    for outcome in project.import_documents(records(), who=who):
+        counts[outcome.state] += 1
+        if outcome.state == "rejected":
+            rejected_lines.append(f"{outcome.where}: {outcome.message}")
+        elif outcome.state == "duplicate" and not quiet:
+            rejected_lines.append(f"{outcome.where}: note: {outcome.message}")
+        seen += 1
+        if seen % 500 == 0:
+            progress(seen)
+        if rejected_lines:
+            _flush()
+    _flush()
+    return counts
+
+
+@main.command("import")
+@click.argument("project", type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", help="Read every file as this format (default: by ending).")
+@click.option("--layer", help="Put the annotations the files bring into this layer "
+                              "(default: the JSONL `layer` field, else `suggestions`).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress, no notes; errors only.")
+def import_(project: str, paths: tuple[Path, ...], fmt: str | None, layer: str | None,
+            quiet: bool) -> None:
+    """Import .txt files, folders of them, .jsonl and other formats."""
+    from ..formats import READERS
+
+    if fmt is not None and fmt not in READERS:
+        fail(f"unknown format {fmt!r} (known: {', '.join(sorted(READERS))})")
+    proj = open_project_or_fail(project)
+    with proj:
+        counts = run_import(proj, list(paths), fmt, layer, quiet)
+    summary = (f"{counts['added']} added, {counts['updated']} updated, "
+               f"{counts['unchanged']} unchanged, {counts['duplicate']} duplicates skipped, "
+               f"{counts['rejected']} rejected")
+    if counts["added"] == counts["updated"] == 0 and not counts["rejected"]:
+        summary += " (nothing new: the project already had all of it)"
+    click.echo(summary, err=True)
+    if counts["rejected"]:
+        raise SystemExit(EXIT_REJECTED)
+
+
+@main.command()
+@click.argument("project", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", help="Output format (default: from -o's ending, else jsonl).")
+@click.option("--layer", default="all", show_default=True,
+              help="A layer name, `gold`, or `all`.")
+@click.option("--status", help="Only documents with this status (todo, in_progress, done, …).")
+@click.option("--utf16", is_flag=True, help="Add start_utf16/end_utf16 for JavaScript.")
+@click.option("--body-only", is_flag=True, help="Keep only text in body zones (where the "
+                                                "format allows).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file "
+                                                                      "(default: stdout).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress.")
+def export(project: str, fmt: str | None, layer: str, status: str | None, utf16: bool,
+           body_only: bool, output: Path | None, quiet: bool) -> None:
+    """Write the project's documents and annotations."""
+    from ..formats import WRITERS, ExportOptions, format_for
+
+    if fmt is None:
+        fmt = (format_for(output) if output is not None else None) or "jsonl"
+        if fmt not in WRITERS:
+            fmt = "jsonl"
+    if fmt not in WRITERS:
+        fail(f"unknown export format {fmt!r} (known: {', '.join(sorted(WRITERS))})")
+    proj = open_project_or_fail(project)
+    progress = Progress("exporting", quiet)
+    with proj:
+        try:
+            count = WRITERS[fmt](proj, output, ExportOptions(layer, status, utf16, body_only,
+                                                             progress))
+        except AnnotatorError as exc:
+            fail(str(exc))
+    progress.done()
+    if not quiet:
+        click.echo(f"exported {count} {'lines' if fmt == 'jsonl' else 'documents'} ({fmt})",
+                   err=True)
+
+
+@main.command()
+@click.argument("project", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def stats(project: str, as_json: bool) -> None:
+    """Counts by status, label and annotator."""
+    with open_project_or_fail(project) as proj:
+        figures = proj.stats()
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"documents: {figures['documents']}")
+    for name, layer in figures["layers"].items():
+        click.echo(f"layer {name}: {layer['documents']} documents")
+        for kind in ("entities", "stances"):
+            if layer[kind]:
+                counts = ", ".join(f"{k} {v}" for k, v in sorted(layer[kind].items()))
+                click.echo(f"  {kind}: {counts}")
+        labeled = {k: v for k, v in layer["zone_chars"].items() if k != "none"}
+        if labeled:
+            counts = ", ".join(f"{k} {v}" for k, v in sorted(labeled.items()))
+            click.echo(f"  zone characters: {counts}")
+    for annotator, counts in figures["status"].items():
+        shown = ", ".join(f"{k} {v}" for k, v in counts.items() if v)
+        minutes = figures["time_spent_s"][annotator] / 60
+        click.echo(f"annotator {annotator}: {shown}; {minutes:.1f} min spent")
+
+
+def user_data_dir() -> Path:
+    """Where the demo project lives: the platform's per-user data folder."""
+    override = os.environ.get("ANNOTATOR_DATA_DIR")
+    if override:
+        return Path(override)
+    if sys.platform.startswith("win"):
+        return Path(os.environ.get("APPDATA", Path.home())) / "annotator"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "annotator"
+    return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "annotator"
+
+
+def ensure_demo_project() -> Path:
+    """The demo project, built from seeds/ the first time."""
+    from .. import SEEDS
+
+    path = user_data_dir() / "demo.annotator.db"
+    if not path.exists():
+        tmp = path.with_name(path.name + ".building")
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            leftover.unlink(missing_ok=True)
+        with Project.create(tmp) as proj:
+            run_import(proj, [SEEDS], None, None, quiet=True)
+        os.replace(tmp, path)
+    return path
+
+
+@main.command()
+@click.option("--no-window", is_flag=True, help="Only build the demo project and print its path.")
+@click.option("--as", "annotator", help="Labeler name (default: the one remembered).")
+def demo(no_window: bool, annotator: str | None) -> None:
+    """Create (once) a demo project from the sample articles and open the window on it."""
+    path = ensure_demo_project()
+    click.echo(str(path))
+    if not no_window:
+        from ..gui import run
+
+        raise SystemExit(run(path, annotator))
+
+
+@main.command()
+@click.argument("project", required=False, type=click.Path(dir_okay=False))
+@click.option("--as", "annotator", help="Labeler name (default: the one remembered).")
+def gui(project: str | None, annotator: str | None) -> None:
+    """Open the window (on PROJECT, or on the last project used)."""
+    from ..gui import run
+
+    raise SystemExit(run(Path(project) if project else None, annotator))
+
+
+def _add_commands() -> None:
+    # Commands of other areas live in their own modules and add themselves to `main`.
+    import importlib
+
+    for module_name in ("review", "assist"):
+        try:
+            importlib.import_module(f"{__name__}.{module_name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{module_name}":
+                raise
+
+
+_add_commands()

@@ -1,0 +1,1 @@
+"""Pure Python: documents, layers, schema, text helpers, metrics. Never imports Qt."""

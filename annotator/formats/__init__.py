@@ -1,0 +1,146 @@
+"""Exchange formats, one module each. Readers turn files into ImportRecords (or Rejected lines);
+writers stream a project's documents and layers out.
+
+`READERS` maps a format name to a reader; `EXTENSIONS` maps a file ending to a format name, so the
+CLI can pick the format from `--format` or from the file. Format modules register themselves
+in `_register()` below.
+"""
+from __future__ import annotations
+
+import io
+import os
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, TextIO, Union
+
+from ..store import ImportRecord
+
+
+@dataclass
+class Rejected:
+    """A file or a line that cannot be imported: `where` is `path` or `path:line`."""
+    where: str
+    message: str
+
+
+ReadResult = Union[ImportRecord, Rejected]
+# reader(path, layer=None, schema=None) -> iterator of records and rejections
+Reader = Callable[..., Iterator[ReadResult]]
+
+@dataclass
+class ExportOptions:
+    layer: str = "all"            # a layer name, "gold", or "all"
+    status: str | None = None     # keep only documents with this status
+    utf16: bool = False           # add UTF-16 offsets for JavaScript consumers
+    body_only: bool = False       # formats that can: keep only text in `body` zones
+    progress: Callable[[int], None] | None = None  # called with the count so far
+
+
+# writer(project, out, options) -> number of documents written; out=None means stdout
+Writer = Callable[..., int]
+
+READERS: dict[str, Reader] = {}
+WRITERS: dict[str, Writer] = {}
+EXTENSIONS: dict[str, str] = {}
+
+
+def register(name: str, reader: Reader | None = None, extensions: Iterable[str] = (),
+             writer: Writer | None = None) -> None:
+    if reader is not None:
+        READERS[name] = reader
+    if writer is not None:
+        WRITERS[name] = writer
+    for ext in extensions:
+        EXTENSIONS.setdefault(ext, name)
+
+
+def format_for(path: Path) -> str | None:
+    name = path.name.lower()
+    for ext in sorted(EXTENSIONS, key=len, reverse=True):
+        if name.endswith(ext):
+            return EXTENSIONS[ext]
+    return None
+
+
+def expand_paths(paths: Iterable[Path], fmt: str | None = None) -> Iterator[Path | Rejected]:
+    """Files named, and files inside folders named (recursively, in a stable sorted order).
+    Inside a folder, only files whose ending belongs to a known format (or `fmt`) are taken."""
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file()
+                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            for p in found:
+                if (fmt or format_for(p)) and (fmt is None or format_for(p) in (fmt, None)):
+                    yield p
+        elif path.is_file():
+            yield path
+        else:
+            yield Rejected(str(path), "no such file or folder")
+
+
+def read_paths(paths: Iterable[Path], fmt: str | None = None, layer: str | None = None,
+               schema=None) -> Iterator[ReadResult]:
+    """Records from every file under `paths`; a file that cannot be read is one Rejected."""
+    for item in expand_paths(paths, fmt):
+        if isinstance(item, Rejected):
+            yield item
+            continue
+        name = fmt or format_for(item)
+        if name is None:
+            yield Rejected(str(item), "unknown file type (use --format; known: "
+                                      f"{', '.join(sorted(READERS))})")
+            continue
+        root = next((p for p in paths if p.is_dir() and _inside(item, p)), None)
+        yield from READERS[name](item, layer=layer, schema=schema, root=root)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+        return True
+    except ValueError:
+        return False
+
+
+@contextmanager
+def open_output(out: Path | None, bom: bool = False) -> Iterator[TextIO]:
+    """A text stream for an export: the file `out` (written whole or not at all: we write to
+    a temporary file beside it and rename), or stdout. Always UTF-8 with LF line ends."""
+    if out is None:
+        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n",
+                                  write_through=False)
+        if bom:
+            stream.write("\ufeff")
+        try:
+            yield stream
+        finally:
+            stream.flush()
+            stream.detach()
+        return
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".part")
+    with open(tmp, "w", encoding="utf-8-sig" if bom else "utf-8", newline="\n") as fh:
+        yield fh
+    os.replace(tmp, out)
+
+
+def _register() -> None:
+    from . import jsonl, txt
+
+    register("txt", txt.read, [".txt", ".text"])
+    register("jsonl", jsonl.read, [".jsonl", ".ndjson"], writer=jsonl.write)
+    # Further formats add themselves here through their register_formats(register).
+    for module_name in ("conll", "csv_export", "text_export", "labelstudio", "doccano"):
+        try:
+            module = __import__(f"{__name__}.{module_name}", fromlist=["register_formats"])
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{module_name}":
+                raise
+            continue
+        module.register_formats(register)
+
+
+_register()

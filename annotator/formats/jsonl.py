@@ -1,0 +1,155 @@
+"""Native JSONL: one document (and one layer of it) per line. See README, "JSONL".
+
+    {"id": …, "text": …, "meta": {…}, "layer": "gold",
+     "zones": [{"start", "end", "label"}…], "entities": [{"start", "end", "label", "text"}…],
+     "stances": [{"holder", "target", "value", "evidence": [[s, e]…]}…]}
+
+Export then import then export gives the same bytes: keys are written in a fixed order and
+the reader keeps every extra key it does not know.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..core.model import SUGGESTIONS, Document, Layer
+from ..core.text import clean_with_offsets, utf16_offset
+from ..store import ImportRecord, Project
+from . import ReadResult, Rejected
+
+ANNOTATION_KEYS = ("zones", "entities", "stances")
+
+
+def read(path: Path, layer: str | None = None, schema=None, root: Path | None = None
+         ) -> Iterator[ReadResult]:
+    """Records from a JSONL file. Annotations go to `layer` if given, else to the line's own
+    `layer` field, else to `suggestions` (never silently into a labeler's layer)."""
+    try:
+        fh = open(path, "r", encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        yield Rejected(str(path), f"cannot read: {exc.strerror}")
+        return
+    with fh:
+        lineno = 0
+        while True:
+            where = f"{path}:{lineno + 1}"
+            try:
+                line = fh.readline()
+            except UnicodeDecodeError as exc:
+                yield Rejected(where, f"not UTF-8 (byte 0x{exc.object[exc.start]:02x}); "
+                                      "JSONL files must be UTF-8")
+                return
+            if not line:
+                return
+            lineno += 1
+            if not line.strip():
+                continue
+            try:
+                yield _record(json.loads(line), path, lineno, layer, schema)
+            except json.JSONDecodeError as exc:
+                yield Rejected(where, f"invalid JSON: {exc.msg} at column {exc.colno}")
+            except ValueError as exc:
+                yield Rejected(where, str(exc))
+
+
+def _record(obj: Any, path: Path, lineno: int, layer: str | None, schema) -> ImportRecord:
+    if not isinstance(obj, dict):
+        raise ValueError("a line must be a JSON object")
+    text = obj.get("text")
+    if not isinstance(text, str):
+        raise ValueError("missing or non-string \"text\"")
+    clean, to_clean = clean_with_offsets(text)
+    if not clean.strip():
+        raise ValueError("empty or whitespace-only text")
+    doc_id = obj.get("id")
+    if doc_id is None:
+        doc_id = f"{path.stem}-{lineno}"
+    elif not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool) or str(doc_id) == "":
+        raise ValueError(f"bad \"id\": {doc_id!r}")
+    meta = obj.get("meta")
+    if meta is None:
+        meta = {"source": str(path), "line": lineno,
+                "imported_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    elif not isinstance(meta, dict):
+        raise ValueError("\"meta\" must be an object")
+    layers: dict[str, dict] = {}
+    if any(obj.get(k) for k in ANNOTATION_KEYS) or (layer is None and obj.get("layer")):
+        name = layer or obj.get("layer") or SUGGESTIONS
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"bad \"layer\": {name!r}")
+        data = {k: obj.get(k) or [] for k in ANNOTATION_KEYS}
+        if clean != text:
+            data = _remap(data, to_clean)
+        if schema is not None:
+            for e in data["entities"]:
+                if isinstance(e, dict) and isinstance(e.get("label"), str):
+                    e["label"] = schema.aliases.get(e["label"], e["label"])
+        layers[name] = data
+    return ImportRecord(Document(str(doc_id), clean, meta), layers, where=f"{path}:{lineno}")
+
+
+def _remap(data: dict, to_clean) -> dict:
+    """Move offsets from the raw text (with CRLF / BOM) onto the stored text."""
+    def fix(item):
+        if isinstance(item, dict):
+            item = dict(item)
+            for key in ("start", "end"):
+                if isinstance(item.get(key), int):
+                    item[key] = to_clean(item[key])
+            item.pop("text", None)  # the raw text's slice differs from the stored one
+            for key in ("holder", "target"):
+                if isinstance(item.get(key), dict):
+                    item[key] = fix(item[key])
+            if isinstance(item.get("evidence"), list):
+                item["evidence"] = [[to_clean(a), to_clean(b)] for a, b in item["evidence"]]
+        return item
+    return {k: [fix(x) for x in v] for k, v in data.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+
+def line(doc: Document, layer_name: str | None, layer: Layer | None, utf16: bool = False) -> str:
+    """One JSONL line. Key order is fixed: it is what makes the round trip byte-exact."""
+    out: dict[str, Any] = {"id": doc.id, "text": doc.text, "meta": doc.meta}
+    if layer_name is not None and layer is not None:
+        out["layer"] = layer_name
+        out.update(layer.to_json(doc.text))
+        if utf16:
+            _add_utf16(out, doc.text)
+    return json.dumps(out, ensure_ascii=False) + "\n"
+
+
+def _add_utf16(out: dict, text: str) -> None:
+    for item in out["zones"] + out["entities"]:
+        item["start_utf16"] = utf16_offset(text, item["start"])
+        item["end_utf16"] = utf16_offset(text, item["end"])
+    for stance in out["stances"]:
+        stance["evidence_utf16"] = [[utf16_offset(text, a), utf16_offset(text, b)]
+                                    for a, b in stance["evidence"]]
+
+
+def export_lines(project: Project, layer: str = "all", status: str | None = None,
+                 utf16: bool = False) -> Iterator[str]:
+    """Lines for every document (layer="all", each layer on its own line, documents without
+    layers as text-only lines) or for the documents that have the named layer."""
+    for doc, layers in project.iter_annotated(layer, status=status):
+        if not layers:
+            yield line(doc, None, None)
+        for name, lay in layers:
+            yield line(doc, name, lay, utf16)
+
+
+def write(project: Project, out, options) -> int:
+    """Write the native JSONL to `out` (a path, or None for stdout)."""
+    from . import open_output
+
+    count = 0
+    with open_output(out) as fh:
+        for text_line in export_lines(project, options.layer, options.status, options.utf16):
+            fh.write(text_line)
+            count += 1
+            if options.progress and count % 1000 == 0:
+                options.progress(count)
+    return count

@@ -1,0 +1,36 @@
+"""Plain-text articles: one .txt file per document, id from the file's path."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from ..core.errors import InputError
+from ..core.model import Document
+from ..core.text import decode_bytes
+from ..store import ImportRecord
+from . import ReadResult, Rejected
+
+
+def document_id(path: Path, root: Path | None) -> str:
+    """The file name without its ending; inside an imported folder, the relative path, so
+    that a/x.txt and b/x.txt stay two documents."""
+    rel = path.relative_to(root) if root is not None else Path(path.name)
+    return rel.with_suffix("").as_posix()
+
+
+def read(path: Path, layer: str | None = None, schema=None, root: Path | None = None
+         ) -> Iterator[ReadResult]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        yield Rejected(str(path), f"cannot read: {exc.strerror}")
+        return
+    try:
+        decoded = decode_bytes(data)
+    except InputError as exc:
+        yield Rejected(str(path), str(exc))
+        return
+    meta = {"source": str(path), "encoding": decoded.encoding,
+            "imported_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    yield ImportRecord(Document(document_id(path, root), decoded.text, meta), where=str(path))

@@ -1,0 +1,46 @@
+"""Shared fixtures. Qt must run offscreen: without a display and without this, Qt aborts."""
+import os
+import shutil
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The demo project and the remembered labeler name go to a throwaway folder, never the user's.
+os.environ.setdefault("ANNOTATOR_DATA_DIR", str(Path(__file__).parent / ".data-unused"))
+
+import pytest  # noqa: E402
+
+from annotator import SEEDS  # noqa: E402
+from annotator.store import Project  # noqa: E402
+
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANNOTATOR_DATA_DIR", str(tmp_path / "userdata"))
+
+
+@pytest.fixture
+def project(tmp_path):
+    proj = Project.create(tmp_path / "p.db")
+    yield proj
+    proj.close()
+
+
+@pytest.fixture
+def seeded(tmp_path):
+    """A project with the five seed articles imported."""
+    from annotator.cli import run_import
+
+    proj = Project.create(tmp_path / "seeded.db")
+    counts = run_import(proj, [SEEDS], None, None, quiet=True)
+    assert counts["added"] == len(SEED_FILES)
+    yield proj
+    proj.close()
+
+
+@pytest.fixture
+def seed_dir(tmp_path):
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
