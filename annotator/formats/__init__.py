@@ -64,18 +64,21 @@ def format_for(path: Path) -> str | None:
     return None
 
 
-def expand_paths(paths: Iterable[Path], fmt: str | None = None) -> Iterator[Path | Rejected]:
-    """Files named, and files inside folders named (recursively, in a stable sorted order).
-    Inside a folder, only files whose ending belongs to a known format (or `fmt`) are taken."""
+def expand_paths(paths: Iterable[Path], fmt: str | None = None
+                 ) -> Iterator[tuple[Path, Path | None] | Rejected]:
+    """(file, the folder it was found in or None) for files named and files inside folders
+    named (recursively, in a stable sorted order). Inside a folder, only files whose ending
+    belongs to a known format (or to `fmt`) are taken."""
     for path in paths:
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file()
                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
             for p in found:
-                if (fmt or format_for(p)) and (fmt is None or format_for(p) in (fmt, None)):
-                    yield p
+                known = format_for(p)
+                if (fmt is None and known) or (fmt is not None and known in (fmt, None)):
+                    yield p, path
         elif path.is_file():
-            yield path
+            yield path, None
         else:
             yield Rejected(str(path), "no such file or folder")
 
@@ -87,21 +90,13 @@ def read_paths(paths: Iterable[Path], fmt: str | None = None, layer: str | None 
         if isinstance(item, Rejected):
             yield item
             continue
-        name = fmt or format_for(item)
+        path, root = item
+        name = fmt or format_for(path)
         if name is None:
-            yield Rejected(str(item), "unknown file type (use --format; known: "
+            yield Rejected(str(path), "unknown file type (use --format; known: "
                                       f"{', '.join(sorted(READERS))})")
             continue
-        root = next((p for p in paths if p.is_dir() and _inside(item, p)), None)
-        yield from READERS[name](item, layer=layer, schema=schema, root=root)
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.relative_to(folder)
-        return True
-    except ValueError:
-        return False
+        yield from READERS[name](path, layer=layer, schema=schema, root=root)
 
 
 @contextmanager
@@ -109,8 +104,7 @@ def open_output(out: Path | None, bom: bool = False) -> Iterator[TextIO]:
     """A text stream for an export: the file `out` (written whole or not at all: we write to
     a temporary file beside it and rename), or stdout. Always UTF-8 with LF line ends."""
     if out is None:
-        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n",
-                                  write_through=False)
+        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
         if bom:
             stream.write("\ufeff")
         try:
@@ -122,9 +116,12 @@ def open_output(out: Path | None, bom: bool = False) -> Iterator[TextIO]:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
-    with open(tmp, "w", encoding="utf-8-sig" if bom else "utf-8", newline="\n") as fh:
-        yield fh
-    os.replace(tmp, out)
+    try:
+        with open(tmp, "w", encoding="utf-8-sig" if bom else "utf-8", newline="\n") as fh:
+            yield fh
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _register() -> None:
