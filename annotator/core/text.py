@@ -117,7 +117,7 @@ def _checked(text: str, encoding: str) -> Decoded:
     text = normalize_newlines(text)
     if not text.strip():
         raise InputError("empty or whitespace-only text")
-    if len(_CONTROL_CHARS.findall(text, 0, 4096)) > 8:
+    if _CONTROL_CHARS.search(text, 0, 4096) and len(_CONTROL_CHARS.findall(text, 0, 4096)) > 8:
         raise InputError("binary file (control characters in the text)")
     return Decoded(text, encoding)
 

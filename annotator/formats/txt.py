@@ -1,6 +1,7 @@
 """Plain-text articles: one .txt file per document, id from the file's path."""
 from __future__ import annotations
 
+import os
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
@@ -15,8 +16,10 @@ from . import ReadResult, Rejected
 def document_id(path: Path, root: Path | None) -> str:
     """The file name without its ending; inside an imported folder, the relative path, so
     that a/x.txt and b/x.txt stay two documents."""
-    rel = path.relative_to(root) if root is not None else Path(path.name)
-    return rel.with_suffix("").as_posix()
+    stem = os.path.splitext(str(path))[0]
+    if root is None:
+        return os.path.basename(stem)
+    return stem[len(str(root)) + 1:].replace(os.sep, "/")
 
 
 def read(path: Path, layer: str | None = None, schema=None, root: Path | None = None
