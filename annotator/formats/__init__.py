@@ -63,13 +63,13 @@ def format_for(path: Path) -> str | None:
 def expand_paths(paths: Iterable[Path], fmt: str | None = None
                  ) -> Iterator[tuple[Path, Path | None] | Rejected]:
     """(file, the folder it was found in or None) for files named and files inside folders
-    named (recursively, in a stable sorted order). Inside a folder, only files whose ending
-    belongs to a known format (or to `fmt`) are taken."""
+    named (recursively, in a stable sorted order). Inside a folder, files whose ending belongs
+    to a readable format are taken, or, when `fmt` is given, every file (CoNLL corpora are
+    often .txt)."""
     for path in paths:
         if path.is_dir():
             for p in _walk_sorted(path):
-                known = format_for(p)
-                if (fmt is None and known) or (fmt is not None and known in (fmt, None)):
+                if fmt is not None or format_for(p) in READERS:
                     yield p, path
         elif path.is_file():
             yield path, None

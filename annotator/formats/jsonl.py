@@ -26,6 +26,20 @@ def read(path: Path, layer: str | None = None, schema=None, root: Path | None = 
          ) -> Iterator[ReadResult]:
     """Records from a JSONL file. Annotations go to `layer` if given, else to the line's own
     `layer` field, else to `suggestions` (never silently into a labeler's layer)."""
+    for item in iter_json_lines(path):
+        if isinstance(item, Rejected):
+            yield item
+            continue
+        lineno, obj = item
+        try:
+            yield _record(obj, path, lineno, layer, schema)
+        except ValueError as exc:
+            yield Rejected(f"{path}:{lineno}", str(exc))
+
+
+def iter_json_lines(path: Path) -> Iterator[tuple[int, Any] | Rejected]:
+    """(line number, parsed value) for each non-blank line of a JSON-lines file, or a Rejected
+    for a line that is not JSON (the next lines are still read) or a file that is not UTF-8."""
     try:
         fh = open(path, "r", encoding="utf-8-sig", newline="")
     except OSError as exc:
@@ -47,11 +61,11 @@ def read(path: Path, layer: str | None = None, schema=None, root: Path | None = 
             if not line.strip():
                 continue
             try:
-                yield _record(json.loads(line), path, lineno, layer, schema)
+                obj = json.loads(line)
             except json.JSONDecodeError as exc:
                 yield Rejected(where, f"invalid JSON: {exc.msg} at column {exc.colno}")
-            except ValueError as exc:
-                yield Rejected(where, str(exc))
+                continue
+            yield lineno, obj
 
 
 def _record(obj: Any, path: Path, lineno: int, layer: str | None, schema) -> ImportRecord:
@@ -128,6 +142,10 @@ def _add_utf16(out: dict, text: str) -> None:
     for stance in out["stances"]:
         stance["evidence_utf16"] = [[utf16_offset(text, a), utf16_offset(text, b)]
                                     for a, b in stance["evidence"]]
+        for party in (stance["holder"], stance["target"]):
+            if isinstance(party, dict):  # an entity of the layer
+                party["start_utf16"] = utf16_offset(text, party["start"])
+                party["end_utf16"] = utf16_offset(text, party["end"])
 
 
 def export_lines(project: Project, layer: str = "all", status: str | None = None,

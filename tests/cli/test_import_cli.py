@@ -163,3 +163,16 @@ def test_demo_builds_once(tmp_path, monkeypatch):
         assert proj.count_documents() == 5
         proj.edit("000_a3ed348b844c58ae", "ali", "ali", "z", lambda l: l)
     assert run().stdout.strip() == path
+
+
+def test_format_option_reads_every_file_of_a_folder(tmp_path):
+    corpus = tmp_path / "anercorp"
+    corpus.mkdir()
+    (corpus / "part1.txt").write_text("غالانت B-PERS\nفي O\nواشنطن B-LOC\n", encoding="utf-8")
+    db = tmp_path / "p.db"
+    annotator("init", db)
+    result = annotator("import", db, corpus, "--format", "conll")
+    assert "part1.txt" not in result.stderr, result.stderr
+    with Project.open(db) as proj:
+        texts = [d.text for d in proj.iter_documents()]
+    assert any("غالانت" in t and "واشنطن" in t for t in texts)
