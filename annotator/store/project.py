@@ -248,7 +248,11 @@ class Project:
     # -- transactions ----------------------------------------------------------------------
     @contextmanager
     def write(self):
-        """One write transaction. BEGIN IMMEDIATE takes the write lock up front, so a second
+        """One write transaction; edits made inside it join it (as savepoints).
+
+        Bulk tools (assist, merge) use it to commit many edits at once, since a commit per
+        edit is bound by fsync; the window never does, because each of its edits must be on
+        disk before it says saved. BEGIN IMMEDIATE takes the write lock up front, so a second
         process waits (busy timeout) instead of failing on a read-to-write upgrade; inside,
         sqlite-utils' atomic() gives the savepoint that rolls back on any error."""
         if self.conn.in_transaction:

@@ -1,0 +1,117 @@
+"""Pre-annotation: zone rules and entity suggestions, written to the `suggestions` layer.
+
+Suggestions count for nothing until a person accepts them (the window's assist:accept copies
+them into the labeler's layer, logged as "accept"; assist:reject removes them from the
+suggestions layer, logged as "reject"). Re-running assist keeps what was rejected out.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ..core.model import NONE_ZONE, SUGGESTIONS, Layer, Zone, layer_from_json, set_zone
+from .entities import DEFAULT_GAZETTEER_PATH, NameIndex, build_index
+from .zones import DEFAULT_RULES_PATH, ZoneRules, default_rules
+
+WHO = "assist"
+ACTION = "assist"
+ACCEPT = "accept"
+REJECT = "reject"
+
+__all__ = ["assist_document", "assist_documents", "rejected_suggestions", "live_changes",
+           "ZoneRules", "NameIndex", "build_index", "default_rules", "DEFAULT_RULES_PATH",
+           "DEFAULT_GAZETTEER_PATH", "WHO", "ACTION", "ACCEPT", "REJECT"]
+
+
+def live_changes(changes, action: str) -> list:
+    """The changes with this action that are in effect: not undone (or undone and redone)."""
+    live: dict[int, object] = {}
+    by_id = {c.id: c for c in changes}
+    for change in changes:
+        if change.action == action:
+            live[change.id] = change
+        elif change.action in ("undo", "redo") and change.reverts in by_id \
+                and by_id[change.reverts].action == action:
+            if change.action == "undo":
+                live.pop(change.reverts, None)
+            else:
+                live[change.reverts] = by_id[change.reverts]
+    return list(live.values())
+
+
+def rejected_suggestions(project, doc_id: str) -> tuple[list[Zone], set[tuple[int, int, str]]]:
+    """What was rejected in this document and is still rejected: (zones, entity keys)."""
+    text = project.get_text(doc_id)
+    zones: list[Zone] = []
+    entities: set[tuple[int, int, str]] = set()
+    for change in live_changes(project.history(doc_id, SUGGESTIONS), REJECT):
+        if change.before is None:
+            continue
+        before = layer_from_json(change.before, text)
+        after = layer_from_json(change.after, text) if change.after else Layer.empty(len(text))
+        kept = {(e.start, e.end, e.label) for e in after.entities}
+        entities |= {(e.start, e.end, e.label) for e in before.entities} - kept
+        for zone in before.zones:
+            if zone.label == NONE_ZONE:
+                continue
+            for now in after.zones:
+                if now.label == NONE_ZONE and now.start < zone.end and zone.start < now.end:
+                    zones.append(Zone(max(zone.start, now.start), min(zone.end, now.end),
+                                      zone.label))
+    return zones, entities
+
+
+BULK_BATCH = 200
+
+
+def assist_document(project, doc_id: str, rules: ZoneRules | None = None,
+                    names: NameIndex | None = None) -> Layer:
+    """Fill the document's suggestions layer: zones from `rules` (if given), entities from
+    `names` (if given); the other part of the layer is kept. One logged edit."""
+    text = project.get_text(doc_id)
+    rejected_zones, rejected_entities = rejected_suggestions(project, doc_id)
+    new_zones = None
+    if rules is not None:
+        layer = Layer(rules.suggest(text))
+        for zone in rejected_zones:
+            layer = _clear_label(layer, zone)
+        new_zones = layer.zones
+    new_entities = None
+    if names is not None:
+        new_entities = tuple(sorted(e for e in names.find(text)
+                                    if (e.start, e.end, e.label) not in rejected_entities))
+
+    def change(old: Layer) -> Layer:
+        return replace(old, zones=old.zones if new_zones is None else new_zones,
+                       entities=old.entities if new_entities is None else new_entities)
+    return project.edit(doc_id, SUGGESTIONS, WHO, ACTION, change)
+
+
+def _clear_label(layer: Layer, rejected: Zone) -> Layer:
+    """Unlabel the part of `rejected` that still carries the rejected label."""
+    for zone in layer.zones:
+        if zone.label == rejected.label and zone.start < rejected.end and rejected.start < zone.end:
+            layer = set_zone(layer, max(zone.start, rejected.start),
+                             min(zone.end, rejected.end), NONE_ZONE)
+    return layer
+
+
+def assist_documents(project, doc_ids: Iterable[str] | None = None, zones: bool = True,
+                     entities: bool = True, rules: ZoneRules | None = None,
+                     gazetteer: str | Path | None = DEFAULT_GAZETTEER_PATH,
+                     progress: Callable[[int], None] | None = None) -> int:
+    """Run assist over documents (all by default); returns how many were processed.
+    Raises InputError for unusable rules or gazetteer before anything is written."""
+    if zones:
+        rules = rules or default_rules()
+        rules.check_schema(project.schema)
+    names = build_index(project, gazetteer) if entities else None
+    ids = list(doc_ids) if doc_ids is not None else project.document_ids()
+    for first in range(0, len(ids), BULK_BATCH):
+        with project.write():  # one commit per batch: a commit per document is fsync-bound
+            for doc_id in ids[first:first + BULK_BATCH]:
+                assist_document(project, doc_id, rules if zones else None, names)
+        if progress is not None:
+            progress(min(first + BULK_BATCH, len(ids)))
+    return len(ids)

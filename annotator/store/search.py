@@ -1,0 +1,157 @@
+"""Full-text search that ignores tashkeel, tatweel, hamza/alef/yeh/teh-marbuta spellings and
+proclitics, with hits at exact offsets in the stored text.
+
+SQLite FTS5's default tokenizer splits words at harakat (المختطَفين becomes two tokens), so
+the index holds normalized words (annotator.core.arabic) instead, together with each word's
+proclitic-free forms (والمختطفين is also indexed as المختطفين and مختطفين). FTS5 finds the
+candidate documents; the hits themselves are found again in Python on the normalized text and
+mapped back to the original offsets, so what is highlighted is exactly what is stored.
+
+The index (table `search_index`, one row per document, rowid = the document's seq) is built
+lazily: import never waits for it; the first search indexes the documents not yet in it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..core.arabic import (normalize, normalize_text, orig_span, proclitic_splits,
+                           proclitic_variants, words)
+
+# Bump when the indexed form changes: the index is then rebuilt on the next search.
+INDEX_VERSION = "1"
+_VERSION_KEY = "search_index_version"
+SNIPPET_CONTEXT = 40
+BATCH = 200
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int  # code points in the stored text, end exclusive
+    end: int
+
+
+@dataclass(frozen=True)
+class Result:
+    doc_id: str
+    hits: tuple[Hit, ...]
+    snippet: str           # text around the first hit, on one line
+    snippet_hit: tuple[int, int]  # where the first hit is inside `snippet`
+
+    def marked(self, left: str = "[", right: str = "]") -> str:
+        a, b = self.snippet_hit
+        return self.snippet[:a] + left + self.snippet[a:b] + right + self.snippet[b:]
+
+
+def indexed_form(text: str) -> str:
+    """What FTS5 indexes for a document: every normalized word with its proclitic-free forms."""
+    norm = normalize_text(text)
+    return " ".join(" ".join(proclitic_variants(w)) for _s, _e, w in words(norm))
+
+
+def ensure_index(project) -> int:
+    """Index the documents not indexed yet (all of them after a format change); returns how
+    many were indexed."""
+    conn = project.conn
+    rebuild = project.get_setting(_VERSION_KEY) != INDEX_VERSION
+    with project.write():
+        if rebuild:
+            conn.execute("DROP TABLE IF EXISTS search_index")
+        conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5("
+                     "words, tokenize = 'unicode61 remove_diacritics 0')")
+        # Documents are never edited, but a merge or a delete may remove some.
+        conn.execute("DELETE FROM search_index WHERE rowid NOT IN (SELECT seq FROM documents)")
+    if rebuild:
+        project.set_setting(_VERSION_KEY, INDEX_VERSION)
+    added = 0
+    while True:
+        rows = conn.execute(
+            "SELECT seq, text FROM documents WHERE seq NOT IN (SELECT rowid FROM search_index) "
+            "ORDER BY seq LIMIT ?", (BATCH,)).fetchall()
+        if not rows:
+            return added
+        with project.write():
+            conn.executemany("INSERT INTO search_index (rowid, words) VALUES (?, ?)",
+                             [(seq, indexed_form(text)) for seq, text in rows])
+        added += len(rows)
+
+
+def query_words(query: str) -> list[str]:
+    return [w for _s, _e, w in words(normalize_text(query))]
+
+
+def find_hits(text: str, terms: list[str]) -> list[Hit]:
+    """Every place the words `terms` appear in a row (each word possibly with proclitics)."""
+    if not terms:
+        return []
+    norm, to_orig = normalize(text)
+    ws = words(norm)
+    variants = [set(proclitic_variants(w)) for _s, _e, w in ws]
+    hits: list[Hit] = []
+    n = len(terms)
+    i = 0
+    while i + n <= len(ws):
+        if all(terms[k] in variants[i + k] for k in range(n)) and \
+                all("\n" not in norm[ws[i + k][1]:ws[i + k + 1][0]] for k in range(n - 1)):
+            first = _stem_start(ws[i][2], terms[0])
+            start, end = orig_span(text, to_orig, ws[i][0] + first, ws[i + n - 1][1])
+            hits.append(Hit(start, end))
+            i += n
+        else:
+            i += 1
+    return hits
+
+
+def _stem_start(word: str, term: str) -> int:
+    """How many letters of `word` are proclitics in front of `term` (0 if the word is the
+    term itself): the hit starts after them, as the stem is what was searched for."""
+    for split in proclitic_splits(word):
+        if split.stem == term:
+            return split.prefix
+    return 0
+
+
+def _fts_query(terms: list[str]) -> str:
+    return " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
+
+
+def search(project, query: str, limit: int = 50) -> list[Result]:
+    """Documents whose text has the query's words in a row, best first (FTS5 rank), with every
+    hit's offsets in the stored text and a snippet around the first one."""
+    terms = query_words(query)
+    if not terms:
+        return []
+    ensure_index(project)
+    results: list[Result] = []
+    offset = 0
+    while len(results) < limit:
+        rows = project.conn.execute(
+            "SELECT d.id, d.text FROM search_index s JOIN documents d ON d.seq = s.rowid "
+            "WHERE search_index MATCH ? ORDER BY rank, d.seq LIMIT ? OFFSET ?",
+            (_fts_query(terms), BATCH, offset)).fetchall()
+        if not rows:
+            break
+        offset += len(rows)
+        for doc_id, text in rows:
+            hits = find_hits(text, terms)
+            if hits:  # FTS5 only checks that the words occur, not that they are adjacent
+                results.append(Result(doc_id, tuple(hits), *snippet(text, hits[0])))
+                if len(results) >= limit:
+                    break
+    return results
+
+
+def snippet(text: str, hit: Hit, context: int = SNIPPET_CONTEXT) -> tuple[str, tuple[int, int]]:
+    """A one-line excerpt around the hit (ellipses where cut) and the hit's place in it."""
+    a = max(0, hit.start - context)
+    b = min(len(text), hit.end + context)
+    # Widen to the nearest word gap, when it is close, rather than cut a word.
+    while a > 0 and a > hit.start - context - 10 and not text[a - 1].isspace():
+        a -= 1
+    while b < len(text) and b < hit.end + context + 10 and not text[b].isspace():
+        b += 1
+    before = text[a:hit.start].replace("\n", " ")
+    middle = text[hit.start:hit.end].replace("\n", " ")
+    after = text[hit.end:b].replace("\n", " ")
+    lead = "…" if a > 0 else ""
+    return (lead + before + middle + after + ("…" if b < len(text) else ""),
+            (len(lead) + len(before), len(lead) + len(before) + len(middle)))

@@ -1,0 +1,98 @@
+"""Assist and search speed.
+
+    python benchmarks/bench_assist.py [--sizes 2000,20000]
+
+For each size N, a project of N seed-like articles (the seeds' paragraphs recombined, ~5 KB
+each, with their boilerplate) is built under benchmarks/out/, then it prints:
+  zones     — zone rules alone, documents/s
+  entities  — entity suggestions alone (shipped gazetteer + one confirmed name), documents/s
+  assist    — `annotator assist` (both, written to the suggestions layer), documents/s
+  index     — building the search index on first search, documents/s
+  search    — later searches (a common word, a rare word, two words), ms each
+Targets (2-core machine): assist >= 200 docs/s; index >= 1,000 docs/s; a search over
+20,000 documents < 300 ms.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks" / "out"
+sys.path.insert(0, str(ROOT))
+
+
+def build(n: int) -> Path:
+    from annotator.core.model import Document, Entity, add_entity
+    from annotator.store import ImportRecord, Project
+
+    db = OUT / f"assist-{n}.db"
+    for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+        leftover.unlink(missing_ok=True)
+    paragraphs = [p for seed in sorted((ROOT / "seeds").glob("*.txt"))
+                  for p in seed.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    rng = random.Random(n)
+    OUT.mkdir(parents=True, exist_ok=True)
+    with Project.create(db) as proj:
+        records = (ImportRecord(Document(f"doc{i:06d}", "\n\n".join(
+            rng.choice(paragraphs) for _ in range(8)) + f"\n\n[{i}]\n")) for i in range(n))
+        list(proj.import_documents(records))
+        first = proj.document_ids(0, 1)[0]
+        text = proj.get_text(first)
+        at = text.find("غالانت")
+        if at != -1:
+            proj.edit(first, "alice", "alice", "label",
+                      lambda old: add_entity(old, Entity(at, at + 6, "PER")))
+    return db
+
+
+def rate(count: int, seconds: float) -> str:
+    return f"{count / seconds:,.0f} docs/s ({seconds:.2f} s)"
+
+
+def bench(n: int) -> None:
+    from annotator.assist import assist_documents, build_index, default_rules
+    from annotator.store import Project
+    from annotator.store.search import search
+
+    db = build(n)
+    with Project.open(db) as proj:
+        texts = [doc.text for doc in proj.iter_documents()]
+        rules = default_rules()
+        t = time.perf_counter()
+        for text in texts:
+            rules.suggest(text)
+        print(f"N={n:,}  zones     {rate(n, time.perf_counter() - t)}")
+        t = time.perf_counter()
+        names = build_index(proj)
+        built = time.perf_counter() - t
+        t = time.perf_counter()
+        for text in texts:
+            names.find(text)
+        print(f"N={n:,}  entities  {rate(n, time.perf_counter() - t)} "
+              f"(+{built:.2f} s to gather {len(names)} names)")
+        t = time.perf_counter()
+        assist_documents(proj)
+        print(f"N={n:,}  assist    {rate(n, time.perf_counter() - t)}")
+        t = time.perf_counter()
+        search(proj, "المختطفين")
+        print(f"N={n:,}  index     {rate(n, time.perf_counter() - t)} (first search)")
+        for query in ("غزة", "المختطَفين", "وزير الدفاع"):
+            t = time.perf_counter()
+            results = search(proj, query, limit=50)
+            print(f"N={n:,}  search    {query}: {(time.perf_counter() - t) * 1000:.0f} ms "
+                  f"({len(results)} documents listed)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="2000")
+    for n in map(int, parser.parse_args().sizes.split(",")):
+        bench(n)
+
+
+if __name__ == "__main__":
+    main()
