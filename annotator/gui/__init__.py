@@ -1,0 +1,138 @@
+"""The desktop window (PySide6). `run` is what `annotator gui` / `annotator demo` call;
+`open_window` builds a shown window for tests and scripts.
+
+After the window is built, each optional extension module that exists is imported and its
+`install(window)` called (see the GUI contract).
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+EXTENSIONS = ("review", "agreement_panel", "assist_panel", "search_panel", "charts")
+
+# Windows opened by open_window stay referenced here until closed.
+_windows: list = []
+
+
+def application():
+    """The QApplication (created on first use), with the bundled Arabic font as a fallback for
+    the interface and the saved (or locale's) interface language applied."""
+    from PySide6.QtGui import QFont, QFontInfo
+    from PySide6.QtWidgets import QApplication
+
+    from . import i18n, settings
+    from .fonts import load_fonts
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+        app.setOrganizationName("annotator")
+        app.setApplicationName("annotator")
+    if not getattr(app, "_annotator_ready", False):
+        families = load_fonts()
+        font = QFont(app.font())
+        # Menus and panels in Arabic need Arabic glyphs even where the system has no such font.
+        # The system font first, by its real name (an alias such as "Sans Serif" would not match
+        # in a family list).
+        system = QFontInfo(font).family()
+        font.setFamilies([system] + [f for f in families if f != system])
+        app.setFont(font)
+        i18n.set_language(settings.language())
+        app._annotator_ready = True
+    return app
+
+
+def ask_labeler_name(parent=None) -> str | None:
+    """The remembered labeler name; asked once (and remembered) when there is none."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    from . import settings
+    from .i18n import tr
+
+    name = settings.labeler_name()
+    while not name:
+        name, ok = QInputDialog.getText(parent, tr("ask.name.title"), tr("ask.name.text"),
+                                        QLineEdit.Normal, "")
+        if not ok:
+            return None
+        name = name.strip()
+    settings.set_labeler_name(name)
+    return name
+
+
+def choose_project_file(parent=None) -> Path | None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from . import settings
+    from .i18n import tr
+
+    last = settings.last_project()
+    path, _filter = QFileDialog.getOpenFileName(
+        parent, tr("open.title"), str(last.parent) if last else "", tr("open.filter"))
+    return Path(path) if path else None
+
+
+def install_extensions(window) -> None:
+    for name in EXTENSIONS:
+        full = f"{__name__}.{name}"
+        try:
+            module = importlib.import_module(full)
+        except ModuleNotFoundError as exc:
+            if exc.name == full:
+                continue
+            raise
+        module.install(window)
+
+
+def open_window(project_path, annotator: str):
+    """Open the project at project_path as `annotator`, show its window on the first document
+    (the one last open, else the first unfinished) and return it."""
+    from ..store import Project
+    from . import settings
+    from .main_window import MainWindow
+
+    application()
+    project = Project.open(project_path)
+    try:
+        window = MainWindow(project, annotator)
+        install_extensions(window)
+        window.show()
+        window.show_first_document()
+    except BaseException:
+        project.close()
+        raise
+    settings.set_last_project(Path(project_path))
+    _windows.append(window)
+    window.closed.connect(lambda: _windows.remove(window) if window in _windows else None)
+    return window
+
+
+def run(project_path=None, annotator: str | None = None) -> int:
+    """Start the application: the given project, else the last one used, else a file dialog.
+    Returns the exit status."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    from ..core.errors import AnnotatorError
+    from . import settings
+    from .i18n import tr
+
+    app = application()
+    if not annotator:
+        annotator = ask_labeler_name()
+        if not annotator:
+            return 1
+    path = Path(project_path) if project_path else settings.last_project()
+    if path is None or not path.is_file():
+        path = choose_project_file()
+        if path is None:
+            return 1
+    try:
+        window = open_window(path, annotator)
+    except AnnotatorError as exc:
+        QMessageBox.critical(None, tr("open.failed"), str(exc))
+        return 2
+    window.setAttribute(Qt.WA_DeleteOnClose)
+    return app.exec()
