@@ -662,7 +662,9 @@ class MainWindow(QMainWindow):
             for zone in zones:
                 layer = set_zone(layer, zone.start, zone.end, zone.label)
             for entity in entities:
-                layer = add_entity(layer, entity)
+                # The suggestion's provenance (gazetteer, variant matched) stays with the
+                # suggestion; the change log records that this entity came from an accept.
+                layer = add_entity(layer, replace(entity, extra=()))
             return layer
         if self._edit("accept", change) is not None:
             self.statusBar().showMessage(tr("bar.accepted", n=len(zones) + len(entities)), 4000)

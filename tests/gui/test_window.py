@@ -447,7 +447,8 @@ def test_suggestions_accept_reject_accept_all(qtbot, seeded_path):
         suggested = Layer.empty(len(text))
         suggested = set_zone(suggested, 0, body_end, "body")
         for s, label in ((a, "PER"), (b, "ORG"), (c, "LOC")):
-            suggested = add_entity(suggested, Entity(*s, label))
+            provenance = (("assist", "gazetteer"), ("variant_of", "غالانت"))
+            suggested = add_entity(suggested, Entity(*s, label, extra=provenance))
         project.put_layer(SEED, SUGGESTIONS, suggested, "assist", "assist")
     w = open_(qtbot, seeded_path)
     view = w.article_view
@@ -467,6 +468,8 @@ def test_suggestions_accept_reject_accept_all(qtbot, seeded_path):
     QTest.keyClick(view, Qt.Key_F8, Qt.ShiftModifier)
     layer = w.project.get_layer(SEED, "sara")
     assert set(layer.entities) == {Entity(*a, "PER"), Entity(*c, "LOC")}
+    # the machine's provenance stays with the suggestion: the labeler's layer holds decisions
+    assert all(e.extra == () for e in layer.entities)
     assert layer.zones[0] == Zone(0, body_end, "body")
     assert w._pending.entities == () and all(z.label == "none" for z in w._pending.zones)
     actions = [(ch.layer, ch.action) for ch in w.project.history(SEED)]
