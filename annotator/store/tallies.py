@@ -1,0 +1,172 @@
+"""Agreement over a project: reading the labelers' layers, and keeping each document's counts.
+
+`project_agreement` is what `annotator agree` and the agreement panel call. Every agreement
+figure comes from integer counts that add up over documents (core.agreement.DocumentTally), so
+the project keeps each document's counts and figures (table `agreement_tallies`, created on
+first use; derived data, safe to drop) and, as a project setting per selection of labelers,
+their sums and the last change-log row seen. Next time, only documents with a newer change-log
+row for one of the labelers' layers are computed again: their old counts are taken out of the
+sums and the new ones added. Every layer write appends a change-log row, so nothing is missed.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from ..core.agreement import (DEFAULT_TOLERANCE, Agreement, Marks, labelers_of,
+                              marks_from_json)
+from .project import Project, dumps
+
+# Bump when a definition in core.agreement changes: rows of older versions are then ignored.
+TALLY_VERSION = 1
+_BATCH = 1000
+
+_TABLE = """CREATE TABLE IF NOT EXISTS agreement_tallies (
+    selection TEXT NOT NULL,            -- JSON [version, labelers, tolerance]
+    doc INTEGER NOT NULL REFERENCES documents(seq) ON DELETE CASCADE,
+    tally TEXT NOT NULL,                -- JSON of core.agreement.DocumentTally
+    figures TEXT NOT NULL,              -- JSON: the document's own figures
+    PRIMARY KEY (selection, doc)
+) WITHOUT ROWID"""
+
+
+def iter_labeler_marks(project: Project, labelers: Sequence[str], seqs: Iterable[int] | None = None,
+                       minimum: int = 2) -> Iterator[tuple[str, str, dict[str, Marks]]]:
+    """(document id, text, {labeler: Marks}) in queue order for the documents that at least
+    `minimum` of the labelers have a layer for; only those documents' texts are read."""
+    for _seq, doc_id, text, by_labeler in _iter_marks(project, labelers, seqs, minimum):
+        yield doc_id, text, by_labeler
+
+
+def _iter_marks(project: Project, labelers: Sequence[str], seqs: Iterable[int] | None,
+                minimum: int) -> Iterator[tuple[int, str, str, dict[str, Marks]]]:
+    names = ",".join("?" * len(labelers))
+    for chunk in _seq_chunks(project, seqs):
+        marks = ",".join("?" * len(chunk))
+        layers: dict[int, dict[str, str]] = {}
+        for seq, name, data in project.conn.execute(
+                f"SELECT doc, name, data FROM layers WHERE doc IN ({marks}) AND name IN ({names})",
+                (*chunk, *labelers)):
+            layers.setdefault(seq, {})[name] = data
+        wanted = sorted(seq for seq, found in layers.items() if len(found) >= minimum)
+        if not wanted:
+            continue
+        marks = ",".join("?" * len(wanted))
+        for seq, doc_id, text in project.conn.execute(
+                f"SELECT seq, id, text FROM documents WHERE seq IN ({marks}) ORDER BY seq", wanted):
+            yield seq, doc_id, text, {name: marks_from_json(json.loads(data), text)
+                                      for name, data in layers[seq].items()}
+
+
+def _seq_chunks(project: Project, seqs: Iterable[int] | None) -> Iterator[list[int]]:
+    if seqs is not None:
+        ordered = sorted(set(seqs))
+        for i in range(0, len(ordered), _BATCH // 2):
+            yield ordered[i:i + _BATCH // 2]
+        return
+    last = 0
+    while True:
+        chunk = [r[0] for r in project.conn.execute(
+            "SELECT seq FROM documents WHERE seq > ? ORDER BY seq LIMIT ?", (last, _BATCH // 2))]
+        if not chunk:
+            return
+        yield chunk
+        last = chunk[-1]
+
+
+def project_agreement(project: Project, labelers: Sequence[str] | None = None,
+                      tolerance: int = DEFAULT_TOLERANCE, per_document: bool = True,
+                      progress: Callable[[int], None] | None = None,
+                      keep_tallies: bool = True) -> dict[str, Any]:
+    """The agreement report (see core.agreement) between `labelers` (default: every layer but
+    gold and suggestions), reusing the counts kept for documents that did not change."""
+    labelers = list(labelers) if labelers else labelers_of(project.layer_names())
+    agreement = Agreement(labelers, tolerance, per_document=False)
+    if len(labelers) < 2:
+        return agreement.report()
+    selection = dumps([TALLY_VERSION, labelers, tolerance])
+    setting = "agreement-tallies:" + selection
+    # Read before the layers: a change made while we compute is then seen as new next time.
+    latest = project.conn.execute("SELECT coalesce(max(id), 0) FROM changes").fetchone()[0]
+    kept = project.get_setting(setting) if keep_tallies and _has_table(project) else None
+    stale: set[int] | None = None
+    if kept is not None:
+        kept = json.loads(kept)
+        agreement.load_totals(kept["totals"])
+        stale = {r[0] for r in project.conn.execute(
+            f"SELECT DISTINCT doc FROM changes WHERE id > ? AND layer IN "
+            f"({','.join('?' * len(labelers))})", (kept["through"], *labelers))}
+        for chunk in _chunks(sorted(stale)):
+            for (data,) in project.conn.execute(
+                    f"SELECT tally FROM agreement_tallies WHERE selection = ? AND doc IN "
+                    f"({','.join('?' * len(chunk))})", (selection, *chunk)):
+                agreement.add_json(json.loads(data), -1)
+    fresh: dict[int, tuple[str, dict, dict]] = {}  # seq -> (document id, tally, figures)
+    for seq, doc_id, text, by_labeler in _iter_marks(project, labelers, stale, 2):
+        tally = agreement.tally(text, by_labeler)
+        data = tally.to_json()
+        agreement.add_json(data)
+        fresh[seq] = (doc_id, data, tally.figures())
+        if progress and len(fresh) % 1000 == 0:
+            progress(len(fresh))
+    if keep_tallies and (fresh or stale or kept is None or kept["through"] != latest):
+        _keep(project, selection, setting, latest, agreement.totals_json(), fresh, stale)
+    report = agreement.report()
+    if per_document:
+        report["documents"] = _document_figures(project, selection, fresh, stale is None)
+    return report
+
+
+def _chunks(items: list, size: int = 900) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _document_figures(project: Project, selection: str, fresh: dict[int, tuple[str, dict, dict]],
+                      all_fresh: bool) -> dict[str, Any]:
+    """Per-document figures in queue order: those just computed, the rest as kept."""
+    rows: list[tuple[int, str, Any]] = [(seq, doc_id, figures)
+                                        for seq, (doc_id, _t, figures) in fresh.items()]
+    if not all_fresh:
+        kept = project.conn.execute(
+            "SELECT t.doc, d.id, t.figures FROM agreement_tallies t JOIN documents d "
+            "ON d.seq = t.doc WHERE t.selection = ?", (selection,))
+        rows += [(seq, doc_id, json.loads(figures)) for seq, doc_id, figures in kept
+                 if seq not in fresh]
+    rows.sort(key=lambda r: r[0])
+    return {doc_id: figures for _seq, doc_id, figures in rows}
+
+
+def _has_table(project: Project) -> bool:
+    return project.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'agreement_tallies'"
+                                ).fetchone() is not None
+
+
+def _keep(project: Project, selection: str, setting: str, latest: int, totals: dict,
+          fresh: dict[int, tuple[str, dict, dict]], stale: set[int] | None) -> None:
+    try:
+        with project.write():
+            project.conn.execute(_TABLE)
+            if stale is None:  # computed from scratch: rows of this selection are all replaced
+                project.conn.execute("DELETE FROM agreement_tallies WHERE selection = ?",
+                                     (selection,))
+            else:
+                project.conn.executemany(
+                    "DELETE FROM agreement_tallies WHERE selection = ? AND doc = ?",
+                    [(selection, seq) for seq in stale])
+            project.conn.executemany(
+                "INSERT INTO agreement_tallies (selection, doc, tally, figures) "
+                "VALUES (?, ?, ?, ?)",
+                [(selection, seq, dumps(data), dumps(figures))
+                 for seq, (_id, data, figures) in fresh.items()])
+            project.set_setting(setting, dumps({"through": latest, "totals": totals}))
+    except sqlite3.OperationalError:
+        pass  # a read-only or busy file: the figures are right, only not kept for next time
+
+
+def forget_tallies(project: Project) -> None:
+    """Drop the kept counts (the next agreement computes everything again)."""
+    with project.write():
+        project.conn.execute("DROP TABLE IF EXISTS agreement_tallies")
+        project.conn.execute("DELETE FROM project WHERE key LIKE 'setting:agreement-tallies:%'")

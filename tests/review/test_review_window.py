@@ -1,0 +1,247 @@
+"""The review window and the agreement panel, offscreen, driven by the keyboard."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QImage
+from PySide6.QtTest import QTest
+
+from annotator.core import adjudication as adj
+from annotator.core.model import GOLD, Entity, validate_layer
+from annotator.formats.jsonl import export_lines
+from annotator.gui import application, i18n, open_window
+from annotator.gui.agreement_panel import AgreementDialog, AgreementPanel
+from annotator.gui.review import ReviewWindow, open_review, open_windows
+from annotator.store import Project
+from annotator.store.tallies import project_agreement
+
+
+@pytest.fixture(autouse=True)
+def english(qapp):
+    application()
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
+
+
+@pytest.fixture
+def labeled_path(labeled):
+    path = labeled.path
+    labeled.close()
+    return path
+
+
+def _active(qtbot, window):
+    qtbot.addWidget(window)
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # window shortcuts need the active window
+    return window
+
+
+def _key(window, key, modifiers=Qt.NoModifier):
+    QTest.keyClick(window.gold_view, key, modifiers)
+
+
+def test_a_reviewer_turns_every_disagreement_into_gold_by_keyboard(labeled_path, qtbot, tmp_path):
+    window = _active(qtbot, open_review(labeled_path, "rev"))
+    assert window.labelers == ["a", "b"]
+    queue = window.queue_ids()
+    counts = [n for _d, n, _s in window._queue]
+    assert counts == sorted(counts, reverse=True)  # most disagreement first
+    assert window.current_doc_id() == queue[0]
+    chosen: dict[str, dict[str, str]] = {}
+    decided_total = 0
+    for _ in range(len(queue)):
+        doc_id = window.current_doc_id()
+        _key(window, Qt.Key_A, Qt.ControlModifier | Qt.ShiftModifier)  # everything agreed
+        units = window.units()
+        assert units and window.open_units() == units
+        chosen[doc_id] = {}
+        for k in range(len(units)):
+            unit = window.current_unit()
+            assert unit is units[k]                  # accepting steps on to the next one
+            assert not window.is_decided(unit)
+            pick = 1 if k % 3 else 0
+            if unit.kind != adj.ENTITY:
+                pick = 0
+            _key(window, Qt.Key_1 + pick)
+            chosen[doc_id][unit.key] = window.labelers[pick]
+            assert window.is_decided(unit)
+        decided_total += len(units)
+        assert window.open_units() == []
+        assert window.unit_progress.text() == f"{len(units)} of {len(units)} disagreements decided"
+        _key(window, Qt.Key_Return, Qt.ControlModifier)          # reviewed; next document
+    assert window.queue_progress.value() == len(queue)
+    assert decided_total == sum(counts) > 100
+
+    out = tmp_path / "gold.jsonl"
+    assert window.export_gold(out) == len(queue)
+    window.close()
+    with Project.open(labeled_path) as project:
+        assert out.read_text(encoding="utf-8") == "".join(export_lines(project, GOLD))
+        for doc_id in queue:
+            assert project.get_status(doc_id, "rev").status == "reviewed"
+            text = project.get_text(doc_id)
+            layers = {n: project.get_layer(doc_id, n) for n in ("a", "b")}
+            gold = project.get_layer(doc_id, GOLD)
+            validate_layer(gold, len(text), project.schema)
+            for unit in adj.units(text, layers):
+                want = chosen[doc_id].get(unit.key, unit.labelers[0])
+                if unit.kind != adj.STANCE:
+                    assert adj.gold_version(unit, gold, text) == unit.version(want), unit.key
+                else:
+                    got = adj.gold_version(unit, gold, text)
+                    expected = unit.version(want)
+                    assert (got and got.value) == (expected and expected.value)
+            history = project.history(doc_id, GOLD)
+            assert history and {c.action for c in history} == {"review"}
+            assert {c.who for c in history} == {"rev"}
+    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    entities = [e for line in lines for e in line["entities"]]
+    assert entities and all(e["decided_by"] == "rev" and e["sources"] for e in entities)
+    extra = next(line for line in lines if line["id"] == "extra_emoji_crlf")
+    for e in extra["entities"]:  # offsets are code points: emoji and flags do not shift them
+        assert extra["text"][e["start"]:e["end"]] == e["text"]
+
+
+def test_stepping_undo_and_redo(labeled_path, qtbot):
+    window = _active(qtbot, open_review(labeled_path, "rev"))
+    first, second = window.units()[:2]
+    assert window.current_unit() is first
+    _key(window, Qt.Key_F8)
+    assert window.current_unit() is second
+    _key(window, Qt.Key_F8, Qt.ShiftModifier)
+    assert window.current_unit() is first
+    _key(window, Qt.Key_F8, Qt.ShiftModifier)                   # wraps around
+    assert window.current_unit() is window.units()[-1]
+    _key(window, Qt.Key_F8)
+    _key(window, Qt.Key_2)
+    assert window.is_decided(first) and window.current_unit() is second
+    _key(window, Qt.Key_Z, Qt.ControlModifier)
+    assert not window.is_decided(first)                         # gold no longer says it
+    assert window.project.get_layer(window.current_doc_id(), GOLD).entities == ()
+    _key(window, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert window.is_decided(first)
+
+
+def test_editing_gold_with_the_keyboard(labeled_path, qtbot):
+    window = _active(qtbot, open_review(labeled_path, "rev"))
+    doc_id = window.current_doc_id()
+    text = window.project.get_text(doc_id)
+    start = text.index("غالانت")
+    window.gold_view.set_selection(start, start + len("غالانت"))
+    _key(window, Qt.Key_P)
+    gold = window.project.get_layer(doc_id, GOLD)
+    entity = next(e for e in gold.entities if e.start == start)
+    assert entity == Entity(start, start + 6, "PER")
+    having = [n for n in ("a", "b") if Entity(start, start + 6, "PER")
+              in window.project.get_layer(doc_id, n).entities]
+    assert dict(entity.extra) == {"sources": having, "decided_by": "rev"}
+    _key(window, Qt.Key_Delete)
+    assert not any(e.start == start for e in window.project.get_layer(doc_id, GOLD).entities)
+    window.gold_view.set_selection(0, 10)
+    _key(window, Qt.Key_2, Qt.AltModifier)                      # zone "source" (key 2)
+    assert window.project.get_layer(doc_id, GOLD).zones[0].label == "source"
+    stance_at = next(i for i, u in enumerate(window.units()) if u.kind == adj.STANCE)
+    window.select_unit(stance_at)
+    unit = window.current_unit()
+    _key(window, Qt.Key_N, Qt.ShiftModifier)                    # stance value "neutral"
+    gold = window.project.get_layer(doc_id, GOLD)
+    assert adj.gold_version(unit, gold, text).value == "neutral"
+    assert window.is_decided(unit)
+    assert {c.action for c in window.project.history(doc_id, GOLD)} == {"review"}
+
+
+def test_decisions_and_status_survive_reopening(labeled_path, qtbot):
+    window = _active(qtbot, open_review(labeled_path, "rev"))
+    doc_id = window.current_doc_id()
+    _key(window, Qt.Key_1)
+    _key(window, Qt.Key_2)
+    decided = [u.key for u in window.units() if window.is_decided(u)]
+    assert len(decided) == 2
+    _key(window, Qt.Key_Return, Qt.ControlModifier)
+    assert window.current_doc_id() != doc_id
+    window.close()
+    again = _active(qtbot, open_review(labeled_path, "rev"))
+    assert again.current_doc_id() != doc_id          # opens on the first one not reviewed
+    assert dict((d, s) for d, _n, s in again._queue)[doc_id] == "reviewed"
+    assert again.queue_progress.value() == 1
+    again.show_document(doc_id)
+    assert [u.key for u in again.units() if again.is_decided(u)] == decided
+    again.close()
+
+
+def test_main_window_gets_review_and_agreement_actions(labeled_path, qtbot, tmp_path):
+    main = open_window(labeled_path, "rev")
+    qtbot.addWidget(main)
+    actions = {a.objectName(): a for a in main.menu_for("review").actions()}
+    assert {"review:open", "agreement:open"} <= set(actions)
+    actions["review:open"].trigger()
+    review = open_windows()[-1]
+    qtbot.addWidget(review)
+    assert isinstance(review, ReviewWindow) and review.project is main.project
+    assert review.reviewer == "rev" and review.isVisible()
+    actions["agreement:open"].trigger()
+    dialog = main.findChild(AgreementDialog)
+    assert dialog is not None and dialog.isVisible()
+    report = project_agreement(main.project, per_document=False)
+    assert dialog.panel.report == report
+    assert [c.title for c in dialog.panel.charts.charts] == [
+        "Per labeler pair", "Entities per label (F1)", "Zones per label (character F1)",
+        "Stance per value (specific agreement)"]
+    pair = dialog.panel.charts.charts[0].groups[0]
+    assert pair == ("a|b", [report["entities"]["pairs"]["a|b"]["exact"]["f1"],
+                            report["entities"]["pairs"]["a|b"]["overlap"]["f1"],
+                            report["entities"]["pairs"]["a|b"]["token_cohen_kappa"],
+                            report["zones"]["pairs"]["a|b"]["char_cohen_kappa"],
+                            report["zones"]["pairs"]["a|b"]["boundary_f1"]["f1"],
+                            report["stance"]["pairs"]["a|b"]["cohen_kappa"]])
+    png = tmp_path / "agreement.png"
+    assert dialog.panel.save_png(png)
+    image = QImage(str(png))
+    assert image.width() == 1000 and image.height() > 400
+    colors = {image.pixelColor(x, y).name() for x in range(0, 1000, 7)
+              for y in range(0, image.height(), 7)}
+    assert "#1f77b4" in colors and "#ff7f0e" in colors     # bars were drawn
+    review.close()
+
+
+def test_agreement_panel_follows_the_tolerance(labeled, qtbot):
+    panel = AgreementPanel(labeled)
+    qtbot.addWidget(panel)
+    assert panel.report["zones"]["pairs"]["a|b"]["boundary_f1"]["tolerance"] == 5
+    panel.tolerance.setValue(0)
+    panel.refresh_button.click()
+    strict = panel.report["zones"]["pairs"]["a|b"]["boundary_f1"]
+    assert strict["tolerance"] == 0
+    assert strict == project_agreement(labeled, tolerance=0,
+                                       per_document=False)["zones"]["pairs"]["a|b"]["boundary_f1"]
+
+
+def test_arabic_interface(labeled_path, qtbot):
+    i18n.set_language("ar")
+    window = _active(qtbot, open_review(labeled_path, "rev"))
+    assert window.layoutDirection() == Qt.RightToLeft
+    assert window.queue_progress.format() == "رُوجع 0 من 6 مستند"
+    accept = window.findChild(QAction, "review:accept:1")
+    assert accept.text() == "اعتماد نسخة a"
+    _key(window, Qt.Key_1)                                       # keys work the same
+    assert window.is_decided(window.units()[0])
+    image = window.grab().toImage()
+    assert not image.isNull() and image.width() > 800
+
+
+def test_closing_the_main_window_closes_its_review_window(labeled_path, qtbot):
+    main = open_window(labeled_path, "rev")
+    qtbot.addWidget(main)
+    next(a for a in main.menu_for("review").actions() if a.objectName() == "review:open").trigger()
+    review = open_windows()[-1]
+    review.close()                       # closed first by the reviewer: no harm later
+    next(a for a in main.menu_for("review").actions() if a.objectName() == "review:open").trigger()
+    second = open_windows()[-1]
+    assert second is not review and second.isVisible()
+    main.close()
+    assert not second.isVisible() and second not in open_windows()
