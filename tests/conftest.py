@@ -44,3 +44,23 @@ def seed_dir(tmp_path):
     target = tmp_path / "seeds"
     shutil.copytree(SEEDS, target)
     return target
+
+
+@pytest.fixture
+def seeded_path(seeded):
+    """The seeded project's file, closed, for code that opens it itself (the window)."""
+    path = seeded.path
+    seeded.close()
+    return path
+
+
+@pytest.fixture
+def english_ui(qapp):
+    """The window's interface in English (tests read its texts), restored afterwards."""
+    from annotator.gui import application, i18n
+
+    application()
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
+

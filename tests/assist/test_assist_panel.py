@@ -3,17 +3,12 @@ import pytest
 from PySide6.QtGui import QAction
 
 from annotator.assist.score import suggestion_counts
-from annotator.gui import application, i18n, open_window
+from annotator.gui import open_window
 from annotator.gui.assist_panel import GAZETTEER_SETTING
 from annotator.core.model import SUGGESTIONS
 
 
-@pytest.fixture(autouse=True)
-def english(qapp):
-    application()
-    i18n.set_language("en")
-    yield
-    i18n.set_language("en")
+pytestmark = pytest.mark.usefixtures("english_ui")
 
 
 @pytest.fixture

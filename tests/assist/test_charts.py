@@ -8,16 +8,11 @@ from PySide6.QtGui import QAction, QColor, QImage
 
 from annotator.assist import assist_documents
 from annotator.core.model import SUGGESTIONS, Entity, add_entity, remove_entity
-from annotator.gui import application, i18n, open_window
+from annotator.gui import i18n, open_window
 from annotator.gui.charts import STATUS_COLORS, ChartsDialog, CorpusCharts, corpus_figures
 
 
-@pytest.fixture(autouse=True)
-def english(qapp):
-    application()
-    i18n.set_language("en")
-    yield
-    i18n.set_language("en")
+pytestmark = pytest.mark.usefixtures("english_ui")
 
 
 def work(project):

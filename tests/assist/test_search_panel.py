@@ -7,18 +7,13 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QListWidget
 
 from annotator.core.model import Document
-from annotator.gui import application, i18n, open_window
+from annotator.gui import i18n, open_window
 from annotator.store import ImportRecord
 
 EMOJI_DOC = "😀🇵🇸 عاد المختطَفين إلى بيوتهم، وقال ذوو المختطفين: 👍🏽 نشكر الجميع.\nالمصدر: وكالات"
 
 
-@pytest.fixture(autouse=True)
-def english(qapp):
-    application()
-    i18n.set_language("en")
-    yield
-    i18n.set_language("en")
+pytestmark = pytest.mark.usefixtures("english_ui")
 
 
 @pytest.fixture

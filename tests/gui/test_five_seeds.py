@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from annotator import SEEDS
 from annotator.formats.jsonl import export_lines
-from annotator.gui import application, i18n, open_window
+from annotator.gui import open_window
 from annotator.store import Project
 
 SEED_IDS = sorted(p.stem for p in SEEDS.glob("*.txt"))
@@ -20,16 +20,10 @@ END_MARKERS = ("المصدر", "إقرأ أيضاً", "التعليقات")
 NAMES = ("جالانت", "غالانت")
 
 
-@pytest.fixture
-def seeded_path(seeded):
-    path = seeded.path
-    seeded.close()
-    return path
+pytestmark = pytest.mark.usefixtures("english_ui")
 
 
 def open_(qtbot, path):
-    application()
-    i18n.set_language("en")
     window = open_window(path, "huda")
     qtbot.addWidget(window)
     qtbot.waitExposed(window)

@@ -14,25 +14,13 @@ from annotator.core.model import (AUTHOR, SUGGESTIONS, Entity, Layer, Zone, add_
                                   set_zone)
 from annotator.core.spans import line_span, paragraph_span
 from annotator.formats.jsonl import export_lines
-from annotator.gui import application, i18n, open_window
+from annotator.gui import i18n, open_window
 from annotator.store import Project
 
 SEED = "000_a3ed348b844c58ae"
 
 
-@pytest.fixture(autouse=True)
-def english(qapp):
-    application()
-    i18n.set_language("en")
-    yield
-    i18n.set_language("en")
-
-
-@pytest.fixture
-def seeded_path(seeded):
-    path = seeded.path
-    seeded.close()
-    return path
+pytestmark = pytest.mark.usefixtures("english_ui")
 
 
 def open_(qtbot, path, who="sara"):

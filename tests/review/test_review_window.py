@@ -11,19 +11,14 @@ from PySide6.QtTest import QTest
 from annotator.core import adjudication as adj
 from annotator.core.model import GOLD, Entity, validate_layer
 from annotator.formats.jsonl import export_lines
-from annotator.gui import application, i18n, open_window
+from annotator.gui import i18n, open_window
 from annotator.gui.agreement_panel import AgreementDialog, AgreementPanel
 from annotator.gui.review import ReviewWindow, open_review, open_windows
 from annotator.store import Project
 from annotator.store.tallies import project_agreement
 
 
-@pytest.fixture(autouse=True)
-def english(qapp):
-    application()
-    i18n.set_language("en")
-    yield
-    i18n.set_language("en")
+pytestmark = pytest.mark.usefixtures("english_ui")
 
 
 @pytest.fixture
