@@ -195,14 +195,28 @@ class FleissTally:
         self.units, self.raters, self.agreeing, totals = data
         self.totals = dict(totals)
 
+    def merge(self, other: "FleissTally") -> None:
+        """Add the units another tally counted (over other documents)."""
+        if not other.units:
+            return
+        if self.raters is not None and other.raters != self.raters:
+            raise ValueError(f"every unit needs {self.raters} ratings, these have {other.raters}")
+        self.raters = other.raters
+        self.units += other.units
+        self.agreeing += other.agreeing
+        _add_counts(self.totals, other.totals)
+
     def kappa(self) -> float | None:
         if not self.units:
             return None
         m = self.raters
         ratings = self.units * m
-        expected = sum((t / ratings) ** 2 for t in self.totals.values())
-        if expected == 1:
+        # Integers up to the one division: the same figure whatever order the totals were
+        # added in (tallies summed by several processes, or kept from earlier runs).
+        squares = sum(t * t for t in self.totals.values())
+        if squares == ratings * ratings:
             return None
+        expected = squares / (ratings * ratings)
         observed = self.agreeing / (self.units * m * (m - 1))
         return (observed - expected) / (1 - expected)
 
@@ -226,7 +240,10 @@ class AlphaTally:
         self.units = 0
 
     def add(self, values: Iterable[Any]) -> None:
-        counts = Counter(v for v in values if v is not None)
+        counts: dict = {}
+        for v in values:
+            if v is not None:
+                counts[v] = counts.get(v, 0) + 1
         m = sum(counts.values())
         if m < 2:
             return
@@ -267,12 +284,14 @@ def krippendorff_alpha(units: Iterable[Iterable[Any]]) -> float | None:
 
 # -- entities -----------------------------------------------------------------------------------
 
-def overlap_matches(ref: Sequence[Span], hyp: Sequence[Span]) -> Counter:
+def overlap_matches(ref: Sequence[Span], hyp: Sequence[Span],
+                    exact: set[Span] | None = None) -> Counter:
     """Matched entities per label, where a match is a one-to-one pairing of same-label spans
-    that overlap: exact ones first, then by largest overlap (ties: smallest union)."""
+    that overlap: exact ones first, then by largest overlap (ties: smallest union).
+    `exact`: the spans both have, if the caller already knows them."""
     matched: Counter = Counter()
-    ref_set = set(ref)
-    exact = ref_set.intersection(hyp)
+    if exact is None:
+        exact = set(ref).intersection(hyp)
     for _s, _e, label in exact:
         matched[label] += 1
     if len(exact) == len(ref) or len(exact) == len(hyp):
@@ -325,7 +344,7 @@ def token_count(text: str) -> int:
 
 
 def token_confusion(text: str, ref: Sequence[Span], hyp: Sequence[Span],
-                    tokens: int | None = None) -> Counter:
+                    tokens: int | None = None, both: set[Span] | None = None) -> Counter:
     """{(a's token label, b's token label): tokens}.
 
     Only tokens under an entity are looked at, every other one is (NOTHING, NOTHING). Entities
@@ -334,7 +353,8 @@ def token_confusion(text: str, ref: Sequence[Span], hyp: Sequence[Span],
     if tokens is None:
         tokens = token_count(text)
     confusion: Counter = Counter()
-    both = set(ref).intersection(hyp)
+    if both is None:
+        both = set(ref).intersection(hyp)
     items = sorted([(s, e, lab, _BOTH) for s, e, lab in both]
                    + [(s, e, lab, _FIRST) for s, e, lab in ref if (s, e, lab) not in both]
                    + [(s, e, lab, _SECOND) for s, e, lab in hyp if (s, e, lab) not in both])
@@ -633,7 +653,7 @@ def _margins(confusion: Mapping[tuple[Any, Any], int]) -> tuple[dict, dict]:
     return first, second
 
 
-def _label_counts(spans: Sequence[Span]) -> dict:
+def _label_counts(spans: Iterable[Span]) -> dict:
     counts: dict = {}
     for _s, _e, label in spans:
         counts[label] = counts.get(label, 0) + 1
@@ -644,10 +664,11 @@ def compare_pair(text: str, first: Marks, second: Marks, tolerance: int,
                  tokens: int | None = None) -> PairTally:
     """One document, one pair: the counts every pair figure is made of."""
     ref, hyp = first.entities, second.entities
+    both = set(ref).intersection(hyp)
     tally = PairTally(entity_documents=1, in_first=_label_counts(ref),
-                      in_second=_label_counts(hyp), exact=dict(exact_matches(ref, hyp)),
-                      overlap=dict(overlap_matches(ref, hyp)),
-                      tokens=dict(token_confusion(text, ref, hyp, tokens)))
+                      in_second=_label_counts(hyp), exact=_label_counts(both),
+                      overlap=dict(overlap_matches(ref, hyp, both)),
+                      tokens=dict(token_confusion(text, ref, hyp, tokens, both)))
     if first.has_zones and second.has_zones:
         tally.zone_documents = 1
         tally.chars = dict(char_confusion(first.zones, second.zones))
@@ -655,8 +676,11 @@ def compare_pair(text: str, first: Marks, second: Marks, tolerance: int,
         tally.boundaries_first, tally.boundaries_second = len(rb), len(hb)
         tally.boundaries_matched = boundary_matches(rb, hb, tolerance)
         k = pk_window(rb, first.length)
-        tally.pk_errors, tally.wd_errors, tally.windows = \
-            segmentation_errors(rb, hb, first.length, k)
+        if rb == hb:  # the usual case: every window agrees, no need to sweep them
+            tally.windows = max(0, first.length - k + 1)
+        else:
+            tally.pk_errors, tally.wd_errors, tally.windows = \
+                segmentation_errors(rb, hb, first.length, k)
     stance = tally.stance
     for key in first.stances.keys() | second.stances.keys():
         pair = (first.stances.get(key, NOTHING), second.stances.get(key, NOTHING))
@@ -759,6 +783,17 @@ class Agreement:
         return {"compared": self.compared,
                 "pairs": {name: t.to_json() for name, t in self.tallies.items()},
                 "alpha": self.alpha.to_json(), "fleiss": self.fleiss.to_json()}
+
+    def add_totals(self, data: Mapping[str, Any]) -> None:
+        """Add everything another Agreement over the same labelers counted (`totals_json`),
+        e.g. over other documents in another process."""
+        self.compared += data["compared"]
+        for name, pair in data["pairs"].items():
+            self.tallies[name].add_json(pair)
+        self.alpha.merge(AlphaTally.from_json(data["alpha"]))
+        other = FleissTally()
+        other.load(data["fleiss"])
+        self.fleiss.merge(other)
 
     def load_totals(self, data: Mapping[str, Any]) -> None:
         self.compared = data["compared"]

@@ -20,7 +20,7 @@ from statsmodels.stats.inter_rater import aggregate_raters
 from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss
 
 from annotator.core import agreement as ag
-from annotator.core.model import AUTHOR, Entity, EntityRef, Layer, Stance, Zone
+from annotator.core.model import AUTHOR, Entity, EntityRef, Layer, Stance, Zone, set_zone
 from annotator.store import Project
 from annotator.store.batches import merge, pack
 from annotator.store.tallies import forget_tallies, project_agreement
@@ -424,6 +424,22 @@ def test_kept_tallies_give_the_same_report_and_follow_edits(labeled):
     assert project_agreement(labeled) == fresh
     forget_tallies(labeled)
     assert project_agreement(labeled) == fresh
+
+
+def test_worker_processes_give_the_same_report_as_one_process(labeled, monkeypatch):
+    from annotator.store import tallies
+
+    one = project_agreement(labeled, keep_tallies=False, workers=1)
+    # Pieces of two documents: several pieces, summed from two spawned worker processes.
+    monkeypatch.setattr(tallies, "_WORK_PIECE", 2)
+    assert project_agreement(labeled, keep_tallies=False, workers=2) == one
+    # What the workers computed is kept: the next run reads it back, and follows an edit.
+    assert project_agreement(labeled, workers=2) == one
+    assert project_agreement(labeled) == one
+    doc_id = labeled.document_ids()[1]
+    labeled.edit(doc_id, "a", "a", "zone", lambda layer: set_zone(layer, 0, 5, "source"))
+    assert project_agreement(labeled, workers=2) == \
+        project_agreement(labeled, keep_tallies=False, workers=1) != one
 
 
 def test_labelers_exclude_gold_and_suggestions():
