@@ -61,18 +61,19 @@ def format_for(path: Path) -> str | None:
 
 
 def expand_paths(paths: Iterable[Path], fmt: str | None = None
-                 ) -> Iterator[tuple[Path, Path | None] | Rejected]:
-    """(file, the folder it was found in or None) for files named and files inside folders
-    named (recursively, in a stable sorted order). Inside a folder, files whose ending belongs
-    to a readable format are taken, or, when `fmt` is given, every file (CoNLL corpora are
-    often .txt)."""
+                 ) -> Iterator[tuple[Path, Path | None, str | None] | Rejected]:
+    """(file, the folder it was found in or None, its format) for files named and files inside
+    folders named (recursively, in a stable sorted order). Inside a folder, files whose ending
+    belongs to a readable format are taken, or, when `fmt` is given, every file (CoNLL corpora
+    are often .txt)."""
     for path in paths:
         if path.is_dir():
             for p in _walk_sorted(path):
-                if fmt is not None or format_for(p) in READERS:
-                    yield p, path
+                name = fmt or format_for(p)
+                if name in READERS:
+                    yield p, path, name
         elif path.is_file():
-            yield path, None
+            yield path, None, fmt or format_for(path)
         else:
             yield Rejected(str(path), "no such file or folder")
 
@@ -96,8 +97,7 @@ def read_paths(paths: Iterable[Path], fmt: str | None = None, layer: str | None 
         if isinstance(item, Rejected):
             yield item
             continue
-        path, root = item
-        name = fmt or format_for(path)
+        path, root, name = item
         if name not in READERS:
             yield Rejected(str(path), f"cannot import {'this file type' if name is None else name}"
                                       f" (use --format; readable: {', '.join(sorted(READERS))})")
