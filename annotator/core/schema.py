@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SchemaError, ValidationError
-from .model import AUTHOR, NONE_ZONE, EntityRef, Layer
+from .model import AUTHOR, NONE_ZONE, Layer
 
 from .. import RESOURCES
 DEFAULT_SCHEMA_PATH = RESOURCES / "schema.toml"

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TextIO, Union
 
+from ..core.errors import InputError
+from ..core.text import decode_bytes
 from ..store import ImportRecord
 
 
@@ -54,6 +56,16 @@ def register(name: str, reader: Reader | None = None, extensions: Iterable[str] 
         WRITERS[name] = writer
     for ext in extensions:
         EXTENSIONS.setdefault(ext, name)
+
+
+def decode_file(path: Path):
+    """The file's decoded text (see core.text.decode_bytes), or a Rejected saying why not."""
+    try:
+        return decode_bytes(path.read_bytes())
+    except OSError as exc:
+        return Rejected(str(path), f"cannot read: {exc.strerror}")
+    except InputError as exc:
+        return Rejected(str(path), str(exc))
 
 
 def format_for(path: Path) -> str | None:

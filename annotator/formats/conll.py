@@ -36,13 +36,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from ..core.errors import InputError, ValidationError
+from ..core.errors import ValidationError
 from ..core.model import SUGGESTIONS, Document, Entity, Layer
-from ..core.text import INVISIBLE, decode_bytes
+from ..core.text import INVISIBLE
 from ..core.tokenize import (Token, ends_sentence, is_closing_mark, sentences, tokenize,
                              whitespace_tokens)
 from ..store import ImportRecord, Project
-from . import ExportOptions, ReadResult, Rejected, open_output
+from . import ExportOptions, ReadResult, Rejected, decode_file, open_output
 from .txt import document_id
 
 DOCSTART = "-DOCSTART-"
@@ -227,14 +227,11 @@ class _DocumentBuilder:
 def read(path: Path, layer: str | None = None, schema=None, root: Path | None = None
          ) -> Iterator[ReadResult]:
     """Documents of a CoNLL file, annotations in `layer` (default: suggestions)."""
-    try:
-        text = decode_bytes(path.read_bytes()).text
-    except OSError as exc:
-        yield Rejected(str(path), f"cannot read: {exc.strerror}")
+    decoded = decode_file(path)
+    if isinstance(decoded, Rejected):
+        yield decoded
         return
-    except InputError as exc:
-        yield Rejected(str(path), str(exc))
-        return
+    text = decoded.text
     target = layer or SUGGESTIONS
     base = document_id(path, root)
     number = 0

@@ -23,10 +23,9 @@ from typing import Any, Iterator
 
 from ..core.errors import ValidationError
 from ..core.model import SUGGESTIONS, Document
-from ..core.text import clean_with_offsets
 from ..store import ImportRecord, Project
 from . import ExportOptions, ReadResult, Rejected, open_output
-from .jsonl import iter_json_lines
+from .jsonl import iter_json_lines, text_and_id
 
 PROGRESS_EVERY = 1000
 
@@ -75,19 +74,8 @@ def _spans(obj: dict) -> list[tuple[Any, Any, Any]]:
 
 
 def _record(obj: Any, path: Path, lineno: int, layer: str, schema) -> ImportRecord:
-    if not isinstance(obj, dict):
-        raise ValueError("a line must be a JSON object")
-    raw = obj.get("text", obj.get("data"))
-    if not isinstance(raw, str):
-        raise ValueError("missing or non-string \"text\"")
-    text, to_clean = clean_with_offsets(raw)
-    if not text.strip():
-        raise ValueError("empty or whitespace-only text")
-    doc_id = obj.get("id")
-    if doc_id is None:
-        doc_id = f"{path.stem}-{lineno}"
-    elif isinstance(doc_id, bool) or not isinstance(doc_id, (str, int)) or str(doc_id) == "":
-        raise ValueError(f"bad \"id\": {doc_id!r}")
+    raw = obj.get("text", obj.get("data")) if isinstance(obj, dict) else None
+    text, to_clean, doc_id = text_and_id(obj, raw, path, lineno)
     entities = []
     for start, end, label in _spans(obj):
         if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
@@ -101,7 +89,7 @@ def _record(obj: Any, path: Path, lineno: int, layer: str, schema) -> ImportReco
     meta = {"source": str(path), "line": lineno,
             "imported_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     layers = {layer: {"zones": [], "entities": entities, "stances": []}} if entities else {}
-    return ImportRecord(Document(str(doc_id), text, meta), layers, where=f"{path}:{lineno}")
+    return ImportRecord(Document(doc_id, text, meta), layers, where=f"{path}:{lineno}")
 
 
 def read(path: Path, layer: str | None = None, schema=None, root: Path | None = None

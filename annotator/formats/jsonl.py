@@ -68,13 +68,15 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, Any] | Rejected]:
             yield lineno, obj
 
 
-def _record(obj: Any, path: Path, lineno: int, layer: str | None, schema) -> ImportRecord:
+def text_and_id(obj: Any, raw: Any, path: Path, lineno: int):
+    """The checks every JSON-lines format makes on a line: an object with a text that is not
+    blank, and an id (default: file stem and line). Returns (stored text, offset map from the
+    raw text, id); raises ValueError with the reason."""
     if not isinstance(obj, dict):
         raise ValueError("a line must be a JSON object")
-    text = obj.get("text")
-    if not isinstance(text, str):
+    if not isinstance(raw, str):
         raise ValueError("missing or non-string \"text\"")
-    clean, to_clean = clean_with_offsets(text)
+    clean, to_clean = clean_with_offsets(raw)
     if not clean.strip():
         raise ValueError("empty or whitespace-only text")
     doc_id = obj.get("id")
@@ -82,6 +84,12 @@ def _record(obj: Any, path: Path, lineno: int, layer: str | None, schema) -> Imp
         doc_id = f"{path.stem}-{lineno}"
     elif not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool) or str(doc_id) == "":
         raise ValueError(f"bad \"id\": {doc_id!r}")
+    return clean, to_clean, str(doc_id)
+
+
+def _record(obj: Any, path: Path, lineno: int, layer: str | None, schema) -> ImportRecord:
+    text = obj.get("text") if isinstance(obj, dict) else None
+    clean, to_clean, doc_id = text_and_id(obj, text, path, lineno)
     meta = obj.get("meta")
     if meta is None:
         meta = {"source": str(path), "line": lineno,
@@ -101,7 +109,7 @@ def _record(obj: Any, path: Path, lineno: int, layer: str | None, schema) -> Imp
                 if isinstance(e, dict) and isinstance(e.get("label"), str):
                     e["label"] = schema.aliases.get(e["label"], e["label"])
         layers[name] = data
-    return ImportRecord(Document(str(doc_id), clean, meta), layers, where=f"{path}:{lineno}")
+    return ImportRecord(Document(doc_id, clean, meta), layers, where=f"{path}:{lineno}")
 
 
 def _remap(data: dict, to_clean) -> dict:

@@ -33,11 +33,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..core.errors import InputError, ValidationError
+from ..core.errors import ValidationError
 from ..core.model import GOLD, SUGGESTIONS, Document, Layer
-from ..core.text import clean_with_offsets, decode_bytes
+from ..core.text import clean_with_offsets
 from ..store import ImportRecord, Project
-from . import ExportOptions, ReadResult, Rejected, open_output
+from . import ExportOptions, ReadResult, Rejected, decode_file, open_output
 
 FROM_NAME = "label"
 TO_NAME = "text"
@@ -219,14 +219,11 @@ def _record(obj: Any, path: Path, number: int, line: int, layer: str, schema
 def read(path: Path, layer: str | None = None, schema=None, root: Path | None = None
          ) -> Iterator[ReadResult]:
     """Tasks of a Label Studio JSON export (or of our own)."""
-    try:
-        text = decode_bytes(path.read_bytes()).text
-    except OSError as exc:
-        yield Rejected(str(path), f"cannot read: {exc.strerror}")
+    decoded = decode_file(path)
+    if isinstance(decoded, Rejected):
+        yield decoded
         return
-    except InputError as exc:
-        yield Rejected(str(path), str(exc))
-        return
+    text = decoded.text
     target = layer or SUGGESTIONS
     number = 0
     try:

@@ -6,11 +6,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from ..core.errors import InputError
 from ..core.model import Document
-from ..core.text import decode_bytes
 from ..store import ImportRecord
-from . import ReadResult, Rejected
+from . import ReadResult, Rejected, decode_file
 
 
 def document_id(path: Path, root: Path | None) -> str:
@@ -24,15 +22,9 @@ def document_id(path: Path, root: Path | None) -> str:
 
 def read(path: Path, layer: str | None = None, schema=None, root: Path | None = None
          ) -> Iterator[ReadResult]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        yield Rejected(str(path), f"cannot read: {exc.strerror}")
-        return
-    try:
-        decoded = decode_bytes(data)
-    except InputError as exc:
-        yield Rejected(str(path), str(exc))
+    decoded = decode_file(path)
+    if isinstance(decoded, Rejected):
+        yield decoded
         return
     meta = {"source": str(path), "encoding": decoded.encoding,
             "imported_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
