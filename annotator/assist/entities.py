@@ -22,6 +22,7 @@ from .. import RESOURCES
 from ..core.arabic import (loose_key, normalize, normalize_text, orig_span, proclitic_splits,
                            words)
 from ..core.errors import InputError
+from ..core.text import read_utf8_file
 from ..core.model import SUGGESTIONS, Entity
 
 DEFAULT_GAZETTEER_PATH = RESOURCES / "assist" / "gazetteer.tsv"
@@ -193,13 +194,7 @@ class NameIndex:
 
 def read_gazetteer(path: str | Path) -> list[tuple[str, str, str | None]]:
     """(name, label, canonical) from a TSV file; InputError names the file and line at fault."""
-    path = Path(path)
-    try:
-        content = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8") from None
+    content = read_utf8_file(path)
     entries = []
     for number, line in enumerate(content.splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):

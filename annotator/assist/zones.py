@@ -17,6 +17,7 @@ from pathlib import Path
 from .. import RESOURCES
 from ..core.arabic import WORD, normalize, normalize_text
 from ..core.errors import InputError
+from ..core.text import read_utf8_file
 from ..core.model import Zone
 
 DEFAULT_RULES_PATH = RESOURCES / "assist" / "zone_rules.toml"
@@ -170,13 +171,7 @@ class ZoneRules:
 
     @classmethod
     def load(cls, path: str | Path) -> "ZoneRules":
-        path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-        except UnicodeDecodeError:
-            raise InputError(f"{path}: not UTF-8") from None
+        text = read_utf8_file(path)
         try:
             return cls.parse(text)
         except InputError as exc:

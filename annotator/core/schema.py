@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .errors import SchemaError, ValidationError
 from .model import AUTHOR, NONE_ZONE, Layer
+from .text import read_utf8_file
 
 from .. import RESOURCES
 DEFAULT_SCHEMA_PATH = RESOURCES / "schema.toml"
@@ -99,13 +100,7 @@ class Schema:
 
     @classmethod
     def load(cls, path: str | Path) -> "Schema":
-        path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise SchemaError(f"{path}: cannot read: {exc.strerror}") from None
-        except UnicodeDecodeError:
-            raise SchemaError(f"{path}: not UTF-8") from None
+        text = read_utf8_file(path, SchemaError)
         try:
             return cls.parse(text)
         except SchemaError as exc:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
+from pathlib import Path
 
 from .errors import InputError
 
@@ -151,3 +152,14 @@ def clean_with_offsets(text: str):
         return clean, (lambda offset: offset)
     removed.sort()
     return clean, (lambda offset: offset - bisect.bisect_left(removed, offset))
+
+
+def read_utf8_file(path, error: type[Exception] = InputError) -> str:
+    """A UTF-8 configuration file (schema, rules, gazetteer; a BOM is allowed), or `error`
+    naming the file and what is wrong."""
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise error(f"{path}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise error(f"{path}: not UTF-8") from None
