@@ -216,8 +216,10 @@ def user_data_dir() -> Path:
 
 
 def ensure_demo_project() -> Path:
-    """The demo project, built from seeds/ the first time."""
+    """The demo project, built from seeds/ the first time, with assist's suggestions filled
+    in so that the dashed suggestions and their accept/reject keys show at once."""
     from .. import SEEDS
+    from ..assist import assist_documents
 
     path = user_data_dir() / "demo.annotator.db"
     if not path.exists():
@@ -226,6 +228,7 @@ def ensure_demo_project() -> Path:
             leftover.unlink(missing_ok=True)
         with Project.create(tmp) as proj:
             run_import(proj, [SEEDS], None, None, quiet=True)
+            assist_documents(proj)
         os.replace(tmp, path)
     return path
 

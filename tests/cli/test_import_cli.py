@@ -2,6 +2,7 @@
 every kind of bad input, exit status and one-line errors."""
 import codecs
 import json
+import os
 import subprocess
 import sys
 
@@ -150,9 +151,7 @@ def test_stats_counts(tmp_path):
     assert json.loads(result.stdout)["documents"] == 5
 
 
-def test_demo_builds_once(tmp_path, monkeypatch):
-    monkeypatch.setenv("ANNOTATOR_DATA_DIR", str(tmp_path / "data"))
-    import os
+def test_demo_builds_once(tmp_path):
     env = dict(os.environ, ANNOTATOR_DATA_DIR=str(tmp_path / "data"))
     run = lambda: subprocess.run([sys.executable, "-m", "annotator", "demo", "--no-window"],
                                  capture_output=True, text=True, env=env)
@@ -161,8 +160,12 @@ def test_demo_builds_once(tmp_path, monkeypatch):
     path = first.stdout.strip()
     with Project.open(path) as proj:
         assert proj.count_documents() == 5
-        proj.edit("000_a3ed348b844c58ae", "ali", "ali", "z", lambda l: l)
-    assert run().stdout.strip() == path
+        suggested = proj.get_layer("000_a3ed348b844c58ae", "suggestions")
+        assert {z.label for z in suggested.zones} >= {"body", "source", "boilerplate"}
+        proj.set_status("000_a3ed348b844c58ae", "ali", status="done")
+    assert run().stdout.strip() == path  # built once: the labeler's work is still there
+    with Project.open(path) as proj:
+        assert proj.get_status("000_a3ed348b844c58ae", "ali").status == "done"
 
 
 def test_format_option_reads_every_file_of_a_folder(tmp_path):
