@@ -5,7 +5,9 @@ and offsets.py. Zone backgrounds are painted under the text (a whole line in its
 blank lines and margins show the zone too); search hits are Qt extra selections; entities, zone
 boundaries, suggestions and markers for invisible characters are painted over the text. Only the
 part of the article on screen is painted, so a 4 MB article with thousands of annotations stays
-fast. Geometry comes from the laid-out glyph runs, which keeps it exact in bidi text.
+fast. Geometry comes from the laid-out glyph runs, which keeps it exact in bidi text; it is kept
+per span, relative to its block, until the text is laid out again, so a repaint (after a label
+key, a scroll) only places and draws the frames.
 """
 from __future__ import annotations
 
@@ -15,9 +17,9 @@ import unicodedata
 from dataclasses import dataclass
 from bisect import bisect_left, bisect_right
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import (QBrush, QColor, QPainter, QPalette, QPen, QTextCharFormat, QTextCursor,
-                           QTextOption)
+from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import (QBrush, QColor, QPainter, QPalette, QPen, QTextBlock, QTextCharFormat,
+                           QTextCursor, QTextOption)
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip
 
 from ..core.model import NONE_ZONE, Layer
@@ -40,6 +42,7 @@ DOCUMENT_MARGIN = 12  # room for the zone ruler at the right edge
 # Zoom: each step scales the font by this factor, within these steps from the default.
 ZOOM_FACTOR = 1.12
 ZOOM_STEPS = (-6, 12)
+_BLOCK_ORIGIN = QPointF(0, 0)
 
 
 @dataclass(frozen=True)
@@ -77,9 +80,9 @@ def _char_name(ch: str) -> str:
 
 
 def _line_rects(line, origin: QPointF, rel_start: int, rel_end: int) -> list[QRectF]:
-    """Viewport rectangles of block positions [rel_start, rel_end) on one line: one per visual
-    run (a Latin word inside an Arabic span is its own run), merged where they touch, full line
-    height. Widths come from glyph advances, not ink: Arabic ink overhangs its neighbors."""
+    """Rectangles of block positions [rel_start, rel_end) on one line, placed at the block's
+    origin: one per visual run (a Latin word inside an Arabic span is its own run), merged where
+    they touch, full line height. Widths come from glyph advances, not ink: Arabic ink overhangs its neighbors."""
     start = max(rel_start, line.textStart())
     end = min(rel_end, line.textStart() + line.textLength())
     if end <= start:
@@ -117,6 +120,10 @@ class ArticleView(QPlainTextEdit):
         self.setUndoRedoEnabled(False)
         self.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        # Lines wrap anywhere, so nothing needs scrolling sideways; without this a line a pixel
+        # wider than the page (rounding) shows a scroll bar, which shrinks the page, lays the
+        # whole article out again and paints it twice.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setCursorWidth(2)
         self.viewport().setMouseTracking(False)
         # Zone colors are pale tints chosen for a light page; keep the page light in dark themes,
@@ -141,10 +148,14 @@ class ArticleView(QPlainTextEdit):
         self._suggested_zones: list[_Mark] = []
         self._invisible: list[int] = []            # Qt positions of invisible characters
         self._tips: list[tuple[QRectF, str]] = []  # what was painted where, for tooltips
+        # (Qt start, Qt end) -> what _span_geometry found.
+        self._span_geometries: dict[tuple[int, int], list[tuple[int, list[QRectF]]]] = {}
+        self._mark_styles: dict[tuple[int, bool], tuple[QPen, QBrush, QPen | None]] = {}
         self._last_selection = (0, 0)
 
         self._apply_font()
         self._apply_text_option()
+        self.document().documentLayout().update.connect(self._forget_geometry)
         self.selectionChanged.connect(self._emit_selection)
         self.cursorPositionChanged.connect(self._emit_selection)
 
@@ -161,6 +172,7 @@ class ArticleView(QPlainTextEdit):
         self._suggested_marks = []
         self._suggested_zones = []
         self._invisible = [self._map.cp_to_qt(m.start()) for m in _INVISIBLE_RE.finditer(text)]
+        self._forget_geometry()  # block numbers and positions now mean other text
         self.setExtraSelections([])
         self._zoom = 0
         self._apply_font()
@@ -343,37 +355,68 @@ class ArticleView(QPlainTextEdit):
             box = box.united(r)
         return box.toAlignedRect()
 
-    def _span_rects(self, qt_start: int, qt_end: int) -> list[QRectF]:
+    def _span_rects(self, qt_start: int, qt_end: int,
+                    origins: dict[int, QPointF] | None = None) -> list[QRectF]:
         """Viewport rectangles covering Qt positions [qt_start, qt_end): one per visual run per
-        line (a Latin word inside an Arabic span is its own run)."""
+        line (a Latin word inside an Arabic span is its own run). `origins`: the viewport
+        origins of the blocks on screen by block number, found once per paint."""
         rects: list[QRectF] = []
-        if qt_end <= qt_start:
-            return rects
-        block = self.document().findBlock(qt_start)
-        offset = self.contentOffset()
+        for number, block_rects in self._span_geometry(qt_start, qt_end):
+            origin = origins.get(number) if origins is not None else None
+            if origin is None:
+                block = self.document().findBlockByNumber(number)
+                origin = self.blockBoundingGeometry(block).translated(
+                    self.contentOffset()).topLeft()
+            rects.extend(rect.translated(origin) for rect in block_rects)
+        return rects
+
+    def _span_geometry(self, qt_start: int, qt_end: int) -> list[tuple[int, list[QRectF]]]:
+        """(block number, rectangles relative to the block's origin) covering [qt_start, qt_end).
+        They depend on the layout only, not on the scroll position or the layers, so they are
+        kept until the layout changes: a repaint after a label key redraws from this cache."""
+        key = (qt_start, qt_end)
+        geometry = self._span_geometries.get(key)
+        if geometry is not None:
+            return geometry
+        geometry = []
+        block = self.document().findBlock(qt_start) if qt_end > qt_start else QTextBlock()
         while block.isValid() and block.position() < qt_end:
-            # Asking for the geometry lays the block out if it was not yet.
-            origin = self.blockBoundingGeometry(block).translated(offset).topLeft()
+            self.blockBoundingRect(block)  # lays the block out if it was not yet
             layout = block.layout()
             if block.isVisible() and layout is not None and layout.lineCount():
                 base = block.position()
                 rel_start = max(qt_start - base, 0)
                 rel_end = min(qt_end - base, block.length() - 1)
-                for i in range(layout.lineCount()):
-                    rects.extend(_line_rects(layout.lineAt(i), origin, rel_start, rel_end))
+                geometry.append((block.blockNumber(), [
+                    rect for i in range(layout.lineCount())
+                    for rect in _line_rects(layout.lineAt(i), _BLOCK_ORIGIN, rel_start, rel_end)]))
             block = block.next()
-        return rects
+        self._span_geometries[key] = geometry
+        return geometry
 
-    def _visible_lines(self):
-        """(line, origin, Qt position of its first character, of its end, of its end including
-        the block's newline) for every line on screen."""
+    def _forget_geometry(self, *_) -> None:
+        # The document layout announces every relayout (new text, width, font) with update().
+        self._span_geometries.clear()
+
+    def _visible_blocks(self) -> list[tuple[QTextBlock, QRectF]]:
+        """The blocks on screen, top to bottom, with their viewport geometry (laid out)."""
+        blocks = []
         block = self.firstVisibleBlock()
         offset = self.contentOffset()
         height = self.viewport().height()
         while block.isValid():
             geometry = self.blockBoundingGeometry(block).translated(offset)
             if geometry.top() > height:
-                return
+                break
+            blocks.append((block, geometry))
+            block = block.next()
+        return blocks
+
+    @staticmethod
+    def _visible_lines(blocks: list[tuple[QTextBlock, QRectF]]):
+        """(line, origin, Qt position of its first character, of its end, of its end including
+        the block's newline) for every line of the blocks on screen."""
+        for block, geometry in blocks:
             layout = block.layout()
             if block.isVisible() and layout is not None:
                 base = block.position()
@@ -384,14 +427,15 @@ class ArticleView(QPlainTextEdit):
                     end = start + line.textLength()
                     with_newline = end + 1 if i == count - 1 and block.next().isValid() else end
                     yield line, geometry.topLeft(), start, end, with_newline
-            block = block.next()
 
-    def _x_at(self, q: int) -> QRectF | None:
+    def _x_at(self, q: int, origins: dict[int, QPointF]) -> QRectF | None:
         """A zero-width rectangle (full line height) at the caret position q, in the viewport."""
         block = self.document().findBlock(q)
         if not block.isValid():
             return None
-        origin = self.blockBoundingGeometry(block).translated(self.contentOffset()).topLeft()
+        origin = origins.get(block.blockNumber())
+        if origin is None:
+            origin = self.blockBoundingGeometry(block).translated(self.contentOffset()).topLeft()
         layout = block.layout()
         if layout is None or not layout.lineCount():
             return None
@@ -402,41 +446,41 @@ class ArticleView(QPlainTextEdit):
         x = line.cursorToX(rel)[0]
         return QRectF(x, line.y(), 0, line.height()).translated(origin)
 
-    def _visible_range(self) -> tuple[int, int]:
+    def _visible_range(self, blocks: list[tuple[QTextBlock, QRectF]]) -> tuple[int, int]:
         """Qt positions of the first and past the last character on screen."""
-        block = self.firstVisibleBlock()
-        if not block.isValid():
+        if not blocks:
             return 0, 0
-        start = block.position()
+        start = end = blocks[0][0].position()
         bottom = self.viewport().height()
-        offset = self.contentOffset()
-        end = start
-        while block.isValid():
+        for block, geometry in blocks:
             end = block.position() + block.length()
-            if self.blockBoundingGeometry(block).translated(offset).bottom() >= bottom:
+            if geometry.bottom() >= bottom:
                 break
-            block = block.next()
         return start, end
 
     # -- painting --------------------------------------------------------------------------
     def paintEvent(self, event) -> None:
         self._tips = []
+        blocks = self._visible_blocks()
+        origins = {block.blockNumber(): geometry.topLeft() for block, geometry in blocks}
         # Zone backgrounds first: QPlainTextEdit paints the text over them.
         painter = QPainter(self.viewport())
-        self._paint_zones(painter)
+        self._paint_zones(painter, blocks)
         painter.end()
         super().paintEvent(event)
-        first, last = self._visible_range()
+        first, last = self._visible_range(blocks)
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self._paint_suggested_zones(painter, first, last)
-        self._paint_boundaries(painter, first, last)
-        self._paint_marks(painter, self._marks, first, last, dashed=False)
-        self._paint_marks(painter, self._suggested_marks, first, last, dashed=True)
-        self._paint_invisible(painter, first, last)
+        self._paint_suggested_zones(painter, first, last, origins)
+        self._paint_boundaries(painter, first, last, origins)
+        exposed = QRectF(event.rect())
+        self._paint_marks(painter, self._marks, first, last, origins, exposed, dashed=False)
+        self._paint_marks(painter, self._suggested_marks, first, last, origins, exposed,
+                          dashed=True)
+        self._paint_invisible(painter, first, last, origins)
         painter.end()
 
-    def _paint_zones(self, painter: QPainter) -> None:
+    def _paint_zones(self, painter: QPainter, blocks: list[tuple[QTextBlock, QRectF]]) -> None:
         """Each line gets the color of the zone its end belongs to across the whole width (so
         blank lines and margins show their zone too); zones that end inside the line are painted
         over their own glyphs (a boundary in glued text such as وكالاتالمصدر)."""
@@ -445,7 +489,7 @@ class ArticleView(QPlainTextEdit):
         width = self.viewport().width()
         page = self.palette().color(QPalette.ColorRole.Base)
         starts = self._zone_starts
-        for line, origin, start, end, with_newline in self._visible_lines():
+        for line, origin, start, end, with_newline in self._visible_lines(blocks):
             if with_newline == start:
                 continue
             last = bisect_right(starts, with_newline - 1) - 1
@@ -476,60 +520,76 @@ class ArticleView(QPlainTextEdit):
                 yield mark
 
     def _paint_marks(self, painter: QPainter, marks: list[_Mark], first: int, last: int,
-                     dashed: bool) -> None:
+                     origins: dict[int, QPointF], exposed: QRectF, dashed: bool) -> None:
+        tips = self._tips
         for mark in self._on_screen(marks, first, last):
-            pieces = self._span_rects(max(mark.qt_start, first), min(mark.qt_end, last))
-            inset = 1.0 + 2.0 * mark.level
-            if dashed:
-                pen = QPen(mark.color, 1.6, Qt.PenStyle.DashLine)
-                inset = -0.5 - 2.0 * mark.level
-            for rect in pieces:
-                self._tips.append((rect, mark.tip))
+            outline, fill, underline = self._mark_style(mark.color, dashed)
+            inset = -0.5 - 2.0 * mark.level if dashed else 1.0 + 2.0 * mark.level
+            painter.setBrush(fill)
+            for rect in self._span_rects(max(mark.qt_start, first), min(mark.qt_end, last),
+                                         origins):
+                tips.append((rect, mark.tip))
                 box = rect.adjusted(0, inset, 0, -inset)
-                if dashed:
-                    painter.setPen(pen)
-                    painter.setBrush(Qt.BrushStyle.NoBrush)
-                    painter.drawRoundedRect(box, 3, 3)
+                # Frames are the costly part of a paint; Qt would clip away those outside the
+                # exposed area (a caret blink repaints a few pixels) after drawing them.
+                if not box.adjusted(-2, -2, 2, 2).intersects(exposed):
                     continue
-                fill = QColor(mark.color)
-                fill.setAlpha(28)
-                painter.setPen(QPen(mark.color, 1.4))
-                painter.setBrush(fill)
+                painter.setPen(outline)
                 painter.drawRoundedRect(box, 3, 3)
-                # The underline is what separates overlapping entities: one row per level.
-                y = rect.bottom() - 2.5 - 3.5 * mark.level
-                painter.setPen(QPen(mark.color, 2.5, Qt.PenStyle.SolidLine,
-                                    Qt.PenCapStyle.FlatCap))
-                painter.drawLine(QPointF(box.left() + 2, y), QPointF(box.right() - 2, y))
+                if underline is not None:
+                    # The underline is what separates overlapping entities: one row per level.
+                    y = rect.bottom() - 2.5 - 3.5 * mark.level
+                    painter.setPen(underline)
+                    painter.drawLine(QLineF(box.left() + 2, y, box.right() - 2, y))
 
-    def _paint_boundaries(self, painter: QPainter, first: int, last: int) -> None:
+    def _mark_style(self, color: QColor, dashed: bool) -> tuple[QPen, QBrush, QPen | None]:
+        """Outline pen, fill and underline pen (None for a suggestion) of a mark in this color;
+        made once per color rather than on every paint."""
+        key = (color.rgba(), dashed)
+        style = self._mark_styles.get(key)
+        if style is None:
+            if dashed:
+                style = (QPen(color, 1.6, Qt.PenStyle.DashLine), QBrush(), None)
+            else:
+                fill = QColor(color)
+                fill.setAlpha(28)
+                style = (QPen(color, 1.4), QBrush(fill),
+                         QPen(color, 2.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
+            self._mark_styles[key] = style
+        return style
+
+    def _paint_boundaries(self, painter: QPainter, first: int, last: int,
+                          origins: dict[int, QPointF]) -> None:
         painter.setPen(QPen(BOUNDARY_COLOR, 2))
         lo = bisect_left(self._boundaries, first)
         for q in self._boundaries[lo:]:
             if q > last:
                 break
-            rect = self._x_at(q)
+            rect = self._x_at(q, origins)
             if rect is not None:
                 painter.drawLine(rect.topLeft(), rect.bottomLeft())
 
-    def _paint_suggested_zones(self, painter: QPainter, first: int, last: int) -> None:
+    def _paint_suggested_zones(self, painter: QPainter, first: int, last: int,
+                               origins: dict[int, QPointF]) -> None:
         for mark in self._on_screen(self._suggested_zones, first, last):
             painter.setPen(QPen(mark.color, 1.5, Qt.PenStyle.DashLine))
-            for rect in self._span_rects(max(mark.qt_start, first), min(mark.qt_end, last)):
+            for rect in self._span_rects(max(mark.qt_start, first), min(mark.qt_end, last),
+                                         origins):
                 painter.drawLine(QPointF(rect.left(), rect.top() + 1),
                                  QPointF(rect.right(), rect.top() + 1))
                 self._tips.append((rect.adjusted(0, 0, 0, -rect.height() + 4), mark.tip))
             for q in (mark.qt_start, mark.qt_end):
-                if first <= q <= last and (rect := self._x_at(q)) is not None:
+                if first <= q <= last and (rect := self._x_at(q, origins)) is not None:
                     painter.drawLine(rect.topLeft(), rect.bottomLeft())
 
-    def _paint_invisible(self, painter: QPainter, first: int, last: int) -> None:
+    def _paint_invisible(self, painter: QPainter, first: int, last: int,
+                         origins: dict[int, QPointF]) -> None:
         lo = bisect_left(self._invisible, first)
         painter.setPen(Qt.PenStyle.NoPen)
         for q in self._invisible[lo:]:
             if q >= last:
                 break
-            rect = self._x_at(q)
+            rect = self._x_at(q, origins)
             if rect is None:
                 continue
             ch = self._text[self._map.qt_to_cp(q)]

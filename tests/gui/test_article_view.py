@@ -348,3 +348,65 @@ def test_tooltip_names_entities_and_invisible_characters(view, qtbot):
     assert "PER" in tip_at(view.rect_for(s + 2).center())
     mark = view.rect_for(text.index("\u200f"))
     assert "RIGHT-TO-LEFT MARK" in tip_at(QPoint(mark.left(), mark.center().y()))
+
+
+def caret_box(view, offset):
+    """Qt's own caret rectangle at a code point (independent of the view's geometry cache)."""
+    cursor = view.textCursor()
+    cursor.setPosition(len(view.text()[:offset].encode("utf-16-le")) // 2)
+    return view.cursorRect(cursor)
+
+
+def test_geometry_follows_relayout_scroll_and_new_documents(view, qtbot):
+    """Frame geometry is cached between paints; it must follow every relayout."""
+    text = decode_bytes(sorted(SEEDS.glob("*.txt"))[0].read_bytes()).text
+    view.set_document(text, SCHEMA)
+    late = text.index(" ", len(text) // 3) + 1
+    view.set_layer(Layer(Layer.empty(len(text)).zones, (Entity(late, late + 3, "PER"),)))
+
+    def agrees():
+        view.repaint()
+        rect, caret = view.rect_for(late), caret_box(view, late)
+        assert abs(rect.center().y() - caret.center().y()) <= 2
+        assert abs(rect.right() - caret.center().x()) <= 3  # right to left: it starts on the right
+
+    agrees()
+    view.resize(420, 500)   # rewrap: the word moves to another line
+    agrees()
+    view.zoom_in()
+    view.zoom_in()
+    agrees()
+    view.verticalScrollBar().setValue(view.verticalScrollBar().value() + 3)
+    agrees()
+    view.zoom_reset()
+    view.resize(900, 500)
+    # Another article: the same block numbers and positions now hold other text.
+    other = "سطر قصير\n" + text
+    view.set_document(other, SCHEMA)
+    late = other.index(" ", len(other) // 3) + 1
+    agrees()
+
+
+def test_partial_repaint_matches_full_paint(view):
+    """A repaint of part of the page (a caret blink, a changed frame) draws what a full paint
+    draws there, with frames and suggestions crossing its edges."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QPainter, QRegion
+
+    s, e = span_of(WORD)
+    h, _ = span_of("هنا")
+    view.set_layer(Layer(Layer.empty(len(TEXT)).zones,
+                         (Entity(s, e, "PER"), Entity(s + 2, e, "LOC"), Entity(h, h + 3, "ORG"))))
+    view.set_suggestions(Layer(Layer.empty(len(TEXT)).zones, (Entity(s, h + 3, "MISC"),)))
+    viewport = view.viewport()
+    full = viewport.grab().toImage()
+    word = view.rect_for(s + 3)
+    for part in (QRect(word.center().x() - 3, word.top() - 5, 6, 12),
+                 QRect(0, word.top(), viewport.width(), word.height() // 2),
+                 QRect(word.left() - 20, word.center().y(), 200, 40)):
+        image = full.copy()
+        painter = QPainter(image)
+        painter.fillRect(part, QColor("magenta"))
+        painter.end()
+        viewport.render(image, part.topLeft(), QRegion(part))
+        assert image == full, part
