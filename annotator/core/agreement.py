@@ -36,6 +36,7 @@ from collections import Counter
 from functools import lru_cache
 from dataclasses import dataclass, field
 from itertools import combinations
+from operator import itemgetter
 from typing import Any, Iterable, Mapping, Sequence
 
 from .arabic import normalize_text
@@ -112,7 +113,7 @@ def marks_from_json(data: Mapping[str, Any], text: str) -> Marks:
     """The same as `marks(layer_from_json(data, text), text)` for a stored (already validated)
     layer, without building the Layer: agreement over a whole corpus reads these by the
     hundred thousand."""
-    zones = tuple((z["start"], z["end"], z["label"]) for z in data["zones"]) \
+    zones = tuple([(z["start"], z["end"], z["label"]) for z in data["zones"]]) \
         or ((0, len(text), NONE_ZONE),)
     raw = data["entities"]
     # Stored layers were validated: each entity is there once.
@@ -285,15 +286,13 @@ def krippendorff_alpha(units: Iterable[Iterable[Any]]) -> float | None:
 # -- entities -----------------------------------------------------------------------------------
 
 def overlap_matches(ref: Sequence[Span], hyp: Sequence[Span],
-                    exact: set[Span] | None = None) -> Counter:
+                    exact: set[Span] | None = None) -> dict[str, int]:
     """Matched entities per label, where a match is a one-to-one pairing of same-label spans
     that overlap: exact ones first, then by largest overlap (ties: smallest union).
     `exact`: the spans both have, if the caller already knows them."""
-    matched: Counter = Counter()
     if exact is None:
         exact = set(ref).intersection(hyp)
-    for _s, _e, label in exact:
-        matched[label] += 1
+    matched = _label_counts(exact)
     if len(exact) == len(ref) or len(exact) == len(hyp):
         return matched
     left = sorted([(s, e, lab, 0, i) for i, (s, e, lab) in enumerate(ref)
@@ -318,7 +317,7 @@ def overlap_matches(ref: Sequence[Span], hyp: Sequence[Span],
         if ri not in used_ref and hi not in used_hyp:
             used_ref.add(ri)
             used_hyp.add(hi)
-            matched[label] += 1
+            matched[label] = matched.get(label, 0) + 1
     return matched
 
 
@@ -344,7 +343,8 @@ def token_count(text: str) -> int:
 
 
 def token_confusion(text: str, ref: Sequence[Span], hyp: Sequence[Span],
-                    tokens: int | None = None, both: set[Span] | None = None) -> Counter:
+                    tokens: int | None = None, both: set[Span] | None = None
+                    ) -> dict[tuple[str, str], int]:
     """{(a's token label, b's token label): tokens}.
 
     Only tokens under an entity are looked at, every other one is (NOTHING, NOTHING). Entities
@@ -352,46 +352,47 @@ def token_confusion(text: str, ref: Sequence[Span], hyp: Sequence[Span],
     labelers marked alike) needs no tokenizing: its tokens are the words of its span."""
     if tokens is None:
         tokens = token_count(text)
-    confusion: Counter = Counter()
+    confusion: dict[tuple[str, str], int] = {}
     if both is None:
         both = set(ref).intersection(hyp)
-    items = sorted([(s, e, lab, _BOTH) for s, e, lab in both]
-                   + [(s, e, lab, _FIRST) for s, e, lab in ref if (s, e, lab) not in both]
-                   + [(s, e, lab, _SECOND) for s, e, lab in hyp if (s, e, lab) not in both])
+    items = [(*x, _BOTH) for x in both]
+    if len(both) < len(ref):
+        items += [(*x, _FIRST) for x in ref if x not in both]
+    if len(both) < len(hyp):
+        items += [(*x, _SECOND) for x in hyp if x not in both]
+    items.sort()
     search = _SPACE.search
-    groups: list[list] = []
-    group: list = []
-    group_end = -1
-    for item in items:
-        start = item[0]
-        # Does the gap since the group hold a space? Mostly a space is right at one end of it.
-        if group and (start < group_end or not (
-                text[group_end].isspace() or text[start - 1].isspace()
-                or search(text, group_end, start) is not None)):
-            group.append(item)
-            if item[1] > group_end:
-                group_end = item[1]
-        else:
-            group = [item]
-            groups.append(group)
-            group_end = item[1]
     touched = 0
     alone: dict[tuple[str, str], list[str]] = {}  # (label, label) -> the spans' texts
-    for group in groups:
-        if len(group) == 1:
-            s, e, lab, side = group[0]
-            if not text[s].isspace() and not text[e - 1].isspace():
-                key = (lab, lab) if side == _BOTH else (lab, NOTHING) if side == _FIRST \
-                    else (NOTHING, lab)
-                alone.setdefault(key, []).append(text[s:e])
-                continue
-        touched += _group_tokens(text, group, confusion)
+    i, n_items = 0, len(items)
+    while i < n_items:
+        s, e, lab, side = items[i]
+        j, group_end = i + 1, e
+        # The group grows while the gap to the next entity holds no space; mostly a space
+        # is right at one end of the gap.
+        while j < n_items:
+            start, end = items[j][0], items[j][1]
+            if start < group_end or not (text[group_end].isspace() or text[start - 1].isspace()
+                                         or search(text, group_end, start) is not None):
+                if end > group_end:
+                    group_end = end
+                j += 1
+            else:
+                break
+        if j == i + 1 and not text[s].isspace() and not text[e - 1].isspace():
+            key = (lab, lab) if side == _BOTH else (lab, NOTHING) if side == _FIRST \
+                else (NOTHING, lab)
+            alone.setdefault(key, []).append(text[s:e])
+        else:
+            touched += _group_tokens(text, items[i:j], confusion)
+        i = j
     for key, pieces in alone.items():
         count = len(" ".join(pieces).split())
-        confusion[key] += count
+        confusion[key] = confusion.get(key, 0) + count
         touched += count
     if tokens > touched:
-        confusion[(NOTHING, NOTHING)] += tokens - touched
+        key = (NOTHING, NOTHING)
+        confusion[key] = confusion.get(key, 0) + tokens - touched
     return confusion
 
 
@@ -399,7 +400,7 @@ _BOTH, _FIRST, _SECOND = 0, 1, 2
 _SPACE = re.compile(r"\s")
 
 
-def _group_tokens(text: str, group: list, confusion: Counter) -> int:
+def _group_tokens(text: str, group: list, confusion: dict) -> int:
     """Label each token of a group of entities that share tokens; returns the tokens seen."""
     n = len(text)
     start = min(x[0] for x in group)
@@ -413,23 +414,25 @@ def _group_tokens(text: str, group: list, confusion: Counter) -> int:
     seen = 0
     for m in _TOKEN.finditer(text, start, end):
         ts, te = m.span()
-        confusion[(token_label(ts, te, first), token_label(ts, te, second))] += 1
+        key = (token_label(ts, te, first), token_label(ts, te, second))
+        confusion[key] = confusion.get(key, 0) + 1
         seen += 1
     return seen
 
 
 # -- zones --------------------------------------------------------------------------------------
 
-def char_confusion(ref: Sequence[Span], hyp: Sequence[Span]) -> Counter:
+def char_confusion(ref: Sequence[Span], hyp: Sequence[Span]) -> dict[tuple[str, str], int]:
     """{(a's zone label, b's zone label): characters} of two tilings of the same text."""
-    confusion: Counter = Counter()
+    confusion: dict[tuple[str, str], int] = {}
     i = j = 0
     pos = 0
     while i < len(ref) and j < len(hyp):
         r, h = ref[i], hyp[j]
         end = min(r[1], h[1])
         if end > pos:
-            confusion[(r[2], h[2])] += end - pos
+            key = (r[2], h[2])
+            confusion[key] = confusion.get(key, 0) + end - pos
             pos = end
         if r[1] == end:
             i += 1
@@ -548,10 +551,25 @@ class PairTally:
     stance: dict = field(default_factory=dict)
 
     def add(self, other: "PairTally") -> None:
-        for name in _COUNTERS:
-            _add_counts(getattr(self, name), getattr(other, name))
-        for name in _NUMBERS:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        # Written out (no getattr loop over the field names): once per document and pair.
+        for mine, theirs in ((self.in_first, other.in_first), (self.in_second, other.in_second),
+                             (self.exact, other.exact), (self.overlap, other.overlap),
+                             (self.tokens, other.tokens), (self.chars, other.chars),
+                             (self.stance, other.stance)):
+            for key, n in theirs.items():
+                total = mine.get(key, 0) + n
+                if total:
+                    mine[key] = total
+                else:
+                    mine.pop(key, None)
+        self.entity_documents += other.entity_documents
+        self.zone_documents += other.zone_documents
+        self.boundaries_first += other.boundaries_first
+        self.boundaries_second += other.boundaries_second
+        self.boundaries_matched += other.boundaries_matched
+        self.pk_errors += other.pk_errors
+        self.wd_errors += other.wd_errors
+        self.windows += other.windows
 
     def to_json(self) -> list:
         return [[getattr(self, n) for n in _NUMBERS],
@@ -654,10 +672,10 @@ def _margins(confusion: Mapping[tuple[Any, Any], int]) -> tuple[dict, dict]:
 
 
 def _label_counts(spans: Iterable[Span]) -> dict:
-    counts: dict = {}
-    for _s, _e, label in spans:
-        counts[label] = counts.get(label, 0) + 1
-    return counts
+    return dict(Counter(map(_LABEL, spans)))  # Counter counts in C
+
+
+_LABEL = itemgetter(2)
 
 
 def compare_pair(text: str, first: Marks, second: Marks, tolerance: int,
@@ -667,11 +685,11 @@ def compare_pair(text: str, first: Marks, second: Marks, tolerance: int,
     both = set(ref).intersection(hyp)
     tally = PairTally(entity_documents=1, in_first=_label_counts(ref),
                       in_second=_label_counts(hyp), exact=_label_counts(both),
-                      overlap=dict(overlap_matches(ref, hyp, both)),
-                      tokens=dict(token_confusion(text, ref, hyp, tokens, both)))
+                      overlap=overlap_matches(ref, hyp, both),
+                      tokens=token_confusion(text, ref, hyp, tokens, both))
     if first.has_zones and second.has_zones:
         tally.zone_documents = 1
-        tally.chars = dict(char_confusion(first.zones, second.zones))
+        tally.chars = char_confusion(first.zones, second.zones)
         rb, hb = boundaries(first.zones), boundaries(second.zones)
         tally.boundaries_first, tally.boundaries_second = len(rb), len(hb)
         tally.boundaries_matched = boundary_matches(rb, hb, tolerance)

@@ -37,8 +37,9 @@ PARALLEL_FROM = 4000
 # Documents per piece of work handed to a worker process.
 _WORK_PIECE = 2500
 
-# A computed document: (seq, document id, tally JSON, figures JSON).
-Row = tuple[int, str, str, str]
+# A computed document: (seq, document id, tally JSON, figures JSON, figures). The figures come
+# along decoded too: decoding 100,000 of them again here would cost this one process seconds.
+Row = tuple[int, str, str, str, dict]
 
 _TABLE = """CREATE TABLE IF NOT EXISTS agreement_tallies (
     selection TEXT NOT NULL,            -- JSON [version, labelers, tolerance]
@@ -125,11 +126,11 @@ def project_agreement(project: Project, labelers: Sequence[str] | None = None,
                 agreement.add_json(json.loads(data), -1)
     todo = sorted(stale) if stale is not None else [
         r[0] for r in project.conn.execute("SELECT seq FROM documents ORDER BY seq")]
-    fresh: dict[int, tuple[str, str, str]] = {}  # seq -> (document id, tally, figures) as JSON
+    fresh: dict[int, tuple] = {}  # seq -> (document id, tally JSON, figures JSON, figures)
     for rows, totals in _compute_all(project, labelers, tolerance, todo, workers):
         agreement.add_totals(totals)
-        for seq, doc_id, tally, figures in rows:
-            fresh[seq] = (doc_id, tally, figures)
+        for seq, *row in rows:
+            fresh[seq] = row
         if progress and rows:
             progress(len(fresh))
     if keep_tallies and (fresh or stale or kept is None or kept["through"] != latest):
@@ -178,12 +179,14 @@ def _compute(conn: sqlite3.Connection, labelers: list[str], tolerance: int, seqs
     for seq, doc_id, text, by_labeler in _iter_marks(conn, labelers, seqs, 2):
         tally = agreement.tally(text, by_labeler)
         agreement.add_tally(doc_id, tally)
-        rows.append((seq, doc_id, encode(tally.to_json()), encode(tally.figures())))
+        figures = tally.figures()
+        rows.append((seq, doc_id, encode(tally.to_json()), encode(figures), figures))
     return rows, agreement.totals_json()
 
 
-# store.project.dumps, made once: it is called twice for each of 100,000 documents.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+# store.project.dumps, made once: it is called twice for each of 100,000 documents. Our own
+# tallies and figures hold no cycles; not looking for them makes encoding a third faster.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 
 def _compute_in_worker(work: tuple[str, list[str], int, list[int]]) -> tuple[list[Row], dict]:
@@ -204,12 +207,11 @@ def _chunks(items: list, size: int = 900) -> Iterator[list]:
         yield items[i:i + size]
 
 
-def _document_figures(project: Project, selection: str, fresh: dict[int, tuple[str, str, str]],
+def _document_figures(project: Project, selection: str, fresh: dict[int, tuple],
                       all_fresh: bool) -> dict[str, Any]:
     """Per-document figures in queue order: those just computed, the rest as kept."""
-    loads = json.loads
-    rows: list[tuple[int, str, Any]] = [(seq, doc_id, loads(figures))
-                                        for seq, (doc_id, _t, figures) in fresh.items()]
+    rows: list[tuple[int, str, Any]] = [(seq, doc_id, figures)
+                                        for seq, (doc_id, _t, _j, figures) in fresh.items()]
     if not all_fresh:
         kept = project.conn.execute(
             "SELECT t.doc, d.id, t.figures FROM agreement_tallies t JOIN documents d "
@@ -226,7 +228,7 @@ def _has_table(project: Project) -> bool:
 
 
 def _keep(project: Project, selection: str, setting: str, latest: int, totals: dict,
-          fresh: dict[int, tuple[str, str, str]], stale: set[int] | None) -> None:
+          fresh: dict[int, tuple], stale: set[int] | None) -> None:
     try:
         with project.write():
             project.conn.execute(_TABLE)
@@ -241,7 +243,7 @@ def _keep(project: Project, selection: str, setting: str, latest: int, totals: d
                 "INSERT INTO agreement_tallies (selection, doc, tally, figures) "
                 "VALUES (?, ?, ?, ?)",
                 [(selection, seq, tally, figures)
-                 for seq, (_id, tally, figures) in fresh.items()])
+                 for seq, (_id, tally, figures, _f) in fresh.items()])
             project.set_setting(setting, dumps({"through": latest, "totals": totals}))
     except sqlite3.OperationalError:
         pass  # a read-only or busy file: the figures are right, only not kept for next time
