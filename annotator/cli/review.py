@@ -86,8 +86,8 @@ def _echo_report_json(report: dict) -> None:
     if documents is None:
         click.echo(text)
         return
-    lines = [f" {json.dumps(doc_id, ensure_ascii=False)}: {json.dumps(figures, ensure_ascii=False)}"
-             for doc_id, figures in documents.items()]
+    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode  # made once
+    lines = [f" {encode(doc_id)}: {encode(figures)}" for doc_id, figures in documents.items()]
     body = "{\n" + ",\n".join(lines) + "\n }" if lines else "{}"
     click.echo(text[:-2] + f',\n "documents": {body}\n}}')
 
