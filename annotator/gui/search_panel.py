@@ -11,10 +11,11 @@ import html
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
 from PySide6.QtWidgets import (QApplication, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+                               QProgressDialog,
                                QStyle, QStyledItemDelegate, QStyleOptionViewItem, QVBoxLayout,
                                QWidget)
 
-from ..store.search import Result, search, snippet
+from ..store.search import Result, ensure_index, search, snippet
 from . import i18n
 from .i18n import tr
 
@@ -24,6 +25,7 @@ SNIPPET_ROLE = Qt.UserRole + 2  # (snippet, (a, b))
 
 i18n.add_strings({
     "search.title": ("Search", "بحث"),
+    "search.indexing": ("Indexing the corpus for search…", "جارٍ فهرسة المدونة للبحث…"),
     "search.placeholder": ("Search the corpus (tashkeel and hamza do not matter)",
                            "ابحث في المدونة (لا فرق للتشكيل والهمزات)"),
     "search.focus": ("Search the corpus…", "البحث في المدونة…"),
@@ -109,8 +111,9 @@ class SearchPanel(QWidget):
         if query is not None:
             self.box.setText(query)
         query = self.box.text()
-        QApplication.setOverrideCursor(Qt.WaitCursor)  # the first search builds the index
+        QApplication.setOverrideCursor(Qt.WaitCursor)
         try:
+            self._build_index()
             self.results = search(self.window_.project, query, MAX_DOCUMENTS)
         finally:
             QApplication.restoreOverrideCursor()
@@ -126,6 +129,25 @@ class SearchPanel(QWidget):
         self._summarize()
         self._highlight_current()
         return self.results
+
+    def _build_index(self) -> None:
+        """The first search indexes the corpus (a minute or two for 100,000 documents): show
+        how far it is rather than a frozen window. Each batch is committed, so closing the
+        window midway loses nothing; the next search goes on from there."""
+        dialog = QProgressDialog(tr("search.indexing"), "", 0, 0, self.window_)
+        dialog.setObjectName("searchIndexProgress")
+        dialog.setCancelButton(None)
+        dialog.setWindowModality(Qt.WindowModal)
+        dialog.setMinimumDuration(500)
+
+        def step(done: int, total: int) -> None:
+            dialog.setMaximum(total)
+            dialog.setValue(done)
+            QApplication.processEvents()
+        try:
+            ensure_index(self.window_.project, step)
+        finally:
+            dialog.close()
 
     def _summarize(self) -> None:
         if not self.results:

@@ -80,3 +80,15 @@ def test_limit_and_ranking(seeded):
     assert len(search(seeded, "غالانت", limit=2)) == 2
     assert len(search(seeded, "غالانت")) == 5
     assert search(seeded, "  ؟؟ ") == []
+
+
+def test_index_build_reports_progress_per_batch(project, monkeypatch):
+    import annotator.store.search as search_module
+
+    monkeypatch.setattr(search_module, "BATCH", 2)
+    add(project, **{f"d{i}": f"خبر رقم {i} عن غزة" for i in range(5)})
+    calls = []
+    assert ensure_index(project, lambda done, total: calls.append((done, total))) == 5
+    assert calls == [(2, 5), (4, 5), (5, 5)]
+    assert ensure_index(project, lambda done, total: calls.append((done, total))) == 0
+    assert len(calls) == 3
