@@ -21,11 +21,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..core.errors import ValidationError
 from ..core.model import SUGGESTIONS, Document
 from ..store import ImportRecord, Project
-from . import ExportOptions, ReadResult, Rejected, open_output
-from .jsonl import iter_json_lines, text_and_id
+from . import ExportOptions, ReadResult, open_output
+from .jsonl import read_records, text_and_id
 
 PROGRESS_EVERY = 1000
 
@@ -95,12 +94,4 @@ def _record(obj: Any, path: Path, lineno: int, layer: str, schema) -> ImportReco
 def read(path: Path, layer: str | None = None, schema=None, root: Path | None = None
          ) -> Iterator[ReadResult]:
     target = layer or SUGGESTIONS
-    for item in iter_json_lines(path):
-        if isinstance(item, Rejected):
-            yield item
-            continue
-        lineno, obj = item
-        try:
-            yield _record(obj, path, lineno, target, schema)
-        except (ValueError, ValidationError) as exc:
-            yield Rejected(f"{path}:{lineno}", str(exc))
+    yield from read_records(path, lambda obj, lineno: _record(obj, path, lineno, target, schema))

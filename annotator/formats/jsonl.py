@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
+from ..core.errors import ValidationError
 from ..core.model import SUGGESTIONS, Document, Layer
 from ..core.text import clean_with_offsets, utf16_offset
 from ..store import ImportRecord, Project
@@ -26,14 +27,21 @@ def read(path: Path, layer: str | None = None, schema=None, root: Path | None = 
          ) -> Iterator[ReadResult]:
     """Records from a JSONL file. Annotations go to `layer` if given, else to the line's own
     `layer` field, else to `suggestions` (never silently into a labeler's layer)."""
+    yield from read_records(path, lambda obj, lineno: _record(obj, path, lineno, layer, schema))
+
+
+def read_records(path: Path, make_record: Callable[[Any, int], ImportRecord]
+                 ) -> Iterator[ReadResult]:
+    """make_record(object, line number) for each JSON line of `path`; a line it refuses (or
+    that is not JSON) becomes a Rejected naming file and line, and the file goes on."""
     for item in iter_json_lines(path):
         if isinstance(item, Rejected):
             yield item
             continue
         lineno, obj = item
         try:
-            yield _record(obj, path, lineno, layer, schema)
-        except ValueError as exc:
+            yield make_record(obj, lineno)
+        except (ValueError, ValidationError) as exc:
             yield Rejected(f"{path}:{lineno}", str(exc))
 
 

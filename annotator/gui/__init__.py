@@ -112,14 +112,9 @@ def open_window(project_path, annotator: str):
 def run(project_path=None, annotator: str | None = None) -> int:
     """Start the application: the given project, else the last one used, else a file dialog.
     Returns the exit status."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QMessageBox
-
-    from ..core.errors import AnnotatorError
     from . import settings
-    from .i18n import tr
 
-    app = application()
+    application()
     if not annotator:
         annotator = ask_labeler_name()
         if not annotator:
@@ -129,8 +124,21 @@ def run(project_path=None, annotator: str | None = None) -> int:
         path = choose_project_file()
         if path is None:
             return 1
+    return run_window(lambda: open_window(path, annotator))
+
+
+def run_window(open_fn) -> int:
+    """Open a window with open_fn() and run the event loop until it closes; a project that
+    cannot be opened is said in a message box. Returns the exit status."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    from ..core.errors import AnnotatorError
+    from .i18n import tr
+
+    app = application()
     try:
-        window = open_window(path, annotator)
+        window = open_fn()
     except AnnotatorError as exc:
         QMessageBox.critical(None, tr("open.failed"), str(exc))
         return 2

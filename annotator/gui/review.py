@@ -704,19 +704,9 @@ def open_review(project_path, reviewer: str, labelers: list[str] | None = None) 
 
 
 def run(project_path, reviewer: str) -> int:
-    from PySide6.QtWidgets import QMessageBox
+    from . import run_window
 
-    from ..core.errors import AnnotatorError
-    from . import application
-
-    app = application()
-    try:
-        window = open_review(project_path, reviewer)
-    except AnnotatorError as exc:
-        QMessageBox.critical(None, tr("open.failed"), str(exc))
-        return 2
-    window.setAttribute(Qt.WA_DeleteOnClose)
-    return app.exec()
+    return run_window(lambda: open_review(project_path, reviewer))
 
 
 def install(window) -> None:
