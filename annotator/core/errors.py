@@ -19,3 +19,14 @@ class SchemaError(AnnotatorError):
 
 class ProjectError(AnnotatorError):
     """A project file that cannot be opened or used (newer format, not a project, …)."""
+
+
+class NotSavedError(AnnotatorError):
+    """An edit that could not reach the disk (disk full, read-only file, lock held too long).
+
+    Nothing was written; `reason` is one of "disk_full", "read_only", "locked", "damaged",
+    "io" so the window can say why and try again when the cause is gone."""
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason
