@@ -1,0 +1,42 @@
+"""The desktop build's command line and resource lookup, tested from source (fast; part of the
+default suite). The built executable itself is tested in test_desktop_build.py (`-m build`)."""
+import sys
+
+import annotator
+from annotator.__main__ import desktop_args
+
+
+def test_no_arguments_open_the_window():
+    assert desktop_args([]) == ["gui"]
+
+
+def test_a_double_clicked_project_opens_in_the_window(tmp_path):
+    project = tmp_path / "مشروع.db"
+    project.write_bytes(b"")
+    assert desktop_args([str(project)]) == ["gui", str(project)]
+
+
+def test_commands_and_options_go_to_the_command_line(tmp_path):
+    assert desktop_args(["export", "p.db", "--format", "jsonl"]) == [
+        "export", "p.db", "--format", "jsonl"]
+    assert desktop_args(["--version"]) == ["--version"]
+    # A missing file is not guessed into a project: the command line says what is wrong.
+    assert desktop_args([str(tmp_path / "missing.db")]) == [str(tmp_path / "missing.db")]
+
+
+def test_the_app_started_as_python_minus_m_runs_the_command():
+    # Code that starts `sys.executable -m annotator agree …` works the same from a build.
+    assert desktop_args(["-m", "annotator", "agree", "p.db", "--json"]) == [
+        "agree", "p.db", "--json"]
+    assert desktop_args(["-m", "annotator"]) == []
+
+
+def test_resources_are_found_in_the_bundle_when_frozen(monkeypatch, tmp_path):
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    try:
+        assert annotator._root() == tmp_path
+    finally:
+        monkeypatch.undo()
+    assert (annotator._root() / "resources" / "schema.toml").is_file()
+    assert annotator.RESOURCES == annotator._root() / "resources"
