@@ -40,3 +40,21 @@ def test_resources_are_found_in_the_bundle_when_frozen(monkeypatch, tmp_path):
         monkeypatch.undo()
     assert (annotator._root() / "resources" / "schema.toml").is_file()
     assert annotator.RESOURCES == annotator._root() / "resources"
+
+
+def test_qt_own_strings_follow_the_interface_language(qapp):
+    # Standard buttons and file dialogs are Qt's strings: Arabic from qtbase_ar.qm, which the
+    # desktop build must carry (i18n.set_language loads it from Qt's translations folder).
+    from PySide6.QtCore import QCoreApplication
+
+    from annotator.gui import application, i18n
+
+    application()
+    try:
+        i18n.set_language("ar")
+        cancel = QCoreApplication.translate("QPlatformTheme", "Cancel")  # "ألغِ" in Qt 6.11
+        assert cancel != "Cancel" and all("\u0600" <= c <= "\u06ff" for c in cancel)
+        i18n.set_language("en")
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
+    finally:
+        i18n.set_language("en")
