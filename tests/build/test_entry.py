@@ -58,3 +58,24 @@ def test_qt_own_strings_follow_the_interface_language(qapp):
         assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
     finally:
         i18n.set_language("en")
+
+
+def test_a_project_the_system_hands_over_opens_in_a_window(qtbot, seeded_path):
+    # macOS: a project double-clicked while annotator runs arrives as a QFileOpenEvent.
+    from PySide6.QtGui import QFileOpenEvent
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.gui import _windows, application, settings
+
+    app = application()
+    settings.set_labeler_name("sara")
+    before = list(_windows)
+    assert QApplication.sendEvent(app, QFileOpenEvent(str(seeded_path)))  # handled
+    opened = [w for w in _windows if w not in before]
+    assert len(opened) == 1
+    window = opened[0]  # deleted on close, like the window `annotator gui` opens
+    try:
+        assert window.isVisible() and window.annotator == "sara"
+        assert window.current_doc_id() == "000_a3ed348b844c58ae"
+    finally:
+        window.close()
