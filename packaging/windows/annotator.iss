@@ -30,7 +30,10 @@ WizardStyle=modern
 
 [Languages]
 Name: "en"; MessagesFile: "compiler:Default.isl"
+; Arabic.isl is an official translation only in recent Inno Setup 6 releases.
+#if FileExists(CompilerPath + "Languages\Arabic.isl")
 Name: "ar"; MessagesFile: "compiler:Languages\Arabic.isl"
+#endif
 
 [Tasks]
 Name: "associate"; Description: "Open .db project files with Annotator on double-click"; Flags: unchecked
