@@ -13,13 +13,15 @@ import sys
 from pathlib import Path
 
 
-def desktop_args(argv: list[str]) -> list[str]:
-    """The `annotator` command's arguments for the desktop build's command line argv."""
+def desktop_args(argv: list[str], commands=()) -> list[str]:
+    """The `annotator` command's arguments for the desktop build's command line argv
+    (`commands`: the command names, which are never taken for a project file)."""
     if argv[:2] == ["-m", "annotator"]:
         return argv[2:]
     if not argv:
         return ["gui"]
-    if len(argv) == 1 and not argv[0].startswith("-") and Path(argv[0]).is_file():
+    if (len(argv) == 1 and not argv[0].startswith("-") and argv[0] not in commands
+            and Path(argv[0]).is_file()):
         return ["gui", argv[0]]
     return argv
 
@@ -32,12 +34,12 @@ def main(argv: list[str] | None = None, desktop: bool | None = None) -> None:
         argv = sys.argv[1:]
     if desktop is None:
         desktop = bool(getattr(sys, "frozen", False))
-    if desktop:
-        argv = desktop_args(argv)
     from annotator.cli import main as command
     from annotator.selftest import selftest
 
     command.add_command(selftest)
+    if desktop:
+        argv = desktop_args(argv, command.commands)
     command.main(args=argv, prog_name="annotator")
 
 

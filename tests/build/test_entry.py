@@ -16,12 +16,16 @@ def test_a_double_clicked_project_opens_in_the_window(tmp_path):
     assert desktop_args([str(project)]) == ["gui", str(project)]
 
 
-def test_commands_and_options_go_to_the_command_line(tmp_path):
+def test_commands_and_options_go_to_the_command_line(tmp_path, monkeypatch):
     assert desktop_args(["export", "p.db", "--format", "jsonl"]) == [
         "export", "p.db", "--format", "jsonl"]
     assert desktop_args(["--version"]) == ["--version"]
     # A missing file is not guessed into a project: the command line says what is wrong.
     assert desktop_args([str(tmp_path / "missing.db")]) == [str(tmp_path / "missing.db")]
+    # Nor is a command, even with a file of that name in the current folder.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "stats").write_bytes(b"")
+    assert desktop_args(["stats"], ["stats", "gui"]) == ["stats"]
 
 
 def test_the_app_started_as_python_minus_m_runs_the_command():
