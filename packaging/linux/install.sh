@@ -15,7 +15,10 @@ else
 fi
 command -v update-mime-database >/dev/null && update-mime-database "$data/mime" || true
 command -v update-desktop-database >/dev/null && update-desktop-database "$data/applications" || true
-if [ "${1:-}" != "--uninstall" ] && command -v xdg-mime >/dev/null; then
-    xdg-mime default annotator.desktop application/x-annotator-project || true
+if [ "${1:-}" = "--uninstall" ]; then
+    echo "annotator: menu entry and file type removed (this folder stays; delete it by hand)"
+else
+    command -v xdg-mime >/dev/null && \
+        xdg-mime default annotator.desktop application/x-annotator-project || true
+    echo "annotator: installed for $(id -un) (menu entry and .annotator.db file type)"
 fi
-echo "annotator: installed for $(id -un) (menu entry and .annotator.db file type)"
