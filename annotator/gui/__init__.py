@@ -22,7 +22,7 @@ def application():
     from PySide6.QtGui import QFont, QFontInfo
     from PySide6.QtWidgets import QApplication
 
-    from . import i18n, settings
+    from . import file_open, i18n, settings
     from .fonts import load_fonts
 
     app = QApplication.instance()
@@ -40,6 +40,7 @@ def application():
         font.setFamilies([system] + [f for f in families if f != system])
         app.setFont(font)
         i18n.set_language(settings.language())
+        file_open.install(app)
         app._annotator_ready = True
     return app
 
