@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
 import click
 
-from ..core.errors import AnnotatorError
+from ..core.errors import AnnotatorError, InputError
 from ..core.schema import Schema
 from ..store import Project
 
 EXIT_REJECTED = 1
 EXIT_ERROR = 2
+EXIT_INTERNAL = 3  # the tool itself failed (a bug): distinct from bad input
 
 
 class Progress:
@@ -45,14 +47,46 @@ def fail(message: str) -> None:
     raise SystemExit(EXIT_ERROR)
 
 
+_opened: list[str] = []  # project files the running command opened, to name in messages
+
+
 def open_project_or_fail(path: str) -> Project:
     try:
-        return Project.open(path)
+        project = Project.open(path)
     except AnnotatorError as exc:
         fail(str(exc))
+    _opened.append(str(path))
+    return project
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """Every command's last line of defence: an error we expect is one line and exit 2; an
+    SQLite error met after opening names the project file as damaged (or not saved); anything
+    else is a bug, reported in one line with exit 3 (ANNOTATOR_DEBUG=1 shows the traceback)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except AnnotatorError as exc:
+            fail(str(exc))
+        except sqlite3.DatabaseError as exc:
+            from ..store.project import damaged, not_saved
+
+            where = Path(_opened[-1]) if _opened else Path("project")
+            fail(str(not_saved(where, exc) or damaged(where, exc)))
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except BrokenPipeError:
+            raise SystemExit(EXIT_REJECTED)
+        except Exception as exc:
+            if os.environ.get("ANNOTATOR_DEBUG"):
+                raise
+            click.echo(f"annotator: internal error ({type(exc).__name__}: {exc}); "
+                       "nothing more was written. Please report it.", err=True)
+            raise SystemExit(EXIT_INTERNAL)
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="annotator")
 def main() -> None:
     """Label Arabic news articles: zones, entities, stance; review; export gold data."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 import sys
@@ -19,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from ..core.errors import AnnotatorError, ProjectError, ValidationError
+from ..core.errors import AnnotatorError, NotSavedError, ProjectError, ValidationError
 from ..core.model import Document, Layer, layer_from_json, validate_layer
 from ..core.schema import Schema
 
@@ -99,6 +100,37 @@ CREATE TRIGGER changes_append_only_d BEFORE DELETE ON changes WHEN old.doc IS NO
 """
 
 
+# SQLite's primary result codes (the low byte of an extended code) that mean "not saved, and
+# why": the window shows the reason and tries again; the CLI prints one line.
+_NOT_SAVED = {13: "disk_full", 8: "read_only", 5: "locked", 6: "locked", 10: "io",
+              11: "damaged", 26: "damaged", 14: "io"}
+_REASON_TEXT = {"disk_full": "the disk is full", "read_only": "the file is read-only",
+                "locked": f"another program held the project locked for over {BUSY_TIMEOUT_S:.0f} s",
+                "io": "the disk reported an error", "damaged": "the project file is damaged"}
+
+
+def not_saved(path: Path, exc: sqlite3.Error) -> NotSavedError | None:
+    """The NotSavedError for an SQLite error that means the write did not reach the disk, or
+    None for any other error (a bug, to be raised as it is)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    reason = _NOT_SAVED.get(code & 0xFF) if code is not None else None
+    if reason is None:
+        text = str(exc).lower()
+        reason = next((r for key, r in (("full", "disk_full"), ("readonly", "read_only"),
+                                        ("read-only", "read_only"), ("locked", "locked"),
+                                        ("malformed", "damaged"), ("i/o", "io"))
+                       if key in text), None)
+    if reason is None:
+        return None
+    return NotSavedError(f"{path}: not saved: {_REASON_TEXT[reason]} ({exc})", reason)
+
+
+def damaged(path: Path, exc: sqlite3.Error) -> ProjectError:
+    """The one line for a project file SQLite cannot read (header intact, pages corrupted)."""
+    return ProjectError(f"{path}: the project file is damaged ({exc}); `annotator check` "
+                        "tells more, `annotator restore` brings back a backup")
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
@@ -152,9 +184,12 @@ class DocStatus:
 class Project:
     """An open project file. Use `Project.create` / `Project.open`, and `close()` when done."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection):
+    def __init__(self, path: Path, conn: sqlite3.Connection, read_only: bool = False):
         self.path = path
         self.conn = conn
+        # A file we may not write (permissions, read-only medium) opens for browsing, search
+        # and export; every write raises NotSavedError("read_only").
+        self.read_only = read_only
         self.db = sqlite_utils.Database(conn)
         self.schema = Schema.parse(self._get("schema"))
         self.project_id = self._get("project_id")
@@ -194,15 +229,20 @@ class Project:
         return cls(path, conn)
 
     @classmethod
-    def open(cls, path: str | Path) -> "Project":
+    def open(cls, path: str | Path, read_only: bool = False) -> "Project":
+        """Open a project file; one it may not write opens read-only (see `read_only`)."""
         path = Path(path)
         if not path.is_file():
             raise ProjectError(f"{path}: no such project file")
-        with open(path, "rb") as fh:
-            head = fh.read(16)
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(16)
+        except OSError as exc:
+            raise ProjectError(f"{path}: cannot read: {exc.strerror}") from None
         if head and head != b"SQLite format 3\x00":
             raise ProjectError(f"{path}: not a project file (not an SQLite database)")
-        conn = cls._connect(path)
+        read_only = read_only or not cls._writable(path)
+        conn = cls._connect_read_only(path) if read_only else cls._connect(path)
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > FORMAT_VERSION:
@@ -213,18 +253,47 @@ class Project:
             if "project" not in tables or version < 1:
                 raise ProjectError(f"{path}: not an annotator project")
             if version < FORMAT_VERSION:
+                if read_only:
+                    raise ProjectError(f"{path}: an older project format ({version}) that must "
+                                       "be migrated, but the file is read-only")
                 conn.close()
                 cls._migrate(path, version)
                 conn = cls._connect(path)
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = FULL")
-            return cls(path, conn)
+            if not read_only:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = FULL")
+            return cls(path, conn, read_only)
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise ProjectError(f"{path}: cannot open: {exc}") from None
+            raise damaged(path, exc) from None
         except BaseException:
             conn.close()
             raise
+
+    @staticmethod
+    def _writable(path: Path) -> bool:
+        """Whether we may write the file and create its -wal/-shm beside it."""
+        if not os.access(path, os.W_OK):
+            return False
+        wal = Path(f"{path}-wal")
+        return wal.exists() and os.access(wal, os.W_OK) or os.access(path.parent, os.W_OK)
+
+    @staticmethod
+    def _connect_read_only(path: Path) -> sqlite3.Connection:
+        # mode=ro reads a WAL file when its -shm can be used; on a read-only folder it cannot,
+        # and immutable=1 (nobody writes a file we may not write either) reads it as it is.
+        from urllib.parse import quote
+
+        uri = "file:" + quote(str(path.resolve()))
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
+                               isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            conn.close()
+            conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None,
+                                   check_same_thread=False)
+        return conn
 
     @classmethod
     def _migrate(cls, path: Path, version: int) -> None:
@@ -272,20 +341,41 @@ class Project:
         edit is bound by fsync; the window never does, because each of its edits must be on
         disk before it says saved. BEGIN IMMEDIATE takes the write lock up front, so a second
         process waits (busy timeout) instead of failing on a read-to-write upgrade; inside,
-        sqlite-utils' atomic() gives the savepoint that rolls back on any error."""
+        sqlite-utils' atomic() gives the savepoint that rolls back on any error.
+
+        A write that cannot reach the disk (full, read-only, lock held past the busy timeout,
+        I/O error, damaged file) is rolled back and raised as NotSavedError with its reason."""
+        if self.read_only:
+            raise NotSavedError(f"{self.path}: not saved: the project is open read-only",
+                                "read_only")
         if self.conn.in_transaction:
             with self.db.atomic():
                 yield self.db
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise (not_saved(self.path, exc) or exc) from None
         try:
             with self.db.atomic():
                 yield self.db
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            error = not_saved(self.path, exc)
+            if error is None:
+                raise
+            raise error from None
         except BaseException:
+            self._rollback()
+            raise
+
+    def _rollback(self) -> None:
+        try:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+        except sqlite3.Error:
+            pass  # SQLite rolled back itself (it does on SQLITE_FULL and I/O errors)
 
     def _get(self, key: str) -> str:
         row = self.conn.execute("SELECT value FROM project WHERE key = ?", (key,)).fetchone()
