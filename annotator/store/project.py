@@ -155,7 +155,7 @@ class ImportRecord:
 class ImportOutcome:
     where: str
     doc_id: str
-    state: str  # "added", "updated", "unchanged", "duplicate" or "rejected"
+    state: str  # "added", "updated", "unchanged", "duplicate", "kept" or "rejected"
     message: str = ""
 
 
@@ -190,6 +190,7 @@ class Project:
         # A file we may not write (permissions, read-only medium) opens for browsing, search
         # and export; every write raises NotSavedError("read_only").
         self.read_only = read_only
+        self.auto_backup = None  # an AutoBackup once enable_backups() is called
         self.db = sqlite_utils.Database(conn)
         self.schema = Schema.parse(self._get("schema"))
         self.project_id = self._get("project_id")
@@ -320,7 +321,20 @@ class Project:
             raise
         conn.close()
 
+    def enable_backups(self, every_minutes: float | None = None, keep: int | None = None):
+        """Rolling backups while this project is open for work (see store.backup): one now
+        unless a recent one exists, then every `every_minutes` of work."""
+        from .backup import EVERY_MINUTES, KEEP, AutoBackup
+
+        if not self.read_only:
+            self.auto_backup = AutoBackup(self.path, every_minutes or EVERY_MINUTES,
+                                          keep or KEEP)
+            self.auto_backup.start()
+        return self.auto_backup
+
     def close(self) -> None:
+        if self.auto_backup is not None:
+            self.auto_backup.wait()  # a backup half-copied would be wasted, not harmful
         try:
             self.conn.close()
         except sqlite3.Error:
@@ -360,6 +374,8 @@ class Project:
             with self.db.atomic():
                 yield self.db
             self.conn.execute("COMMIT")
+            if self.auto_backup is not None:
+                self.auto_backup.after_write()
         except sqlite3.Error as exc:
             self._rollback()
             error = not_saved(self.path, exc)
@@ -439,23 +455,33 @@ class Project:
             last = rows[-1][0]
 
     def import_documents(self, records: Iterable[ImportRecord], who: str = "import",
-                         ) -> Iterator[ImportOutcome]:
+                         force: bool = False) -> Iterator[ImportOutcome]:
         """Add documents (and the layers they bring), BATCH_SIZE per transaction.
 
         Yields one outcome per record, as each batch is committed. A killed import leaves whole
         batches only. Re-importing the same text is a no-op; the same id with other text is
-        refused; nothing already in the project is changed except layers the records bring.
+        refused; nothing already in the project is changed except layers the records bring,
+        and of those only layers whose present state came from an import: a layer a person
+        edited since is newer than the file (an older export coming back), so it is kept and
+        reported (state "kept"), unless `force`.
         """
         batch: list[ImportRecord] = []
         for record in records:
             batch.append(record)
             if len(batch) >= BATCH_SIZE:
-                yield from self._import_batch(batch, who)
+                yield from self._import_batch(batch, who, force)
                 batch = []
         if batch:
-            yield from self._import_batch(batch, who)
+            yield from self._import_batch(batch, who, force)
 
-    def _import_batch(self, batch: list[ImportRecord], who: str) -> list[ImportOutcome]:
+    def _edited_since_import(self, seq: int, name: str) -> Change | None:
+        """The layer's latest change if it was not an import (a person's edit, a merge)."""
+        change = next(self._changes("c.id = (SELECT max(id) FROM changes WHERE doc = ? AND "
+                                    "layer = ?)", (seq, name)), None)
+        return None if change is None or change.action == "import" else change
+
+    def _import_batch(self, batch: list[ImportRecord], who: str, force: bool = False
+                      ) -> list[ImportOutcome]:
         outcomes: list[ImportOutcome] = []
         with self.write():
             ids = [r.doc.id for r in batch]
@@ -499,10 +525,21 @@ class Project:
                 doc = record.doc
                 seq = new_seqs[doc.id] if seq is None else seq
                 changed = False
+                kept = []
                 for name, layer in layers.items():
+                    newer = None if added or force else self._edited_since_import(seq, name)
+                    if newer is not None and layer.to_json(doc.text) != newer.after:
+                        kept.append(f"{name!r} (changed by {newer.who} at {newer.at})")
+                        continue
                     changed |= self._put_layer(seq, doc.text, name, layer, who, "import", stamp)
                 state = "added" if added else ("updated" if changed else "unchanged")
-                outcomes.append(ImportOutcome(record.where, doc.id, state))
+                if kept:
+                    outcomes.append(ImportOutcome(
+                        record.where, doc.id, "kept",
+                        f"layer {', '.join(kept)} is newer in the project than in this file: "
+                        "kept (--force replaces it)"))
+                else:
+                    outcomes.append(ImportOutcome(record.where, doc.id, state))
         return outcomes
 
     def _lookup(self, column: str, select: str, values: list) -> Iterator[tuple]:
