@@ -87,19 +87,21 @@ class AutoBackup:
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        """On open: a backup unless a recent one exists."""
+        """On open: a backup (in the background) unless a recent one exists."""
         age = newest_age_s(self.path)
         if age is None or age >= self.every_s:
-            self.run()
+            self._launch()
         else:
             self._next = time.monotonic() + self.every_s - age
 
     def after_write(self) -> None:
         if time.monotonic() >= self._next and not self.running:
-            self._next = time.monotonic() + self.every_s
-            self._thread = threading.Thread(target=self.run, name="annotator-backup",
-                                            daemon=True)
-            self._thread.start()
+            self._launch()
+
+    def _launch(self) -> None:
+        self._next = time.monotonic() + self.every_s
+        self._thread = threading.Thread(target=self.run, name="annotator-backup", daemon=True)
+        self._thread.start()
 
     @property
     def running(self) -> bool:
