@@ -687,12 +687,21 @@ class Project:
         return self.edit(doc_id, layer_name, who, action, lambda _old: layer)
 
     # -- undo / redo -----------------------------------------------------------------------
-    def _stacks(self, seq: int, layer: str) -> tuple[list[Change], list[Change]]:
+    def _stacks(self, seq: int, layer: str, who: str | None = None
+                ) -> tuple[list[Change], list[Change]]:
+        """Undo and redo stacks of a layer. In a shared layer (one not named after `who`, such
+        as gold) they hold only `who`'s own changes: reviewer A's Ctrl+Z takes back A's last
+        change, never B's."""
+        where, args = "c.doc = ? AND c.layer = ?", (seq, layer)
+        if who is not None and who != layer:
+            where, args = where + " AND c.who = ?", (*args, who)
         undo: list[Change] = []
         redo: list[Change] = []
         by_id: dict[int, Change] = {}
-        for change in self._changes("c.doc = ? AND c.layer = ?", (seq, layer)):
+        for change in self._changes(where, args):
             by_id[change.id] = change
+            if change.action in ("undo", "redo") and change.reverts not in by_id:
+                continue  # it reverted someone else's change (before undo was per person)
             if change.action == "undo":
                 original = by_id[change.reverts]
                 if undo and undo[-1].id == original.id:
@@ -707,14 +716,16 @@ class Project:
                 redo.clear()
         return undo, redo
 
-    def can_undo(self, doc_id: str, layer: str) -> bool:
-        return bool(self._stacks(self._seq(doc_id), layer)[0])
+    def can_undo(self, doc_id: str, layer: str, who: str | None = None) -> bool:
+        return bool(self._stacks(self._seq(doc_id), layer, who)[0])
 
-    def can_redo(self, doc_id: str, layer: str) -> bool:
-        return bool(self._stacks(self._seq(doc_id), layer)[1])
+    def can_redo(self, doc_id: str, layer: str, who: str | None = None) -> bool:
+        return bool(self._stacks(self._seq(doc_id), layer, who)[1])
 
     def undo(self, doc_id: str, layer: str, who: str) -> Change | None:
-        """Revert the latest change of this layer (also one made before a restart)."""
+        """Revert `who`'s latest change of this layer (also one made before a restart). If
+        someone else changed the layer since, only that change is taken back and theirs
+        stay; ValidationError (nothing written) if the two cannot be separated."""
         return self._step(doc_id, layer, who, redo=False)
 
     def redo(self, doc_id: str, layer: str, who: str) -> Change | None:
@@ -723,13 +734,19 @@ class Project:
     def _step(self, doc_id: str, layer: str, who: str, redo: bool) -> Change | None:
         seq, text = self._seq_text(doc_id)
         with self.write():
-            undo_stack, redo_stack = self._stacks(seq, layer)
+            undo_stack, redo_stack = self._stacks(seq, layer, who)
             stack = redo_stack if redo else undo_stack
             if not stack:
                 return None
             target = stack[-1]
-            state = target.after if redo else target.before
-            new = Layer.empty(len(text)) if state is None else layer_from_json(state, text)
+            empty = Layer.empty(len(text)).to_json(text)
+            state = (target.after if redo else target.before) or empty
+            replaced = (target.before if redo else target.after) or empty
+            current = self.get_layer(doc_id, layer).to_json(text)
+            if current != replaced:  # changed by someone else since: keep their changes
+                state = _reapply(current, replaced, state)
+            new = layer_from_json(state, text)
+            validate_layer(new, len(text), self.schema)
             self._put_layer(seq, text, layer, new, who, "redo" if redo else "undo",
                             reverts=target.id)
             return target
@@ -849,6 +866,20 @@ class Project:
             out["status"][annotator] = self.status_counts(annotator)
             out["time_spent_s"][annotator] = round(self.seconds_spent(annotator), 1)
         return out
+
+
+def _reapply(current: dict, old: dict, new: dict) -> dict:
+    """`current` with the difference from `old` to `new` applied: entities and stances that
+    went from old to new are added or removed; the zones change only if nobody else moved
+    them since."""
+    out = {"zones": new["zones"] if current["zones"] == old["zones"] else current["zones"]}
+    for key in ("entities", "stances"):
+        gone = [x for x in old[key] if x not in new[key]]
+        came = [x for x in new[key] if x not in old[key]]
+        out[key] = [x for x in current[key] if x not in gone] + \
+                   [x for x in came if x not in current[key]]
+    out["entities"].sort(key=lambda e: (e["start"], e["end"], e["label"]))
+    return out
 
 
 def open_project(path: str | Path) -> Project:
