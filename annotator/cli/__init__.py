@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from ..core.errors import AnnotatorError, InputError
+from ..core.errors import AnnotatorError, InputError, ValidationError
 from ..core.schema import Schema
 from ..store import Project
 
@@ -42,8 +42,14 @@ class Progress:
             sys.stderr.flush()
 
 
+def one_line(message: str, limit: int = 400) -> str:
+    """A message as one line: an SQLite or parser message may quote many lines of a file."""
+    text = " ".join(str(message).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def fail(message: str) -> None:
-    click.echo(f"annotator: {message}", err=True)
+    click.echo(f"annotator: {one_line(message)}", err=True)
     raise SystemExit(EXIT_ERROR)
 
 
@@ -67,8 +73,19 @@ class Commands(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except ValidationError as exc:
+            # Met after opening: data read back from the project breaks an invariant.
+            fail(f"{_opened[-1]}: {exc}; `annotator check` lists what is wrong" if _opened
+                 else str(exc))
         except AnnotatorError as exc:
             fail(str(exc))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            if not _opened:
+                raise
+            # Text or JSON stored in the project that does not read back: damaged pages.
+            from ..store.project import damaged
+
+            fail(str(damaged(Path(_opened[-1]), exc)))
         except sqlite3.DatabaseError as exc:
             from ..store.project import damaged, not_saved
 
@@ -125,7 +142,7 @@ def run_import(project: Project, paths: list[Path], fmt: str | None, layer: str 
                 counts["rejected"] += 1
                 if item.internal:
                     counts["internal"] = counts.get("internal", 0) + 1
-                rejected_lines.append(f"{item.where}: {item.message}")
+                rejected_lines.append(f"{item.where}: {one_line(item.message)}")
                 _flush()
             else:
                 yield item
@@ -140,7 +157,7 @@ def run_import(project: Project, paths: list[Path], fmt: str | None, layer: str 
     for outcome in project.import_documents(records(), who=who, force=force):
         counts[outcome.state] += 1
         if outcome.state in ("rejected", "kept"):
-            rejected_lines.append(f"{outcome.where}: {outcome.message}")
+            rejected_lines.append(f"{outcome.where}: {one_line(outcome.message)}")
         elif outcome.state == "duplicate" and not quiet:
             rejected_lines.append(f"{outcome.where}: note: {outcome.message}")
         seen += 1
@@ -216,7 +233,7 @@ def export(project: str, fmt: str | None, layer: str, status: str | None, utf16:
         try:
             count = WRITERS[fmt](proj, output, ExportOptions(layer, status, utf16, body_only,
                                                              progress))
-        except AnnotatorError as exc:
+        except InputError as exc:  # the output (other errors: see Commands.invoke)
             fail(str(exc))
     progress.done()
     if not quiet:

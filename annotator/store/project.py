@@ -20,8 +20,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from ..core.errors import AnnotatorError, NotSavedError, ProjectError, ValidationError
-from ..core.model import Document, Layer, layer_from_json, validate_layer
+from ..core.errors import (AnnotatorError, NotSavedError, ProjectError, SchemaError,
+                           ValidationError)
+from ..core.model import GOLD, Document, Layer, layer_from_json, validate_layer
 from ..core.schema import Schema
 
 def _import_sqlite_utils():
@@ -264,9 +265,13 @@ class Project:
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = FULL")
             return cls(path, conn, read_only)
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             conn.close()
             raise damaged(path, exc) from None
+        except SchemaError as exc:
+            conn.close()
+            raise ProjectError(f"{path}: the label schema stored in the project is damaged "
+                               f"({exc})") from None
         except BaseException:
             conn.close()
             raise
@@ -689,11 +694,12 @@ class Project:
     # -- undo / redo -----------------------------------------------------------------------
     def _stacks(self, seq: int, layer: str, who: str | None = None
                 ) -> tuple[list[Change], list[Change]]:
-        """Undo and redo stacks of a layer. In a shared layer (one not named after `who`, such
-        as gold) they hold only `who`'s own changes: reviewer A's Ctrl+Z takes back A's last
-        change, never B's."""
+        """Undo and redo stacks of a layer. In the layer reviewers share (gold) they hold only
+        `who`'s own changes: reviewer A's Ctrl+Z takes back A's last change, never B's. (A
+        labeler's layer has one author; whoever undoes there, e.g. a merge, undoes its last
+        change.)"""
         where, args = "c.doc = ? AND c.layer = ?", (seq, layer)
-        if who is not None and who != layer:
+        if who is not None and layer == GOLD:
             where, args = where + " AND c.who = ?", (*args, who)
         undo: list[Change] = []
         redo: list[Change] = []
