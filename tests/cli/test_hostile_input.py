@@ -196,3 +196,46 @@ def test_a_failed_export_leaves_the_old_file_and_no_temporary(filled, tmp_path):
     assert annotator("export", filled, "-o", out).returncode == 0
     assert json.loads(out.read_text(encoding="utf-8"))["id"] == "good"
     assert sorted(p.name for p in tmp_path.iterdir() if "part" in p.name) == []
+
+
+def test_export_on_a_full_disk_is_one_line_and_leaves_nothing(filled, tmp_path):
+    """A real write failure: the export runs with a file-size limit (RLIMIT_FSIZE; Python
+    ignores SIGXFSZ, so write() fails with EFBIG as it fails with ENOSPC on a full disk)."""
+    resource = pytest.importorskip("resource")
+    big = tmp_path / "big.jsonl"
+    jsonl(big, *({"id": f"b{i}", "text": f"نص رقم {i} " * 200} for i in range(40)))
+    assert annotator("import", filled, big).returncode == 0
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous export\n")
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+    result = subprocess.run([sys.executable, "-m", "annotator", "export", str(filled), "-o",
+                             str(out)], capture_output=True, text=True, preexec_fn=limit)
+    (line,) = one_line_each(result, 1)
+    assert f"{out}: cannot write" in line and result.returncode == 2
+    assert out.read_text() == "previous export\n"  # the old file is untouched
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+
+
+def test_a_bug_in_a_reader_is_one_line_exit_3_and_the_batch_goes_on(tmp_path, db):
+    """An unexpected error inside a reader (simulated by a format module that raises) is
+    reported for that file; the other files import; the exit status says the tool failed."""
+    plugin = tmp_path / "plug"
+    plugin.mkdir()
+    (plugin / "sitecustomize.py").write_text(
+        "from annotator import formats\n"
+        "def broken(path, **kw):\n"
+        "    raise KeyError('surprise')\n"
+        "    yield\n"
+        "formats.register('broken', broken, ['.brk'])\n")
+    (tmp_path / "x.brk").write_text("whatever")
+    good = jsonl(tmp_path / "good.jsonl", GOOD)
+    env = {**os.environ, "PYTHONPATH": str(plugin)}
+    result = subprocess.run([sys.executable, "-m", "annotator", "import", str(db),
+                             str(tmp_path / "x.brk"), str(good)], capture_output=True,
+                            text=True, env=env)
+    lines = one_line_each(result, 2)
+    assert lines[0].startswith(f"{tmp_path / 'x.brk'}: internal error while reading")
+    assert result.returncode == 3 and ids(db) == ["good"]
