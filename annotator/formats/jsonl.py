@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -29,30 +30,40 @@ def _refuse_constant(name: str):
     raise ValueError(f"{name} is not a JSON number (non-finite numbers are refused)")
 
 
-# Python's json accepts NaN and Infinity, which no other JSON reader does: refuse them on input.
-STRICT_JSON = json.JSONDecoder(parse_constant=_refuse_constant)
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999 parses as inf
+        raise ValueError(f"{text} is not a finite number (non-finite numbers are refused)")
+    return value
 
 
-def check_json(value: Any) -> None:
-    """Raise ValueError if a parsed JSON value nests deeper than MAX_DEPTH or holds a string
-    (or key) with a lone surrogate (a `\\ud800` escape: not text, and refused by SQLite and
-    every UTF-8 writer). Iterative: the check itself cannot overflow the stack."""
+# Python's json accepts NaN, Infinity and 1e999 (as inf), which no other JSON reader takes:
+# refused on input.
+STRICT_JSON = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float)
+
+
+def check_json(value: Any, strings: bool = True) -> None:
+    """Raise ValueError if a parsed JSON value nests deeper than MAX_DEPTH or (`strings`)
+    holds a string or key with a lone surrogate (a `\\ud800` escape: not text, and refused
+    by SQLite and every UTF-8 writer). Iterative: the check cannot overflow the stack."""
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
-        if isinstance(item, str):
-            _check_text(item)
-        elif isinstance(item, (dict, list)):
-            if depth > MAX_DEPTH:
-                raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
-            if isinstance(item, dict):
-                for key, sub in item.items():
+        if depth > MAX_DEPTH:
+            raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
+        if isinstance(item, dict):
+            if strings:
+                for key in item:
                     _check_text(key)
-                    stack.append((sub, depth + 1))
-            else:
-                stack.extend((sub, depth + 1) for sub in item)
+            stack.extend((sub, depth + 1) for sub in item.values()
+                         if strings or isinstance(sub, (dict, list)))
+        elif isinstance(item, list):
+            stack.extend((sub, depth + 1) for sub in item
+                         if strings or isinstance(sub, (dict, list)))
+        elif strings and isinstance(item, str):
+            _check_text(item)
         elif isinstance(item, float) and not math.isfinite(item):
-            raise ValueError("non-finite number")  # 1e999 parses as inf
+            raise ValueError("non-finite number")
 
 
 def _check_text(text: str) -> None:
@@ -72,8 +83,15 @@ def loads(line: str) -> Any:
         raise ValueError(f"invalid JSON: {exc.msg} at column {exc.colno}") from None
     except RecursionError:
         raise ValueError(f"invalid JSON: nested deeper than {MAX_DEPTH} levels") from None
-    check_json(value)
+    # Cheap tests on the line first: a lone surrogate can only come from a \\uD8xx-\\uDFxx
+    # escape (the line itself was decoded from UTF-8), deep nesting needs many brackets.
+    surrogate = "\\u" in line and _SURROGATE_ESCAPE.search(line) is not None
+    if surrogate or line.count("[") + line.count("{") > MAX_DEPTH:
+        check_json(value, strings=surrogate)
     return value
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def read(path: Path, layer: str | None = None, schema=None, root: Path | None = None
