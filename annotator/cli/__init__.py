@@ -93,7 +93,8 @@ class Commands(click.Group):
             error = not_saved(where, exc)
             fail(str(damaged(where, exc) if error is None or error.reason == "damaged"
                      else error))
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException,
+                SystemExit, KeyboardInterrupt):
             raise
         except BrokenPipeError:
             raise SystemExit(EXIT_REJECTED)
