@@ -113,3 +113,40 @@ def test_a_damaged_project_is_one_line_naming_it(tmp_path):
     with pytest.raises(ProjectError, match="damaged"):
         with Project.open(path) as proj:
             proj.stats()
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0,
+                    reason="runs the command as user nobody, which needs root to switch to")
+def test_a_project_nobody_may_write_is_read_by_every_command(tmp_path):
+    """The real thing as root cannot see it: the commands run as `nobody` on a project file and
+    folder they may not write."""
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="annotator-ro-")
+    try:
+        path = os.path.join(folder, "p.db")
+        with Project.create(path) as proj:
+            list(proj.import_documents([ImportRecord(Document("d0", f"غزة {TEXT}", {}))]))
+        os.chmod(path, 0o444)
+        os.chmod(folder, 0o555)
+
+        def run(*args):
+            return subprocess.run([sys.executable, "-m", "annotator", *args], text=True,
+                                  capture_output=True, preexec_fn=lambda: os.setuid(65534),
+                                  cwd=folder)
+
+        probe = run("--version")
+        if probe.returncode != 0:
+            pytest.skip(f"user nobody cannot run this Python: {probe.stderr[-200:]}")
+        stats = run("stats", path)
+        assert stats.returncode == 0 and "documents: 1" in stats.stdout, stats.stderr
+        export = run("export", path)
+        assert export.returncode == 0 and '"id": "d0"' in export.stdout, export.stderr
+        assert run("check", path).returncode == 0
+        imported = run("import", path, path)
+        assert imported.returncode == 2 and "read-only" in imported.stderr
+        assert len(imported.stderr.strip().splitlines()) == 1
+    finally:
+        os.chmod(folder, 0o755)
+        shutil.rmtree(folder)
