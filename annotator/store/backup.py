@@ -48,7 +48,7 @@ def make_backup(project_path: Path, keep: int = KEEP) -> Path:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
     target = folder / f"{project_path.stem}.{stamp}{SUFFIX}"
     tmp = folder / f".{target.name}.part"
-    src = sqlite3.connect(f"file:{project_path.resolve()}?mode=ro", uri=True, timeout=30)
+    src = _read_only(project_path, timeout=30)
     try:
         dst = sqlite3.connect(tmp)
         try:
@@ -63,6 +63,13 @@ def make_backup(project_path: Path, keep: int = KEEP) -> Path:
     for old in backups(project_path)[:-keep]:
         old.unlink(missing_ok=True)
     return target
+
+
+def _read_only(path: Path, timeout: float = 5.0) -> sqlite3.Connection:
+    from urllib.parse import quote  # a path may hold ? # % that a URI would misread
+
+    return sqlite3.connect(f"file:{quote(str(Path(path).resolve()))}?mode=ro", uri=True,
+                           timeout=timeout)
 
 
 def newest_age_s(project_path: Path) -> float | None:
@@ -134,7 +141,7 @@ def restore(project_path: Path, backup: Path | None = None) -> tuple[Path, Path 
         backup = existing[-1]
     backup = Path(backup)
     try:
-        conn = sqlite3.connect(f"file:{backup.resolve()}?mode=ro", uri=True)
+        conn = _read_only(backup)
         try:
             verdict = conn.execute("PRAGMA integrity_check").fetchone()[0]
         finally:

@@ -22,7 +22,7 @@ def annotator(*args):
 
 @pytest.fixture
 def path(tmp_path):
-    path = tmp_path / "p.db"
+    path = tmp_path / "a project? #1 100%.db"  # characters a file: URI would misread
     with Project.create(path) as proj:
         list(proj.import_documents([ImportRecord(Document(f"d{i}", f"{i} {TEXT}", {}))
                                     for i in range(20)]))
