@@ -256,7 +256,7 @@ def _merge_into(project: Project, batch: Project, owned: list[str], result: Merg
     their_seqs = list(seq_of)
     for i in range(0, len(their_seqs), _CHUNK):
         chunk = {s: seq_of[s] for s in their_seqs[i:i + _CHUNK]}
-        for their_seq, reason in _refused(batch, owned, chunk, text_of, project.schema).items():
+        for their_seq, reason in _refused(project, batch, owned, chunk, text_of).items():
             what, detail = reason
             result.problems.append(f"{result.path}: {what} of document "
                                    f"{_doc_id(project, chunk.pop(their_seq))!r} is broken "
@@ -265,28 +265,41 @@ def _merge_into(project: Project, batch: Project, owned: list[str], result: Merg
             _merge_chunk(project, batch, owned, chunk, text_of, result)
 
 
-def _refused(batch: Project, owned: list[str], seq_of: dict[int, int], text_of: dict[int, str],
-             schema) -> dict[int, tuple[str, str]]:
+def _refused(project: Project, batch: Project, owned: list[str], seq_of: dict[int, int],
+             text_of: dict[int, str]) -> dict[int, tuple[str, str]]:
     """The documents of a chunk whose layers, statuses or change-log rows break an invariant,
     with the first reason. A labeler's file is untrusted input: everything it brings is
     checked here, whatever its change log says, so a tampered file cannot carry a span outside
     the text, a label outside the schema, a made-up status or time, or a history undo would
-    restore."""
+    restore. States the project already holds for the document (its layers, its change log:
+    written through the store, so checked) and states checked once are not checked again:
+    a change's `before` is the previous change's `after`."""
     bad: dict[int, tuple[str, str]] = {}  # their seq -> (what, why)
     names = ",".join("?" * len(owned))
     theirs = list(seq_of)
+    good: set[tuple[int, str]] = set()  # (our seq, layer JSON) known to hold
+    ours = list(seq_of.values())
+    for doc, data in _select(project.conn, f"SELECT doc, data FROM layers WHERE doc IN "
+                                           f"({{marks}}) AND name IN ({names})", ours, *owned):
+        good.add((doc, data))
+    for doc, before, after in _select(
+            project.conn, f"SELECT doc, before, after FROM changes WHERE doc IN ({{marks}}) "
+                          f"AND layer IN ({names})", ours, *owned):
+        good.update(((doc, before), (doc, after)))
 
     def check_layer(doc: int, data: str | None, what: str) -> None:
-        if data is None or doc in bad:
+        if data is None or doc in bad or (seq_of[doc], data) in good:
             return
         text = text_of[seq_of[doc]]
         try:
             value = json.loads(data)
             if not isinstance(value, dict):
                 raise ValidationError("not a layer object")
-            validate_layer(layer_from_json(value, text), len(text), schema)
+            validate_layer(layer_from_json(value, text), len(text), project.schema)
         except (ValidationError, ValueError, TypeError, RecursionError) as exc:
             bad[doc] = (what, str(exc))
+            return
+        good.add((seq_of[doc], data))
 
     for doc, name, data in _select(
             batch.conn, f"SELECT doc, name, data FROM layers WHERE doc IN ({{marks}}) "
