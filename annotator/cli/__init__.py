@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
 import click
 
-from ..core.errors import AnnotatorError
+from ..core.errors import AnnotatorError, InputError, ValidationError
 from ..core.schema import Schema
 from ..store import Project
 
 EXIT_REJECTED = 1
 EXIT_ERROR = 2
+EXIT_INTERNAL = 3  # the tool itself failed (a bug): distinct from bad input
 
 
 class Progress:
@@ -40,19 +42,71 @@ class Progress:
             sys.stderr.flush()
 
 
+def one_line(message: str, limit: int = 400) -> str:
+    """A message as one line: an SQLite or parser message may quote many lines of a file."""
+    text = " ".join(str(message).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def fail(message: str) -> None:
-    click.echo(f"annotator: {message}", err=True)
+    click.echo(f"annotator: {one_line(message)}", err=True)
     raise SystemExit(EXIT_ERROR)
+
+
+_opened: list[str] = []  # project files the running command opened, to name in messages
 
 
 def open_project_or_fail(path: str) -> Project:
     try:
-        return Project.open(path)
+        project = Project.open(path)
     except AnnotatorError as exc:
         fail(str(exc))
+    _opened.append(str(path))
+    return project
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """Every command's last line of defence: an error we expect is one line and exit 2; an
+    SQLite error met after opening names the project file as damaged (or not saved); anything
+    else is a bug, reported in one line with exit 3 (ANNOTATOR_DEBUG=1 shows the traceback)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ValidationError as exc:
+            # Met after opening: data read back from the project breaks an invariant.
+            fail(f"{_opened[-1]}: {exc}; `annotator check` lists what is wrong" if _opened
+                 else str(exc))
+        except AnnotatorError as exc:
+            fail(str(exc))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            if not _opened:
+                raise
+            # Text or JSON stored in the project that does not read back: damaged pages.
+            from ..store.project import damaged
+
+            fail(str(damaged(Path(_opened[-1]), exc)))
+        except sqlite3.DatabaseError as exc:
+            from ..store.project import damaged, not_saved
+
+            where = Path(_opened[-1]) if _opened else Path("project")
+            error = not_saved(where, exc)
+            fail(str(damaged(where, exc) if error is None or error.reason == "damaged"
+                     else error))
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException,
+                SystemExit, KeyboardInterrupt):
+            raise
+        except BrokenPipeError:
+            raise SystemExit(EXIT_REJECTED)
+        except Exception as exc:
+            if os.environ.get("ANNOTATOR_DEBUG"):
+                raise
+            click.echo(f"annotator: internal error ({type(exc).__name__}: {exc}); "
+                       "nothing more was written. Please report it.", err=True)
+            raise SystemExit(EXIT_INTERNAL)
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="annotator")
 def main() -> None:
     """Label Arabic news articles: zones, entities, stance; review; export gold data."""
@@ -73,11 +127,13 @@ def init(project: str, schema_path: str | None) -> None:
 
 
 def run_import(project: Project, paths: list[Path], fmt: str | None, layer: str | None,
-               quiet: bool = False, who: str = "import") -> dict[str, int]:
-    """Import and report: one stderr line per rejected file or line, then a summary."""
+               quiet: bool = False, who: str = "import", force: bool = False) -> dict[str, int]:
+    """Import and report: one stderr line per rejected file or line, then a summary.
+    counts["internal"] (absent when 0) counts files the tool itself failed on."""
     from ..formats import Rejected, read_paths
 
-    counts = {"added": 0, "updated": 0, "unchanged": 0, "duplicate": 0, "rejected": 0}
+    counts = {"added": 0, "updated": 0, "unchanged": 0, "duplicate": 0, "kept": 0,
+              "rejected": 0}
     progress = Progress("importing", quiet)
     rejected_lines: list[str] = []
 
@@ -85,7 +141,9 @@ def run_import(project: Project, paths: list[Path], fmt: str | None, layer: str 
         for item in read_paths(paths, fmt, layer, project.schema):
             if isinstance(item, Rejected):
                 counts["rejected"] += 1
-                rejected_lines.append(f"{item.where}: {item.message}")
+                if item.internal:
+                    counts["internal"] = counts.get("internal", 0) + 1
+                rejected_lines.append(f"{item.where}: {one_line(item.message)}")
                 _flush()
             else:
                 yield item
@@ -97,10 +155,10 @@ def run_import(project: Project, paths: list[Path], fmt: str | None, layer: str 
         rejected_lines.clear()
 
     seen = 0
-    for outcome in project.import_documents(records(), who=who):
+    for outcome in project.import_documents(records(), who=who, force=force):
         counts[outcome.state] += 1
-        if outcome.state == "rejected":
-            rejected_lines.append(f"{outcome.where}: {outcome.message}")
+        if outcome.state in ("rejected", "kept"):
+            rejected_lines.append(f"{outcome.where}: {one_line(outcome.message)}")
         elif outcome.state == "duplicate" and not quiet:
             rejected_lines.append(f"{outcome.where}: note: {outcome.message}")
         seen += 1
@@ -119,23 +177,31 @@ def run_import(project: Project, paths: list[Path], fmt: str | None, layer: str 
 @click.option("--layer", help="Put the annotations the files bring into this layer "
                               "(default: the JSONL `layer` field, else `suggestions`).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress, no notes; errors only.")
+@click.option("--force", is_flag=True, help="Replace layers edited in the project since they "
+                                            "were imported (by default they are kept).")
 def import_(project: str, paths: tuple[Path, ...], fmt: str | None, layer: str | None,
-            quiet: bool) -> None:
+            quiet: bool, force: bool) -> None:
     """Import .txt files, folders of them, .jsonl and other formats."""
     from ..formats import READERS
 
     if fmt is not None and fmt not in READERS:
         fail(f"unknown format {fmt!r} (known: {', '.join(sorted(READERS))})")
     proj = open_project_or_fail(project)
+    if proj.read_only:
+        fail(f"{project}: the project file is read-only; nothing imported")
     with proj:
-        counts = run_import(proj, list(paths), fmt, layer, quiet)
+        proj.enable_backups()  # the state before this import stays restorable
+        counts = run_import(proj, list(paths), fmt, layer, quiet, force=force)
     summary = (f"{counts['added']} added, {counts['updated']} updated, "
                f"{counts['unchanged']} unchanged, {counts['duplicate']} duplicates skipped, "
-               f"{counts['rejected']} rejected")
+               + (f"{counts['kept']} kept as newer in the project, " if counts["kept"] else "")
+               + f"{counts['rejected']} rejected")
     if counts["added"] == counts["updated"] == 0 and not counts["rejected"]:
         summary += " (nothing new: the project already had all of it)"
     click.echo(summary, err=True)
-    if counts["rejected"]:
+    if counts.get("internal"):
+        raise SystemExit(EXIT_INTERNAL)
+    if counts["rejected"] or counts["kept"]:
         raise SystemExit(EXIT_REJECTED)
 
 
@@ -168,7 +234,7 @@ def export(project: str, fmt: str | None, layer: str, status: str | None, utf16:
         try:
             count = WRITERS[fmt](proj, output, ExportOptions(layer, status, utf16, body_only,
                                                              progress))
-        except AnnotatorError as exc:
+        except InputError as exc:  # the output (other errors: see Commands.invoke)
             fail(str(exc))
     progress.done()
     if not quiet:
@@ -201,6 +267,45 @@ def stats(project: str, as_json: bool) -> None:
         shown = ", ".join(f"{k} {v}" for k, v in counts.items() if v)
         minutes = figures["time_spent_s"][annotator] / 60
         click.echo(f"annotator {annotator}: {shown}; {minutes:.1f} min spent")
+
+
+@main.command()
+@click.argument("project", type=click.Path(dir_okay=False))
+def check(project: str) -> None:
+    """Check a project file: SQLite integrity, schema, every layer, status and history row."""
+    from ..store.integrity import check as check_project
+
+    with open_project_or_fail(project) as proj:
+        problems = check_project(proj)
+        figures = (proj.count_documents(),
+                   proj.conn.execute("SELECT count(*) FROM layers").fetchone()[0])
+    for line in problems:
+        click.echo(line, err=True)
+    if problems:
+        raise SystemExit(EXIT_REJECTED)
+    click.echo(f"{project}: ok ({figures[0]} documents, {figures[1]} layers)")
+
+
+@main.command()
+@click.argument("project", type=click.Path(dir_okay=False))
+@click.option("--from", "source", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The backup to restore (default: the newest).")
+@click.option("--list", "list_only", is_flag=True, help="List the backups, newest last.")
+def restore(project: str, source: Path | None, list_only: bool) -> None:
+    """Put a backup back in place of the project file (close the window first). The current
+    file is kept beside it as PROJECT.before-restore-TIME."""
+    from ..store import backup
+
+    if list_only:
+        found = backup.backups(Path(project))
+        if not found:
+            fail(f"{project}: no backups (looked in {backup.backup_dir(Path(project))})")
+        for path in found:
+            click.echo(str(path))
+        return
+    used, aside = backup.restore(Path(project), source)
+    click.echo(f"{project}: restored from {used}"
+               + (f"; the replaced file is {aside}" if aside else ""), err=True)
 
 
 def user_data_dir() -> Path:

@@ -81,7 +81,10 @@ def decode_bytes(data: bytes) -> Decoded:
     loose = data.decode("utf-8", errors="replace")
     multibyte_ok = sum(1 for ch in loose if ord(ch) > 0x7F and ch != "\ufffd")
     broken = loose.count("\ufffd")
-    if multibyte_ok and multibyte_ok >= 4 * broken:
+    # Valid multi-byte UTF-8 sequences are rare by chance in a legacy code page (a few per
+    # hundred broken bytes in windows-1256 Arabic): as many valid ones as broken bytes means a
+    # UTF-8 file with damage, short or long, not a legacy file.
+    if multibyte_ok and multibyte_ok >= broken:
         raise InputError(
             f"invalid UTF-8 byte 0x{data[first_bad]:02x} at byte {first_bad} "
             f"(line {_line_of(data, first_bad)})"
@@ -89,21 +92,48 @@ def decode_bytes(data: bytes) -> Decoded:
     return _legacy(data)
 
 
+def _letters(text: str) -> tuple[int, int, int]:
+    """(Arabic letters, ASCII letters, other non-ASCII letters)."""
+    arabic = ascii_ = other = 0
+    for ch in text:
+        if ch.isalpha():
+            if ch < "\x80":
+                ascii_ += 1
+            elif "\u0600" <= ch <= "\u06ff" or "\ufb50" <= ch <= "\ufeff":
+                arabic += 1
+            else:
+                other += 1
+    return arabic, ascii_, other
+
+
 def _looks_arabic(text: str) -> bool:
-    letters = [ch for ch in text if ord(ch) > 0x7F and ch.isalpha()]
-    arabic = sum(1 for ch in letters if "\u0600" <= ch <= "\u06ff")
-    return bool(letters) and arabic >= 0.9 * len(letters)
+    arabic, ascii_, other = _letters(text)
+    return arabic > 0 and arabic >= ascii_ and arabic >= 9 * other
+
+
+def _looks_latin(text: str) -> bool:
+    """Western text: letters mostly ASCII, the others Latin (accents), no C1 controls."""
+    if any("\x80" <= ch <= "\x9f" for ch in text):
+        return False
+    arabic, ascii_, other = _letters(text)
+    latin = sum(1 for ch in text if "\u00c0" <= ch <= "\u024f" and ch.isalpha())
+    return ascii_ > 0 and arabic == 0 and latin == other and ascii_ >= other
 
 
 def _legacy(data: bytes) -> Decoded:
     """A legacy code page. windows-1256 first: on short texts a general detector easily
-    prefers a CJK code page, and an Arabic tool sees windows-1256 far more often."""
-    try:
-        text = data.decode("cp1256")
-    except UnicodeDecodeError:
-        text = ""
-    if text and _looks_arabic(text):
-        return _checked(text, "windows-1256")
+    prefers a CJK code page, and an Arabic tool sees windows-1256 far more often. Then
+    windows-1252 (and Latin-1, its subset but for 0x80-0x9F) for Western text, before any
+    guess: a detector picks windows-1250 or -1006 for French or Spanish and turns è into č."""
+    for codec, name, looks_right in (("cp1256", "windows-1256", _looks_arabic),
+                                     ("cp1252", "windows-1252", _looks_latin),
+                                     ("latin-1", "iso-8859-1", _looks_latin)):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if looks_right(text):
+            return _checked(text, name)
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()

@@ -64,10 +64,17 @@ def register_formats(register) -> None:
 # Export
 
 def _longest_first(entities: tuple[Entity, ...]) -> list[Entity]:
-    """Entities that do not overlap, longest first: what a tag sequence can show."""
+    """Entities that do not overlap, longest first: what a tag sequence can show. Linear in
+    the entities (and their lengths): a map of the characters already taken, not a scan of
+    every kept entity for each one (quadratic: 100,000 entities took minutes)."""
+    ordered = sorted(entities)
+    if all(a.end <= b.start for a, b in zip(ordered, ordered[1:])):
+        return ordered  # the usual case: nothing overlaps
+    taken = bytearray(max(e.end for e in ordered))
     kept: list[Entity] = []
     for ent in sorted(entities, key=lambda e: (-(e.end - e.start), e.start, e.label)):
-        if all(ent.end <= k.start or k.end <= ent.start for k in kept):
+        if taken.find(1, ent.start, ent.end) == -1:
+            taken[ent.start:ent.end] = b"\x01" * (ent.end - ent.start)
             kept.append(ent)
     return sorted(kept)
 

@@ -58,9 +58,13 @@ def _spans(obj: dict) -> list[tuple[Any, Any, Any]]:
                 raise ValueError("\"entities\" must hold objects {start_offset, end_offset, label}")
             spans.append((e.get("start_offset"), e.get("end_offset"), e.get("label")))
         return spans
-    items = obj.get("label", obj.get("labels")) or []
-    if not isinstance(items, list):
-        raise ValueError("\"label\" must be a list of [start, end, label]")
+    key = "label" if "label" in obj else "labels"
+    items = obj.get(key)
+    if items is None:
+        return []
+    if not isinstance(items, list):  # also a 0 or "": said, not silently read as no spans
+        raise ValueError(f"\"{key}\" must be a list of [start, end, label], "
+                         f"not {type(items).__name__}")
     spans = []
     for item in items:
         if isinstance(item, str):

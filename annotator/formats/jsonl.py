@@ -10,6 +10,8 @@ the reader keeps every extra key it does not know.
 from __future__ import annotations
 
 import json
+import math
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -21,6 +23,75 @@ from ..store import ImportRecord, Project
 from . import ReadResult, Rejected
 
 ANNOTATION_KEYS = ("zones", "entities", "stances")
+MAX_DEPTH = 32  # our records nest 5 deep; anything far deeper is hostile or broken
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number (non-finite numbers are refused)")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999 parses as inf
+        raise ValueError(f"{text} is not a finite number (non-finite numbers are refused)")
+    return value
+
+
+# Python's json accepts NaN, Infinity and 1e999 (as inf), which no other JSON reader takes:
+# refused on input.
+STRICT_JSON = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float)
+
+
+def check_json(value: Any, strings: bool = True) -> None:
+    """Raise ValueError if a parsed JSON value nests deeper than MAX_DEPTH or (`strings`)
+    holds a string or key with a lone surrogate (a `\\ud800` escape: not text, and refused
+    by SQLite and every UTF-8 writer). Iterative: the check cannot overflow the stack."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
+        if isinstance(item, dict):
+            if strings:
+                for key in item:
+                    _check_text(key)
+            stack.extend((sub, depth + 1) for sub in item.values()
+                         if strings or isinstance(sub, (dict, list)))
+        elif isinstance(item, list):
+            stack.extend((sub, depth + 1) for sub in item
+                         if strings or isinstance(sub, (dict, list)))
+        elif strings and isinstance(item, str):
+            _check_text(item)
+        elif isinstance(item, float) and not math.isfinite(item):
+            raise ValueError("non-finite number")
+
+
+def _check_text(text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"lone surrogate \\u{ord(text[exc.start]):04x} in a string "
+                         "(not valid Unicode text)") from None
+
+
+def loads(line: str) -> Any:
+    """Parse one JSON value as hostile input: ValueError (with the reason) for invalid JSON,
+    NaN/Infinity, nesting too deep, lone surrogates."""
+    try:
+        value = STRICT_JSON.decode(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"invalid JSON: {exc.msg} at column {exc.colno}") from None
+    except RecursionError:
+        raise ValueError(f"invalid JSON: nested deeper than {MAX_DEPTH} levels") from None
+    # Cheap tests on the line first: a lone surrogate can only come from a \\uD8xx-\\uDFxx
+    # escape (the line itself was decoded from UTF-8), deep nesting needs many brackets.
+    surrogate = "\\u" in line and _SURROGATE_ESCAPE.search(line) is not None
+    if surrogate or line.count("[") + line.count("{") > MAX_DEPTH:
+        check_json(value, strings=surrogate)
+    return value
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def read(path: Path, layer: str | None = None, schema=None, root: Path | None = None
@@ -43,6 +114,8 @@ def read_records(path: Path, make_record: Callable[[Any, int], ImportRecord]
             yield make_record(obj, lineno)
         except (ValueError, ValidationError) as exc:
             yield Rejected(f"{path}:{lineno}", str(exc))
+        except (TypeError, KeyError, AttributeError, IndexError) as exc:
+            yield Rejected(f"{path}:{lineno}", f"a field has the wrong type ({exc})")
 
 
 def iter_json_lines(path: Path) -> Iterator[tuple[int, Any] | Rejected]:
@@ -69,9 +142,9 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, Any] | Rejected]:
             if not line.strip():
                 continue
             try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield Rejected(where, f"invalid JSON: {exc.msg} at column {exc.colno}")
+                obj = loads(line)
+            except ValueError as exc:
+                yield Rejected(where, str(exc))
                 continue
             yield lineno, obj
 
@@ -109,6 +182,9 @@ def _record(obj: Any, path: Path, lineno: int, layer: str | None, schema) -> Imp
         name = layer or obj.get("layer") or SUGGESTIONS
         if not isinstance(name, str) or not name.strip():
             raise ValueError(f"bad \"layer\": {name!r}")
+        for key in ANNOTATION_KEYS:
+            if obj.get(key) is not None and not isinstance(obj[key], list):
+                raise ValueError(f"\"{key}\" must be a list, not {type(obj[key]).__name__}")
         data = {k: obj.get(k) or [] for k in ANNOTATION_KEYS}
         if clean != text:
             data = _remap(data, to_clean)

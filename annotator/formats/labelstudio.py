@@ -38,6 +38,7 @@ from ..core.model import GOLD, SUGGESTIONS, Document, Layer
 from ..core.text import clean_with_offsets
 from ..store import ImportRecord, Project
 from . import ExportOptions, ReadResult, Rejected, decode_file, open_output
+from .jsonl import STRICT_JSON, check_json
 
 FROM_NAME = "label"
 TO_NAME = "text"
@@ -90,7 +91,7 @@ def write(project: Project, out: Path | None, options: ExportOptions) -> int:
 def _tasks(text: str) -> Iterator[tuple[int, Any]]:
     """(line, task) for each element of the top-level array (or the one top-level object),
     so that messages can name the line where a task starts. Raises JSONDecodeError."""
-    decoder = json.JSONDecoder()
+    decoder = STRICT_JSON
     ws = " \t\n\r"
 
     def skip(i: int) -> int:
@@ -175,6 +176,9 @@ def _entities(raw: str, result: Any, schema) -> list[dict]:
 
 def _chosen(task_obj: dict) -> tuple[dict | None, list[dict]]:
     """The result set to import, and the other annotations that were not."""
+    for key in ("annotations", "completions", "predictions"):
+        if task_obj.get(key) is not None and not isinstance(task_obj[key], list):
+            raise ValueError(f"\"{key}\" must be a list, not {type(task_obj[key]).__name__}")
     annotations = [a for a in (task_obj.get("annotations") or task_obj.get("completions") or [])
                    if isinstance(a, dict) and not a.get("was_cancelled")]
     predictions = [p for p in task_obj.get("predictions") or [] if isinstance(p, dict)]
@@ -189,6 +193,7 @@ def _record(obj: Any, path: Path, number: int, line: int, layer: str, schema
             ) -> tuple[ImportRecord, int]:
     if not isinstance(obj, dict):
         raise ValueError("a task must be a JSON object")
+    check_json(obj)
     data = obj.get("data")
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
         raise ValueError("a task needs \"data\": {\"text\": …}")
@@ -235,6 +240,9 @@ def read(path: Path, layer: str | None = None, schema=None, root: Path | None = 
             except (ValueError, ValidationError) as exc:
                 yield Rejected(where, str(exc))
                 continue
+            except (TypeError, KeyError, AttributeError, IndexError) as exc:
+                yield Rejected(where, f"a field has the wrong type ({exc})")
+                continue
             yield record
             if ignored:
                 yield Rejected(where, f"{ignored} more annotation(s) of this task not imported "
@@ -242,3 +250,7 @@ def read(path: Path, layer: str | None = None, schema=None, root: Path | None = 
                                       f"first one went to {target!r})")
     except json.JSONDecodeError as exc:
         yield Rejected(f"{path}:{exc.lineno}", f"invalid JSON: {exc.msg} at column {exc.colno}")
+    except ValueError as exc:  # NaN / Infinity
+        yield Rejected(str(path), f"invalid JSON: {exc}")
+    except RecursionError:
+        yield Rejected(str(path), "invalid JSON: nested too deeply")

@@ -97,7 +97,12 @@ def open_window(project_path, annotator: str):
     application()
     project = Project.open(project_path)
     try:
+        project.enable_backups()  # one now (in the background), then every 10 min of work
         window = MainWindow(project, annotator)
+        if project.read_only:
+            from PySide6.QtWidgets import QLabel
+
+            window.statusBar().addPermanentWidget(QLabel(window.tr("read-only: nothing is saved")))
         install_extensions(window)
         window.show()
         window.show_first_document()

@@ -4,6 +4,7 @@ guidelines. They show what the window gives them and emit requests; the window d
 """
 from __future__ import annotations
 
+import html
 from functools import lru_cache
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
@@ -17,6 +18,13 @@ from .. import RESOURCES
 from ..core.model import AUTHOR, Entity, EntityRef, Stance
 from . import i18n
 from .i18n import label_text, ltr, tr
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip that shows `text` as it is. Qt guesses rich text for any tooltip that looks
+    like HTML (a document's "<b>غزة</b>" came out bold, an <img> loaded): escaped inside a
+    tag, it is always rich text whose content reads literally."""
+    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
 
 GUIDELINES = RESOURCES / "guidelines"
 
@@ -118,7 +126,7 @@ class EntityPanel(QWidget):
                                     label_text(label) if label else entity.label,
                                     ltr(f"{entity.start}–{entity.end}")])
             item.setData(0, Qt.UserRole, entity)
-            item.setToolTip(0, text[entity.start:entity.end])
+            item.setToolTip(0, plain_tooltip(text[entity.start:entity.end]))
             # Article text is right to left in either interface language.
             item.setTextAlignment(0, Qt.AlignRight | Qt.AlignAbsolute | Qt.AlignVCenter)
             if label is not None:
@@ -292,6 +300,7 @@ class StanceEditor(QDialog):
         for label in schema.stance_values:
             self.value_box.addItem(color_icon(label.color), label_text(label), label.name)
         self.evidence_label = QLabel(objectName="stanceEvidence")
+        self.evidence_label.setTextFormat(Qt.PlainText)  # document text: never <img>, <b>
         self.evidence_label.setWordWrap(True)
         self.evidence_label.setMinimumWidth(320)
         use = QPushButton(tr("stance.use_selection"), objectName="stanceUseSelection")
@@ -312,6 +321,7 @@ class StanceEditor(QDialog):
         form.addRow(tr("stance.evidence"), self.evidence_label)
         form.addRow("", evidence_buttons)
         self.error_label = QLabel(objectName="stanceError")
+        self.error_label.setTextFormat(Qt.PlainText)
         self.error_label.setStyleSheet("color: #b00020")
         buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
         buttons.button(QDialogButtonBox.Save).setText(tr("button.save"))

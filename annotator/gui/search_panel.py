@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QApplication, QLabel, QLineEdit, QListWidget, QLi
 from ..store.search import Result, ensure_index, search, snippet
 from . import i18n
 from .i18n import tr
+from .panels import plain_tooltip
 
 MAX_DOCUMENTS = 200
 HIT_ROLE = Qt.UserRole + 1  # (doc_id, start, end)
@@ -124,7 +125,7 @@ class SearchPanel(QWidget):
                 item = QListWidgetItem()
                 item.setData(HIT_ROLE, (result.doc_id, hit.start, hit.end))
                 item.setData(SNIPPET_ROLE, snippet(text, hit))
-                item.setToolTip(result.doc_id)
+                item.setToolTip(plain_tooltip(result.doc_id))
                 self.list.addItem(item)
         self._summarize()
         self._highlight_current()

@@ -16,6 +16,7 @@ file is written as one change with action "merge", which undo reverts.
 from __future__ import annotations
 
 import json
+import math
 import os
 import random
 import re
@@ -26,7 +27,7 @@ from typing import Sequence
 from ..core.errors import ProjectError, ValidationError
 from ..core.model import GOLD, SUGGESTIONS, layer_from_json, validate_layer
 from ..core.schema import Schema
-from .project import Project, now
+from .project import STATUSES, Project, now
 
 BATCH_LABELER = "batch.labeler"
 MERGE = "merge"  # the change-log action of a layer brought in by merge
@@ -254,8 +255,99 @@ def _merge_into(project: Project, batch: Project, owned: list[str], result: Merg
     text_of = {seq: text for seq, _digest, text in ours.values()}
     their_seqs = list(seq_of)
     for i in range(0, len(their_seqs), _CHUNK):
-        chunk = their_seqs[i:i + _CHUNK]
-        _merge_chunk(project, batch, owned, {s: seq_of[s] for s in chunk}, text_of, result)
+        chunk = {s: seq_of[s] for s in their_seqs[i:i + _CHUNK]}
+        for their_seq, reason in _refused(project, batch, owned, chunk, text_of).items():
+            what, detail = reason
+            result.problems.append(f"{result.path}: {what} of document "
+                                   f"{_doc_id(project, chunk.pop(their_seq))!r} is broken "
+                                   f"({detail}): skipped, nothing of the document merged")
+        if chunk:
+            _merge_chunk(project, batch, owned, chunk, text_of, result)
+
+
+def _refused(project: Project, batch: Project, owned: list[str], seq_of: dict[int, int],
+             text_of: dict[int, str]) -> dict[int, tuple[str, str]]:
+    """The documents of a chunk whose layers, statuses or change-log rows break an invariant,
+    with the first reason. A labeler's file is untrusted input: everything it brings is
+    checked here, whatever its change log says, so a tampered file cannot carry a span outside
+    the text, a label outside the schema, a made-up status or time, or a history undo would
+    restore. States the project already holds for the document (its layers, its change log:
+    written through the store, so checked) and states checked once are not checked again:
+    a change's `before` is the previous change's `after`."""
+    bad: dict[int, tuple[str, str]] = {}  # their seq -> (what, why)
+    names = ",".join("?" * len(owned))
+    theirs = list(seq_of)
+    good: set[tuple[int, str]] = set()  # (our seq, layer JSON) known to hold
+    ours = list(seq_of.values())
+    for doc, data in _select(project.conn, f"SELECT doc, data FROM layers WHERE doc IN "
+                                           f"({{marks}}) AND name IN ({names})", ours, *owned):
+        good.add((doc, data))
+    for doc, before, after in _select(
+            project.conn, f"SELECT doc, before, after FROM changes WHERE doc IN ({{marks}}) "
+                          f"AND layer IN ({names})", ours, *owned):
+        good.update(((doc, before), (doc, after)))
+
+    def check_layer(doc: int, data: str | None, what: str) -> None:
+        if data is None or doc in bad or (seq_of[doc], data) in good:
+            return
+        text = text_of[seq_of[doc]]
+        try:
+            value = json.loads(data)
+            if not isinstance(value, dict):
+                raise ValidationError("not a layer object")
+            validate_layer(layer_from_json(value, text), len(text), project.schema)
+        except (ValidationError, ValueError, TypeError, RecursionError) as exc:
+            bad[doc] = (what, str(exc))
+            return
+        good.add((seq_of[doc], data))
+
+    for doc, name, data in _select(
+            batch.conn, f"SELECT doc, name, data FROM layers WHERE doc IN ({{marks}}) "
+                        f"AND name IN ({names})", theirs, *owned):
+        check_layer(doc, data, f"layer {name!r}")
+    for doc, who, status, seconds, note, flagged, updated in _select(
+            batch.conn, "SELECT doc, annotator, status, seconds, note, flagged, updated "
+                        f"FROM status WHERE doc IN ({{marks}}) AND annotator IN ({names})",
+            theirs, *owned):
+        reason = _status_problem(status, seconds, note, flagged, updated)
+        if reason and doc not in bad:
+            bad[doc] = (f"status of {who!r}", reason)
+    for cid, at, who, doc, layer, action, before, after in _select(
+            batch.conn, "SELECT id, at, who, doc, layer, action, before, after FROM changes "
+                        f"WHERE doc IN ({{marks}}) AND (layer IN ({names}) OR "
+                        f"(layer IS NULL AND who IN ({names})))", theirs, *owned, *owned):
+        if doc in bad:
+            continue
+        if not all(isinstance(x, str) and x for x in (at, who, action)):
+            bad[doc] = (f"change-log row {cid}", "time, author or action missing")
+        elif layer is not None:
+            check_layer(doc, before, f"change-log row {cid}")
+            check_layer(doc, after, f"change-log row {cid}")
+        else:
+            for state in (before, after):
+                try:
+                    value = None if state is None else json.loads(state)
+                except ValueError:
+                    value = "bad"
+                if value is not None and (not isinstance(value, dict) or
+                                          value.get("status", "todo") not in STATUSES):
+                    bad[doc] = (f"change-log row {cid}", "not a status change")
+    return bad
+
+
+def _status_problem(status, seconds, note, flagged, updated) -> str | None:
+    if status not in STATUSES:
+        return f"status {status!r} is not one of {', '.join(STATUSES)}"
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) \
+            or not math.isfinite(seconds) or seconds < 0:
+        return f"time spent {seconds!r} is not a finite number of seconds >= 0"
+    if not isinstance(note, str):
+        return "the note is not text"
+    if flagged not in (0, 1):
+        return f"review flag {flagged!r} is not 0 or 1"
+    if not isinstance(updated, str) or not updated:
+        return "no time of the last change"
+    return None
 
 
 def _select(conn, sql: str, seqs: list[int], *args):
@@ -323,17 +415,7 @@ def _merge_chunk(project: Project, batch: Project, owned: list[str], seq_of: dic
                 our_changes.get((doc, name), set()), their_changes.get((doc, name), set())):
             result.kept += 1
             continue
-        head = their_head.get((doc, name))
-        if head is None or head[3] != data:
-            # Every write through the store validates the layer and logs it in one transaction,
-            # so a layer equal to its last logged state is known good; any other is checked.
-            text = text_of[doc]
-            try:
-                validate_layer(layer_from_json(json.loads(data), text), len(text), project.schema)
-            except (ValidationError, ValueError) as exc:
-                result.problems.append(f"{result.path}: layer {name!r} of document "
-                                       f"{_doc_id(project, doc)!r} is broken ({exc}): skipped")
-                continue
+        # (every layer was checked by _refused, whatever its change log said)
         main.execute(
             "INSERT INTO layers (doc, name, data, updated) VALUES (?, ?, ?, ?) ON CONFLICT "
             "(doc, name) DO UPDATE SET data = excluded.data, updated = excluded.updated",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 import sys
@@ -19,8 +20,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from ..core.errors import AnnotatorError, ProjectError, ValidationError
-from ..core.model import Document, Layer, layer_from_json, validate_layer
+from ..core.errors import (AnnotatorError, NotSavedError, ProjectError, SchemaError,
+                           ValidationError)
+from ..core.model import GOLD, Document, Layer, layer_from_json, validate_layer
 from ..core.schema import Schema
 
 def _import_sqlite_utils():
@@ -99,6 +101,37 @@ CREATE TRIGGER changes_append_only_d BEFORE DELETE ON changes WHEN old.doc IS NO
 """
 
 
+# SQLite's primary result codes (the low byte of an extended code) that mean "not saved, and
+# why": the window shows the reason and tries again; the CLI prints one line.
+_NOT_SAVED = {13: "disk_full", 8: "read_only", 5: "locked", 6: "locked", 10: "io",
+              11: "damaged", 26: "damaged", 14: "io"}
+_REASON_TEXT = {"disk_full": "the disk is full", "read_only": "the file is read-only",
+                "locked": f"another program held the project locked for over {BUSY_TIMEOUT_S:.0f} s",
+                "io": "the disk reported an error", "damaged": "the project file is damaged"}
+
+
+def not_saved(path: Path, exc: sqlite3.Error) -> NotSavedError | None:
+    """The NotSavedError for an SQLite error that means the write did not reach the disk, or
+    None for any other error (a bug, to be raised as it is)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    reason = _NOT_SAVED.get(code & 0xFF) if code is not None else None
+    if reason is None:
+        text = str(exc).lower()
+        reason = next((r for key, r in (("full", "disk_full"), ("readonly", "read_only"),
+                                        ("read-only", "read_only"), ("locked", "locked"),
+                                        ("malformed", "damaged"), ("i/o", "io"))
+                       if key in text), None)
+    if reason is None:
+        return None
+    return NotSavedError(f"{path}: not saved: {_REASON_TEXT[reason]} ({exc})", reason)
+
+
+def damaged(path: Path, exc: sqlite3.Error) -> ProjectError:
+    """The one line for a project file SQLite cannot read (header intact, pages corrupted)."""
+    return ProjectError(f"{path}: the project file is damaged ({exc}); `annotator check` "
+                        "tells more, `annotator restore` brings back a backup")
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
@@ -123,7 +156,7 @@ class ImportRecord:
 class ImportOutcome:
     where: str
     doc_id: str
-    state: str  # "added", "updated", "unchanged", "duplicate" or "rejected"
+    state: str  # "added", "updated", "unchanged", "duplicate", "kept" or "rejected"
     message: str = ""
 
 
@@ -152,9 +185,13 @@ class DocStatus:
 class Project:
     """An open project file. Use `Project.create` / `Project.open`, and `close()` when done."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection):
+    def __init__(self, path: Path, conn: sqlite3.Connection, read_only: bool = False):
         self.path = path
         self.conn = conn
+        # A file we may not write (permissions, read-only medium) opens for browsing, search
+        # and export; every write raises NotSavedError("read_only").
+        self.read_only = read_only
+        self.auto_backup = None  # an AutoBackup once enable_backups() is called
         self.db = sqlite_utils.Database(conn)
         self.schema = Schema.parse(self._get("schema"))
         self.project_id = self._get("project_id")
@@ -194,15 +231,20 @@ class Project:
         return cls(path, conn)
 
     @classmethod
-    def open(cls, path: str | Path) -> "Project":
+    def open(cls, path: str | Path, read_only: bool = False) -> "Project":
+        """Open a project file; one it may not write opens read-only (see `read_only`)."""
         path = Path(path)
         if not path.is_file():
             raise ProjectError(f"{path}: no such project file")
-        with open(path, "rb") as fh:
-            head = fh.read(16)
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(16)
+        except OSError as exc:
+            raise ProjectError(f"{path}: cannot read: {exc.strerror}") from None
         if head and head != b"SQLite format 3\x00":
             raise ProjectError(f"{path}: not a project file (not an SQLite database)")
-        conn = cls._connect(path)
+        read_only = read_only or not cls._writable(path)
+        conn = cls._connect_read_only(path) if read_only else cls._connect(path)
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > FORMAT_VERSION:
@@ -213,18 +255,51 @@ class Project:
             if "project" not in tables or version < 1:
                 raise ProjectError(f"{path}: not an annotator project")
             if version < FORMAT_VERSION:
+                if read_only:
+                    raise ProjectError(f"{path}: an older project format ({version}) that must "
+                                       "be migrated, but the file is read-only")
                 conn.close()
                 cls._migrate(path, version)
                 conn = cls._connect(path)
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = FULL")
-            return cls(path, conn)
-        except sqlite3.DatabaseError as exc:
+            if not read_only:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = FULL")
+            return cls(path, conn, read_only)
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             conn.close()
-            raise ProjectError(f"{path}: cannot open: {exc}") from None
+            raise damaged(path, exc) from None
+        except SchemaError as exc:
+            conn.close()
+            raise ProjectError(f"{path}: the label schema stored in the project is damaged "
+                               f"({exc})") from None
         except BaseException:
             conn.close()
             raise
+
+    @staticmethod
+    def _writable(path: Path) -> bool:
+        """Whether we may write the file and create its -wal/-shm beside it."""
+        if not os.access(path, os.W_OK):
+            return False
+        wal = Path(f"{path}-wal")
+        return wal.exists() and os.access(wal, os.W_OK) or os.access(path.parent, os.W_OK)
+
+    @staticmethod
+    def _connect_read_only(path: Path) -> sqlite3.Connection:
+        # mode=ro reads a WAL file when its -shm can be used; on a read-only folder it cannot,
+        # and immutable=1 (nobody writes a file we may not write either) reads it as it is.
+        from urllib.parse import quote
+
+        uri = "file:" + quote(str(path.resolve()))
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
+                               isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            conn.close()
+            conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None,
+                                   check_same_thread=False)
+        return conn
 
     @classmethod
     def _migrate(cls, path: Path, version: int) -> None:
@@ -251,7 +326,20 @@ class Project:
             raise
         conn.close()
 
+    def enable_backups(self, every_minutes: float | None = None, keep: int | None = None):
+        """Rolling backups while this project is open for work (see store.backup): one now
+        unless a recent one exists, then every `every_minutes` of work."""
+        from .backup import EVERY_MINUTES, KEEP, AutoBackup
+
+        if not self.read_only:
+            self.auto_backup = AutoBackup(self.path, every_minutes or EVERY_MINUTES,
+                                          keep or KEEP)
+            self.auto_backup.start()
+        return self.auto_backup
+
     def close(self) -> None:
+        if self.auto_backup is not None:
+            self.auto_backup.wait()  # a backup half-copied would be wasted, not harmful
         try:
             self.conn.close()
         except sqlite3.Error:
@@ -272,20 +360,43 @@ class Project:
         edit is bound by fsync; the window never does, because each of its edits must be on
         disk before it says saved. BEGIN IMMEDIATE takes the write lock up front, so a second
         process waits (busy timeout) instead of failing on a read-to-write upgrade; inside,
-        sqlite-utils' atomic() gives the savepoint that rolls back on any error."""
+        sqlite-utils' atomic() gives the savepoint that rolls back on any error.
+
+        A write that cannot reach the disk (full, read-only, lock held past the busy timeout,
+        I/O error, damaged file) is rolled back and raised as NotSavedError with its reason."""
+        if self.read_only:
+            raise NotSavedError(f"{self.path}: not saved: the project is open read-only",
+                                "read_only")
         if self.conn.in_transaction:
             with self.db.atomic():
                 yield self.db
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise (not_saved(self.path, exc) or exc) from None
         try:
             with self.db.atomic():
                 yield self.db
+            self.conn.execute("COMMIT")
+            if self.auto_backup is not None:
+                self.auto_backup.after_write()
+        except sqlite3.Error as exc:
+            self._rollback()
+            error = not_saved(self.path, exc)
+            if error is None:
+                raise
+            raise error from None
         except BaseException:
+            self._rollback()
+            raise
+
+    def _rollback(self) -> None:
+        try:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+        except sqlite3.Error:
+            pass  # SQLite rolled back itself (it does on SQLITE_FULL and I/O errors)
 
     def _get(self, key: str) -> str:
         row = self.conn.execute("SELECT value FROM project WHERE key = ?", (key,)).fetchone()
@@ -349,23 +460,33 @@ class Project:
             last = rows[-1][0]
 
     def import_documents(self, records: Iterable[ImportRecord], who: str = "import",
-                         ) -> Iterator[ImportOutcome]:
+                         force: bool = False) -> Iterator[ImportOutcome]:
         """Add documents (and the layers they bring), BATCH_SIZE per transaction.
 
         Yields one outcome per record, as each batch is committed. A killed import leaves whole
         batches only. Re-importing the same text is a no-op; the same id with other text is
-        refused; nothing already in the project is changed except layers the records bring.
+        refused; nothing already in the project is changed except layers the records bring,
+        and of those only layers whose present state came from an import: a layer a person
+        edited since is newer than the file (an older export coming back), so it is kept and
+        reported (state "kept"), unless `force`.
         """
         batch: list[ImportRecord] = []
         for record in records:
             batch.append(record)
             if len(batch) >= BATCH_SIZE:
-                yield from self._import_batch(batch, who)
+                yield from self._import_batch(batch, who, force)
                 batch = []
         if batch:
-            yield from self._import_batch(batch, who)
+            yield from self._import_batch(batch, who, force)
 
-    def _import_batch(self, batch: list[ImportRecord], who: str) -> list[ImportOutcome]:
+    def _edited_since_import(self, seq: int, name: str) -> Change | None:
+        """The layer's latest change if it was not an import (a person's edit, a merge)."""
+        change = next(self._changes("c.id = (SELECT max(id) FROM changes WHERE doc = ? AND "
+                                    "layer = ?)", (seq, name)), None)
+        return None if change is None or change.action == "import" else change
+
+    def _import_batch(self, batch: list[ImportRecord], who: str, force: bool = False
+                      ) -> list[ImportOutcome]:
         outcomes: list[ImportOutcome] = []
         with self.write():
             ids = [r.doc.id for r in batch]
@@ -409,10 +530,21 @@ class Project:
                 doc = record.doc
                 seq = new_seqs[doc.id] if seq is None else seq
                 changed = False
+                kept = []
                 for name, layer in layers.items():
+                    newer = None if added or force else self._edited_since_import(seq, name)
+                    if newer is not None and layer.to_json(doc.text) != newer.after:
+                        kept.append(f"{name!r} (changed by {newer.who} at {newer.at})")
+                        continue
                     changed |= self._put_layer(seq, doc.text, name, layer, who, "import", stamp)
                 state = "added" if added else ("updated" if changed else "unchanged")
-                outcomes.append(ImportOutcome(record.where, doc.id, state))
+                if kept:
+                    outcomes.append(ImportOutcome(
+                        record.where, doc.id, "kept",
+                        f"layer {', '.join(kept)} is newer in the project than in this file: "
+                        "kept (--force replaces it)"))
+                else:
+                    outcomes.append(ImportOutcome(record.where, doc.id, state))
         return outcomes
 
     def _lookup(self, column: str, select: str, values: list) -> Iterator[tuple]:
@@ -560,12 +692,22 @@ class Project:
         return self.edit(doc_id, layer_name, who, action, lambda _old: layer)
 
     # -- undo / redo -----------------------------------------------------------------------
-    def _stacks(self, seq: int, layer: str) -> tuple[list[Change], list[Change]]:
+    def _stacks(self, seq: int, layer: str, who: str | None = None
+                ) -> tuple[list[Change], list[Change]]:
+        """Undo and redo stacks of a layer. In the layer reviewers share (gold) they hold only
+        `who`'s own changes: reviewer A's Ctrl+Z takes back A's last change, never B's. (A
+        labeler's layer has one author; whoever undoes there, e.g. a merge, undoes its last
+        change.)"""
+        where, args = "c.doc = ? AND c.layer = ?", (seq, layer)
+        if who is not None and layer == GOLD:
+            where, args = where + " AND c.who = ?", (*args, who)
         undo: list[Change] = []
         redo: list[Change] = []
         by_id: dict[int, Change] = {}
-        for change in self._changes("c.doc = ? AND c.layer = ?", (seq, layer)):
+        for change in self._changes(where, args):
             by_id[change.id] = change
+            if change.action in ("undo", "redo") and change.reverts not in by_id:
+                continue  # it reverted someone else's change (before undo was per person)
             if change.action == "undo":
                 original = by_id[change.reverts]
                 if undo and undo[-1].id == original.id:
@@ -580,14 +722,16 @@ class Project:
                 redo.clear()
         return undo, redo
 
-    def can_undo(self, doc_id: str, layer: str) -> bool:
-        return bool(self._stacks(self._seq(doc_id), layer)[0])
+    def can_undo(self, doc_id: str, layer: str, who: str | None = None) -> bool:
+        return bool(self._stacks(self._seq(doc_id), layer, who)[0])
 
-    def can_redo(self, doc_id: str, layer: str) -> bool:
-        return bool(self._stacks(self._seq(doc_id), layer)[1])
+    def can_redo(self, doc_id: str, layer: str, who: str | None = None) -> bool:
+        return bool(self._stacks(self._seq(doc_id), layer, who)[1])
 
     def undo(self, doc_id: str, layer: str, who: str) -> Change | None:
-        """Revert the latest change of this layer (also one made before a restart)."""
+        """Revert `who`'s latest change of this layer (also one made before a restart). If
+        someone else changed the layer since, only that change is taken back and theirs
+        stay; ValidationError (nothing written) if the two cannot be separated."""
         return self._step(doc_id, layer, who, redo=False)
 
     def redo(self, doc_id: str, layer: str, who: str) -> Change | None:
@@ -596,13 +740,19 @@ class Project:
     def _step(self, doc_id: str, layer: str, who: str, redo: bool) -> Change | None:
         seq, text = self._seq_text(doc_id)
         with self.write():
-            undo_stack, redo_stack = self._stacks(seq, layer)
+            undo_stack, redo_stack = self._stacks(seq, layer, who)
             stack = redo_stack if redo else undo_stack
             if not stack:
                 return None
             target = stack[-1]
-            state = target.after if redo else target.before
-            new = Layer.empty(len(text)) if state is None else layer_from_json(state, text)
+            empty = Layer.empty(len(text)).to_json(text)
+            state = (target.after if redo else target.before) or empty
+            replaced = (target.before if redo else target.after) or empty
+            current = self.get_layer(doc_id, layer).to_json(text)
+            if current != replaced:  # changed by someone else since: keep their changes
+                state = _reapply(current, replaced, state)
+            new = layer_from_json(state, text)
+            validate_layer(new, len(text), self.schema)
             self._put_layer(seq, text, layer, new, who, "redo" if redo else "undo",
                             reverts=target.id)
             return target
@@ -722,6 +872,20 @@ class Project:
             out["status"][annotator] = self.status_counts(annotator)
             out["time_spent_s"][annotator] = round(self.seconds_spent(annotator), 1)
         return out
+
+
+def _reapply(current: dict, old: dict, new: dict) -> dict:
+    """`current` with the difference from `old` to `new` applied: entities and stances that
+    went from old to new are added or removed; the zones change only if nobody else moved
+    them since."""
+    out = {"zones": new["zones"] if current["zones"] == old["zones"] else current["zones"]}
+    for key in ("entities", "stances"):
+        gone = [x for x in old[key] if x not in new[key]]
+        came = [x for x in new[key] if x not in old[key]]
+        out[key] = [x for x in current[key] if x not in gone] + \
+                   [x for x in came if x not in current[key]]
+    out["entities"].sort(key=lambda e: (e["start"], e["end"], e["label"]))
+    return out
 
 
 def open_project(path: str | Path) -> Project:

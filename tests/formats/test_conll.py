@@ -200,7 +200,8 @@ def test_anercorp_sample_imports_with_its_quirks(tmp_path):
 
 def test_anercorp_sample_in_and_out_gives_the_same_tokens_and_normalized_tags(tmp_path):
     proj, counts = import_into(tmp_path / "p.db", [SAMPLE], fmt="conll")
-    assert counts == {"added": 2, "updated": 0, "unchanged": 0, "duplicate": 0, "rejected": 0}
+    assert counts == {"added": 2, "updated": 0, "unchanged": 0, "duplicate": 0, "kept": 0,
+                      "rejected": 0}
     assert proj.layer_names() == [SUGGESTIONS]
     out = tmp_path / "out.conll"
     export(proj, "conll", out)

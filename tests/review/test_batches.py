@@ -301,3 +301,53 @@ def test_a_tampered_layer_is_checked_and_refused(seeded, batch_a):
     assert "do not tile the text" in result.problems[0]
     assert result.taken == seeded.count_documents() - 1
     assert not seeded.has_layer(doc, "a")
+
+
+def _tamper(path, sql, *args):
+    """Write into a labeler's file behind the store's back, as a hostile labeler could."""
+    with Project.open(path) as batch, batch.write():
+        batch.conn.execute(sql, args)
+
+
+def test_a_tampered_layer_with_a_matching_change_log_row_is_refused(seeded, batch_a):
+    doc = seeded.document_ids()[1]
+    length = len(seeded.get_text(doc))
+    bogus = ('{"zones":[{"start":0,"end":%d,"label":"none"}],"entities":[{"start":5000,'
+             '"end":6000,"label":"BOGUS"}],"stances":[]}' % length)
+    seq = "(SELECT seq FROM documents WHERE id = ?)"
+    _tamper(batch_a, f"UPDATE layers SET data = ? WHERE name = 'a' AND doc = {seq}", bogus, doc)
+    # and a change-log row that says the store wrote it: merge used to trust that
+    _tamper(batch_a, "INSERT INTO changes (at, who, doc, layer, action, before, after) "
+                     f"VALUES ('2099-01-01T00:00:00', 'a', {seq}, 'a', 'edit', NULL, ?)",
+            doc, bogus)
+    result = merge(seeded, batch_a)
+    assert len(result.problems) == 1, result.problems
+    assert f"of document '{doc}' is broken" in result.problems[0]
+    assert result.taken == seeded.count_documents() - 1  # the rest merged
+    assert not seeded.has_layer(doc, "a")
+    assert all("BOGUS" not in (c.after and str(c.after) or "") for c in seeded.history(doc))
+
+
+@pytest.mark.parametrize("column, value", [("status", "hacked"), ("seconds", -1e308),
+                                           ("seconds", float("inf")), ("flagged", 7)])
+def test_a_tampered_status_is_refused(seeded, batch_a, column, value):
+    doc = seeded.document_ids()[0]
+    _tamper(batch_a, f"UPDATE status SET {column} = ?, updated = '2099-01-01' WHERE doc = "
+                     "(SELECT seq FROM documents WHERE id = ?)", value, doc)
+    result = merge(seeded, batch_a)
+    assert len(result.problems) == 1 and "status of 'a' of document" in result.problems[0]
+    assert seeded.get_status(doc, "a").status == "todo" and seeded.get_status(doc, "a").seconds == 0
+    other = seeded.document_ids()[1]
+    assert seeded.has_layer(other, "a")
+
+
+def test_a_tampered_change_log_row_is_refused(seeded, batch_a):
+    """Undo restores a change's `before`: a forged one would bring a broken layer back."""
+    doc = seeded.document_ids()[3]
+    _tamper(batch_a, "INSERT INTO changes (at, who, doc, layer, action, before, after) "
+                     "VALUES ('2001-01-01', 'a', (SELECT seq FROM documents WHERE id = ?), 'a', "
+                     "'edit', ?, NULL)", doc,
+            '{"zones":[],"entities":[{"start":-4,"end":2,"label":"PER"}],"stances":[]}')
+    result = merge(seeded, batch_a)
+    assert len(result.problems) == 1 and "change-log row" in result.problems[0]
+    assert not seeded.has_layer(doc, "a") and not seeded.history(doc, "a")

@@ -34,7 +34,8 @@ def test_seeds_import_with_exact_text(seeded):
 def test_reimport_changes_nothing_and_says_so(seeded, seed_dir):
     before = seeded.conn.execute("SELECT count(*) FROM changes").fetchone()[0]
     counts = run_import(seeded, [seed_dir], None, None, quiet=True)
-    assert counts == {"added": 0, "updated": 0, "unchanged": 5, "duplicate": 0, "rejected": 0}
+    assert counts == {"added": 0, "updated": 0, "unchanged": 5, "duplicate": 0, "kept": 0,
+                      "rejected": 0}
     assert seeded.count_documents() == 5
     assert seeded.conn.execute("SELECT count(*) FROM changes").fetchone()[0] == before
 
