@@ -158,7 +158,7 @@ def agree(project: str, as_json: bool, layers: str | None, tolerance: int, summa
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def review_queue(project: str, reviewer: str, layers: str | None, as_json: bool) -> None:
     """Documents two or more labelers have, most disagreements first."""
-    from ..core.adjudication import review_queue as queue
+    from ..store.tallies import review_queue as queue
 
     with open_project_or_fail(project) as proj:
         rows = queue(proj, _names(layers), reviewer)

@@ -504,6 +504,63 @@ def segmentation_errors(ref: Sequence[int], hyp: Sequence[int], length: int, k: 
     return pk, wd, windows
 
 
+# -- what a reviewer has to settle -------------------------------------------------------------
+
+def disagreement_count(length: int, by_labeler: Sequence[Marks]) -> int:
+    """How many units of the document the labelers disagree on: the number
+    `len(core.adjudication.disagreements(...))` gives, from the lean Marks instead of Layers,
+    so that agreement keeps it for the review queue at no extra reading.
+
+    Entities: groups of overlapping marks (of any labeler) where not every labeler marked the
+    same spans and labels; zones: maximal stretches where the labelers' zone labels differ;
+    stance: units whose values (a missing stance counts as one) differ."""
+    count = 0
+    items = sorted([(s, e, i, label) for i, m in enumerate(by_labeler)
+                    for s, e, label in m.entities])
+    if items:
+        n = len(by_labeler)
+        group: list = []
+        end = -1
+        for item in items + [None]:
+            if item is not None and group and item[0] < end:
+                group.append(item)
+                if item[1] > end:
+                    end = item[1]
+                continue
+            if group:
+                versions = [[] for _ in range(n)]
+                for s, e, i, label in group:
+                    versions[i].append((s, e, label))
+                if any(v != versions[0] for v in versions[1:]):
+                    count += 1
+            if item is not None:
+                group, end = [item], item[1]
+    if length:
+        cuts = sorted({0, length}.union(*({z[0] for z in m.zones} for m in by_labeler)))
+        cursors = [0] * len(by_labeler)
+        differing = False
+        for a in cuts[:-1]:
+            labels = set()
+            for i, m in enumerate(by_labeler):
+                zones, k = m.zones, cursors[i]
+                while k < len(zones) and zones[k][1] <= a:
+                    k += 1
+                cursors[i] = k
+                labels.add(zones[k][2] if k < len(zones) and zones[k][0] <= a else NONE_ZONE)
+            if len(labels) > 1:
+                if not differing:
+                    count += 1
+                differing = True
+            else:
+                differing = False
+    keys = set().union(*(m.stances.keys() for m in by_labeler))
+    for key in keys:
+        first = by_labeler[0].stances.get(key)
+        if any(m.stances.get(key) != first for m in by_labeler[1:]):
+            count += 1
+    return count
+
+
 # -- tallies that add up over documents ---------------------------------------------------------
 
 def prf(matched: int, in_first: int, in_second: int) -> dict[str, Any]:
@@ -717,6 +774,7 @@ class DocumentTally:
     pairs: dict[str, PairTally]
     alpha: AlphaTally
     fleiss_units: list[dict[str, int]]
+    disagreements: int = 0  # units a reviewer has to settle (see disagreement_count)
 
     def figures(self) -> dict[str, Any]:
         out: dict[str, Any] = {"pairs": {name: t.document_figures()
@@ -769,7 +827,8 @@ class Agreement:
             alpha.add(values)
             if len(present) == len(self.labelers):
                 fleiss.append(dict(Counter(values)))
-        return DocumentTally(pairs, alpha, fleiss)
+        return DocumentTally(pairs, alpha, fleiss,
+                             disagreement_count(len(text), [by_labeler[n] for n in present]))
 
     def add(self, doc_id: str, text: str, by_labeler: Mapping[str, Marks]) -> None:
         tally = self.tally(text, by_labeler)
