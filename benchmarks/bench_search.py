@@ -94,6 +94,10 @@ def main() -> None:
         print(f"  first search builds the index:  {index:.1f} s = {index / plain:.2f}× the floor "
               f"(target ≤ 2×); {len(steps)} progress steps, longest {max(gaps or [0]):.2f} s "
               f"apart")
+        if len(gaps) >= 10:
+            tenth = len(gaps) // 10
+            print(f"  first tenth of the batches {sum(gaps[:tenth]):.1f} s, last tenth "
+                  f"{sum(gaps[-tenth:]):.1f} s")
         for query in ("غزة", "المختطَفين", "وزير الدفاع"):
             started = time.perf_counter()
             results = search(proj, query, limit=50)

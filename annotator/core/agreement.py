@@ -515,27 +515,27 @@ def disagreement_count(length: int, by_labeler: Sequence[Marks]) -> int:
     same spans and labels; zones: maximal stretches where the labelers' zone labels differ;
     stance: units whose values (a missing stance counts as one) differ."""
     count = 0
-    items = sorted([(s, e, i, label) for i, m in enumerate(by_labeler)
-                    for s, e, label in m.entities])
-    if items:
-        n = len(by_labeler)
-        group: list = []
+    # A group disagrees when one of its marks is not every labeler's: only groups holding
+    # such a mark are counted, and a document where all agree costs two set operations.
+    sets = [set(m.entities) for m in by_labeler]
+    shared = set.intersection(*sets)
+    every = set.union(*sets)
+    if len(shared) < len(every):
         end = -1
-        for item in items + [None]:
-            if item is not None and group and item[0] < end:
-                group.append(item)
-                if item[1] > end:
-                    end = item[1]
-                continue
-            if group:
-                versions = [[] for _ in range(n)]
-                for s, e, i, label in group:
-                    versions[i].append((s, e, label))
-                if any(v != versions[0] for v in versions[1:]):
-                    count += 1
-            if item is not None:
-                group, end = [item], item[1]
-    if length:
+        differs = False
+        # Entities are never empty, so a mark another labeler also made joins the same group.
+        for mark in sorted(every):
+            if mark[0] < end:
+                if mark[1] > end:
+                    end = mark[1]
+                if not differs and mark not in shared:
+                    differs = True
+            else:
+                count += differs
+                end, differs = mark[1], mark not in shared
+        count += differs
+    first_zones = by_labeler[0].zones
+    if length and any(m.zones != first_zones for m in by_labeler[1:]):
         cuts = sorted({0, length}.union(*({z[0] for z in m.zones} for m in by_labeler)))
         cursors = [0] * len(by_labeler)
         differing = False
