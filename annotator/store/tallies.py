@@ -130,8 +130,7 @@ def project_agreement(project: Project, labelers: Sequence[str] | None = None,
                     f"SELECT tally FROM agreement_tallies WHERE selection = ? AND doc IN "
                     f"({','.join('?' * len(chunk))})", (selection, *chunk)):
                 agreement.add_json(json.loads(data), -1)
-    todo = sorted(stale) if stale is not None else [
-        r[0] for r in project.conn.execute("SELECT seq FROM documents ORDER BY seq")]
+    todo = sorted(stale) if stale is not None else _all_seqs(project)
     fresh: dict[int, tuple] = {}  # seq -> (document id, tally JSON, figures JSON, figures)
     for rows, totals in _compute_all(project, labelers, tolerance, todo, workers):
         agreement.add_totals(totals)
