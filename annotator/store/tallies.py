@@ -103,9 +103,13 @@ def _seq_chunks(conn: sqlite3.Connection, seqs: Iterable[int] | None) -> Iterato
 def project_agreement(project: Project, labelers: Sequence[str] | None = None,
                       tolerance: int = DEFAULT_TOLERANCE, per_document: bool = True,
                       progress: Callable[[int], None] | None = None,
-                      keep_tallies: bool = True, workers: int | None = None) -> dict[str, Any]:
+                      keep_tallies: bool = True, workers: int | None = None,
+                      figures_json: bool = False) -> dict[str, Any]:
     """The agreement report (see core.agreement) between `labelers` (default: every layer but
     gold and suggestions), reusing the counts kept for documents that did not change.
+
+    `figures_json`: the per-document figures as their JSON text (as kept in the project), for
+    a caller that writes them out: decoding and encoding 100,000 of them again cost seconds.
 
     `workers`: processes computing the documents; default one per core when there are at
     least PARALLEL_FROM documents to compute, else 1 (this process)."""
@@ -131,8 +135,10 @@ def project_agreement(project: Project, labelers: Sequence[str] | None = None,
                     f"({','.join('?' * len(chunk))})", (selection, *chunk)):
                 agreement.add_json(json.loads(data), -1)
     todo = sorted(stale) if stale is not None else _all_seqs(project)
-    fresh: dict[int, tuple] = {}  # seq -> (document id, tally JSON, figures JSON, figures)
-    for rows, totals in _compute_all(project, labelers, tolerance, todo, workers):
+    # seq -> (document id, tally JSON, figures JSON, figures or None, disagreements)
+    fresh: dict[int, tuple] = {}
+    decoded = per_document and not figures_json
+    for rows, totals in _compute_all(project, labelers, tolerance, todo, workers, decoded):
         agreement.add_totals(totals)
         for seq, *row in rows:
             fresh[seq] = row
@@ -142,20 +148,22 @@ def project_agreement(project: Project, labelers: Sequence[str] | None = None,
         _keep(project, selection, setting, latest, agreement.totals_json(), fresh, stale)
     report = agreement.report()
     if per_document:
-        report["documents"] = _document_figures(project, selection, fresh, stale is None)
+        report["documents"] = _document_figures(project, selection, fresh, stale is None,
+                                                figures_json)
     return report
 
 
 def _compute_all(project: Project, labelers: list[str], tolerance: int, seqs: list[int],
-                 workers: int | None) -> Iterator[tuple[list[Row], dict]]:
+                 workers: int | None, decoded: bool = False
+                 ) -> Iterator[tuple[list[Row], dict]]:
     """The counts of the documents `seqs` (ascending), piece by piece: (rows, their sums as
-    Agreement.totals_json)."""
+    Agreement.totals_json). `decoded`: the rows carry the figures decoded too."""
     if workers is None:
         workers = (os.cpu_count() or 1) if len(seqs) >= PARALLEL_FROM else 1
     pieces = list(_chunks(seqs, _WORK_PIECE if workers > 1 else _BATCH * 10))
     if workers <= 1 or not pieces:
         for piece in pieces:
-            yield _compute(project.conn, labelers, tolerance, piece)
+            yield _compute(project.conn, labelers, tolerance, piece, decoded)
         return
     path = str(Path(project.path).resolve())
     done = 0
@@ -166,18 +174,19 @@ def _compute_all(project: Project, labelers: list[str], tolerance: int, seqs: li
         with ProcessPoolExecutor(min(workers, len(pieces)),
                                  mp_context=multiprocessing.get_context("spawn")) as pool:
             for result in pool.map(_compute_in_worker,
-                                   [(path, labelers, tolerance, piece) for piece in pieces]):
+                                   [(path, labelers, tolerance, piece, decoded)
+                                    for piece in pieces]):
                 yield result
                 done += 1
     except (BrokenProcessPool, OSError):
         # No worker processes here (a frozen app without freeze_support, a sandbox):
         # this process does the rest.
         for piece in pieces[done:]:
-            yield _compute(project.conn, labelers, tolerance, piece)
+            yield _compute(project.conn, labelers, tolerance, piece, decoded)
 
 
-def _compute(conn: sqlite3.Connection, labelers: list[str], tolerance: int, seqs: list[int]
-             ) -> tuple[list[Row], dict]:
+def _compute(conn: sqlite3.Connection, labelers: list[str], tolerance: int, seqs: list[int],
+             decoded: bool = False) -> tuple[list[Row], dict]:
     agreement = Agreement(labelers, tolerance, per_document=False)
     rows: list[Row] = []
     encode = _ENCODER.encode
@@ -185,8 +194,8 @@ def _compute(conn: sqlite3.Connection, labelers: list[str], tolerance: int, seqs
         tally = agreement.tally(text, by_labeler)
         agreement.add_tally(doc_id, tally)
         figures = tally.figures()
-        rows.append((seq, doc_id, encode(tally.to_json()), encode(figures), figures,
-                     tally.disagreements))
+        rows.append((seq, doc_id, encode(tally.to_json()), encode(figures),
+                     figures if decoded else None, tally.disagreements))
     return rows, agreement.totals_json()
 
 
@@ -195,15 +204,16 @@ def _compute(conn: sqlite3.Connection, labelers: list[str], tolerance: int, seqs
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 
-def _compute_in_worker(work: tuple[str, list[str], int, list[int]]) -> tuple[list[Row], dict]:
-    path, labelers, tolerance, seqs = work
+def _compute_in_worker(work: tuple[str, list[str], int, list[int], bool]
+                       ) -> tuple[list[Row], dict]:
+    path, labelers, tolerance, seqs, decoded = work
     # This process only computes and exits: it makes no reference cycles worth collecting,
     # and collecting passes over its many small tuples and dicts cost a third of its time.
     gc.disable()
     conn = sqlite3.connect(f"{Path(path).as_uri()}?mode=ro", uri=True,
                            timeout=BUSY_TIMEOUT_S)
     try:
-        return _compute(conn, labelers, tolerance, seqs)
+        return _compute(conn, labelers, tolerance, seqs, decoded)
     finally:
         conn.close()
 
@@ -214,16 +224,18 @@ def _chunks(items: list, size: int = 900) -> Iterator[list]:
 
 
 def _document_figures(project: Project, selection: str, fresh: dict[int, tuple],
-                      all_fresh: bool) -> dict[str, Any]:
-    """Per-document figures in queue order: those just computed, the rest as kept."""
-    rows: list[tuple[int, str, Any]] = [(seq, doc_id, figures)
-                                        for seq, (doc_id, _t, _j, figures, _n) in fresh.items()]
+                      all_fresh: bool, as_json: bool = False) -> dict[str, Any]:
+    """Per-document figures in queue order: those just computed, the rest as kept; `as_json`:
+    each as its JSON text."""
+    rows: list[tuple[int, str, Any]] = [
+        (seq, doc_id, text if as_json else figures)
+        for seq, (doc_id, _t, text, figures, _n) in fresh.items()]
     if not all_fresh:
         kept = project.conn.execute(
             "SELECT t.doc, d.id, t.figures FROM agreement_tallies t JOIN documents d "
             "ON d.seq = t.doc WHERE t.selection = ?", (selection,))
-        rows += [(seq, doc_id, json.loads(figures)) for seq, doc_id, figures in kept
-                 if seq not in fresh]
+        rows += [(seq, doc_id, figures if as_json else json.loads(figures))
+                 for seq, doc_id, figures in kept if seq not in fresh]
     rows.sort(key=lambda r: r[0])
     return {doc_id: figures for _seq, doc_id, figures in rows}
 
