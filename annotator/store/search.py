@@ -20,7 +20,7 @@ from ..core.arabic import (WORD, normalize, normalize_text, orig_span, proclitic
                            proclitic_variants, words)
 
 # Bump when the indexed form changes: the index is then rebuilt on the next search.
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"  # 2: contentless
 _VERSION_KEY = "search_index_version"
 SNIPPET_CONTEXT = 40
 # Documents indexed per transaction (and per progress step).
@@ -70,19 +70,26 @@ def ensure_index(project, progress: Callable[[int, int], None] | None = None) ->
     commits (each waits for the disk), yet a window that closes midway keeps what was done."""
     conn = project.conn
     rebuild = project.get_setting(_VERSION_KEY) != INDEX_VERSION
+    seqs = [r[0] for r in conn.execute("SELECT seq FROM documents ORDER BY seq")]
+    indexed: set[int] = set()
+    if not rebuild and conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_index'"
+                                    ).fetchone():
+        indexed = {r[0] for r in conn.execute("SELECT rowid FROM search_index")}
+        # Documents are never edited, but a merge or a delete may remove some. A contentless
+        # index cannot forget a row without its words: it is built again (rare).
+        rebuild = not indexed.issubset(seqs)
     with project.write():
         if rebuild:
             conn.execute("DROP TABLE IF EXISTS search_index")
+            indexed = set()
+        # Contentless: the words are only ever matched, never read back (hits are found again
+        # in the stored text), so FTS5 need not keep a second copy of them.
         conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5("
-                     "words, tokenize = 'unicode61 remove_diacritics 0')")
-        # Documents are never edited, but a merge or a delete may remove some.
-        conn.execute("DELETE FROM search_index WHERE rowid NOT IN (SELECT seq FROM documents)")
+                     "words, content = '', tokenize = 'unicode61 remove_diacritics 0')")
     if rebuild:
         project.set_setting(_VERSION_KEY, INDEX_VERSION)
-    indexed = {r[0] for r in conn.execute("SELECT rowid FROM search_index")}
-    missing = [r[0] for r in conn.execute("SELECT seq FROM documents ORDER BY seq")
-               if r[0] not in indexed]
-    del indexed
+    missing = [seq for seq in seqs if seq not in indexed]
+    del indexed, seqs
     added = 0
     for i in range(0, len(missing), BATCH):
         chunk = missing[i:i + BATCH]
