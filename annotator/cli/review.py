@@ -87,7 +87,9 @@ def _echo_report_json(report: dict) -> None:
         click.echo(text)
         return
     encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode  # made once
-    lines = [f" {encode(doc_id)}: {encode(figures)}" for doc_id, figures in documents.items()]
+    # Figures given as JSON text (as the project keeps them) are written as they are.
+    lines = [f" {encode(doc_id)}: {figures if isinstance(figures, str) else encode(figures)}"
+             for doc_id, figures in documents.items()]
     body = "{\n" + ",\n".join(lines) + "\n }" if lines else "{}"
     click.echo(text[:-2] + f',\n "documents": {body}\n}}')
 
@@ -117,8 +119,9 @@ def agree(project: str, as_json: bool, layers: str | None, tolerance: int, summa
         for name in names or ():
             if name not in known:
                 fail(f"{project}: no layer named {name!r} (layers: {', '.join(sorted(known))})")
-        report = project_agreement(proj, names, tolerance, per_document=not summary,
-                                   progress=progress)
+        # Only the JSON shows per-document figures: written as the project keeps them.
+        report = project_agreement(proj, names, tolerance, per_document=as_json and not summary,
+                                   progress=progress, figures_json=True)
     progress.done()
     if as_json:
         _echo_report_json(report)
@@ -158,7 +161,7 @@ def agree(project: str, as_json: bool, layers: str | None, tolerance: int, summa
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def review_queue(project: str, reviewer: str, layers: str | None, as_json: bool) -> None:
     """Documents two or more labelers have, most disagreements first."""
-    from ..core.adjudication import review_queue as queue
+    from ..store.tallies import review_queue as queue
 
     with open_project_or_fail(project) as proj:
         rows = queue(proj, _names(layers), reviewer)

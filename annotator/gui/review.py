@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QLab
 from ..core import adjudication as adj
 from ..core.errors import ValidationError
 from ..core.model import GOLD, Layer, Stance, remove_entity, set_zone
+from ..store.tallies import review_queue
 from . import i18n, keys
 from .article_view import ArticleView
 from .i18n import label_text, ltr, tr
@@ -329,7 +330,7 @@ class ReviewWindow(QMainWindow):
 
     # -- the queue ------------------------------------------------------------------------------
     def refresh_queue(self) -> None:
-        self._queue = adj.review_queue(self.project, self.labelers, self.reviewer)
+        self._queue = review_queue(self.project, self.labelers, self.reviewer)
         self._fill_queue()
 
     def _fill_queue(self) -> None:

@@ -30,24 +30,30 @@ from ..core.agreement import (DEFAULT_TOLERANCE, Agreement, Marks, labelers_of,
 from .project import BUSY_TIMEOUT_S, Project, dumps
 
 # Bump when a definition in core.agreement changes: rows of older versions are then ignored.
-TALLY_VERSION = 1
+# 2: each row also keeps the document's disagreement count (the review queue's order).
+TALLY_VERSION = 2
 _BATCH = 1000
 # Fewer documents than this to compute: one process (starting workers costs ~0.3 s).
 PARALLEL_FROM = 4000
 # Documents per piece of work handed to a worker process.
 _WORK_PIECE = 2500
 
-# A computed document: (seq, document id, tally JSON, figures JSON, figures). The figures come
-# along decoded too: decoding 100,000 of them again here would cost this one process seconds.
-Row = tuple[int, str, str, str, dict]
+# A computed document: (seq, document id, tally JSON, figures JSON, figures, disagreements).
+# The figures come along decoded too: decoding 100,000 of them again here would cost this one
+# process seconds.
+Row = tuple[int, str, str, str, dict, int]
 
 _TABLE = """CREATE TABLE IF NOT EXISTS agreement_tallies (
     selection TEXT NOT NULL,            -- JSON [version, labelers, tolerance]
     doc INTEGER NOT NULL REFERENCES documents(seq) ON DELETE CASCADE,
     tally TEXT NOT NULL,                -- JSON of core.agreement.DocumentTally
     figures TEXT NOT NULL,              -- JSON: the document's own figures
+    disagreements INTEGER NOT NULL,     -- units a reviewer has to settle (the review queue)
     PRIMARY KEY (selection, doc)
 ) WITHOUT ROWID"""
+# The review queue reads a page of it in this order without sorting the whole selection.
+_QUEUE_INDEX = ("CREATE INDEX IF NOT EXISTS agreement_queue ON agreement_tallies "
+                "(selection, disagreements DESC, doc)")
 
 
 def iter_labeler_marks(project: Project, labelers: Sequence[str], seqs: Iterable[int] | None = None,
@@ -97,9 +103,13 @@ def _seq_chunks(conn: sqlite3.Connection, seqs: Iterable[int] | None) -> Iterato
 def project_agreement(project: Project, labelers: Sequence[str] | None = None,
                       tolerance: int = DEFAULT_TOLERANCE, per_document: bool = True,
                       progress: Callable[[int], None] | None = None,
-                      keep_tallies: bool = True, workers: int | None = None) -> dict[str, Any]:
+                      keep_tallies: bool = True, workers: int | None = None,
+                      figures_json: bool = False) -> dict[str, Any]:
     """The agreement report (see core.agreement) between `labelers` (default: every layer but
     gold and suggestions), reusing the counts kept for documents that did not change.
+
+    `figures_json`: the per-document figures as their JSON text (as kept in the project), for
+    a caller that writes them out: decoding and encoding 100,000 of them again cost seconds.
 
     `workers`: processes computing the documents; default one per core when there are at
     least PARALLEL_FROM documents to compute, else 1 (this process)."""
@@ -124,10 +134,11 @@ def project_agreement(project: Project, labelers: Sequence[str] | None = None,
                     f"SELECT tally FROM agreement_tallies WHERE selection = ? AND doc IN "
                     f"({','.join('?' * len(chunk))})", (selection, *chunk)):
                 agreement.add_json(json.loads(data), -1)
-    todo = sorted(stale) if stale is not None else [
-        r[0] for r in project.conn.execute("SELECT seq FROM documents ORDER BY seq")]
-    fresh: dict[int, tuple] = {}  # seq -> (document id, tally JSON, figures JSON, figures)
-    for rows, totals in _compute_all(project, labelers, tolerance, todo, workers):
+    todo = sorted(stale) if stale is not None else _all_seqs(project)
+    # seq -> (document id, tally JSON, figures JSON, figures or None, disagreements)
+    fresh: dict[int, tuple] = {}
+    decoded = per_document and not figures_json
+    for rows, totals in _compute_all(project, labelers, tolerance, todo, workers, decoded):
         agreement.add_totals(totals)
         for seq, *row in rows:
             fresh[seq] = row
@@ -137,20 +148,22 @@ def project_agreement(project: Project, labelers: Sequence[str] | None = None,
         _keep(project, selection, setting, latest, agreement.totals_json(), fresh, stale)
     report = agreement.report()
     if per_document:
-        report["documents"] = _document_figures(project, selection, fresh, stale is None)
+        report["documents"] = _document_figures(project, selection, fresh, stale is None,
+                                                figures_json)
     return report
 
 
 def _compute_all(project: Project, labelers: list[str], tolerance: int, seqs: list[int],
-                 workers: int | None) -> Iterator[tuple[list[Row], dict]]:
+                 workers: int | None, decoded: bool = False
+                 ) -> Iterator[tuple[list[Row], dict]]:
     """The counts of the documents `seqs` (ascending), piece by piece: (rows, their sums as
-    Agreement.totals_json)."""
+    Agreement.totals_json). `decoded`: the rows carry the figures decoded too."""
     if workers is None:
         workers = (os.cpu_count() or 1) if len(seqs) >= PARALLEL_FROM else 1
     pieces = list(_chunks(seqs, _WORK_PIECE if workers > 1 else _BATCH * 10))
     if workers <= 1 or not pieces:
         for piece in pieces:
-            yield _compute(project.conn, labelers, tolerance, piece)
+            yield _compute(project.conn, labelers, tolerance, piece, decoded)
         return
     path = str(Path(project.path).resolve())
     done = 0
@@ -161,18 +174,19 @@ def _compute_all(project: Project, labelers: list[str], tolerance: int, seqs: li
         with ProcessPoolExecutor(min(workers, len(pieces)),
                                  mp_context=multiprocessing.get_context("spawn")) as pool:
             for result in pool.map(_compute_in_worker,
-                                   [(path, labelers, tolerance, piece) for piece in pieces]):
+                                   [(path, labelers, tolerance, piece, decoded)
+                                    for piece in pieces]):
                 yield result
                 done += 1
     except (BrokenProcessPool, OSError):
         # No worker processes here (a frozen app without freeze_support, a sandbox):
         # this process does the rest.
         for piece in pieces[done:]:
-            yield _compute(project.conn, labelers, tolerance, piece)
+            yield _compute(project.conn, labelers, tolerance, piece, decoded)
 
 
-def _compute(conn: sqlite3.Connection, labelers: list[str], tolerance: int, seqs: list[int]
-             ) -> tuple[list[Row], dict]:
+def _compute(conn: sqlite3.Connection, labelers: list[str], tolerance: int, seqs: list[int],
+             decoded: bool = False) -> tuple[list[Row], dict]:
     agreement = Agreement(labelers, tolerance, per_document=False)
     rows: list[Row] = []
     encode = _ENCODER.encode
@@ -180,7 +194,8 @@ def _compute(conn: sqlite3.Connection, labelers: list[str], tolerance: int, seqs
         tally = agreement.tally(text, by_labeler)
         agreement.add_tally(doc_id, tally)
         figures = tally.figures()
-        rows.append((seq, doc_id, encode(tally.to_json()), encode(figures), figures))
+        rows.append((seq, doc_id, encode(tally.to_json()), encode(figures),
+                     figures if decoded else None, tally.disagreements))
     return rows, agreement.totals_json()
 
 
@@ -189,15 +204,16 @@ def _compute(conn: sqlite3.Connection, labelers: list[str], tolerance: int, seqs
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 
-def _compute_in_worker(work: tuple[str, list[str], int, list[int]]) -> tuple[list[Row], dict]:
-    path, labelers, tolerance, seqs = work
+def _compute_in_worker(work: tuple[str, list[str], int, list[int], bool]
+                       ) -> tuple[list[Row], dict]:
+    path, labelers, tolerance, seqs, decoded = work
     # This process only computes and exits: it makes no reference cycles worth collecting,
     # and collecting passes over its many small tuples and dicts cost a third of its time.
     gc.disable()
     conn = sqlite3.connect(f"{Path(path).as_uri()}?mode=ro", uri=True,
                            timeout=BUSY_TIMEOUT_S)
     try:
-        return _compute(conn, labelers, tolerance, seqs)
+        return _compute(conn, labelers, tolerance, seqs, decoded)
     finally:
         conn.close()
 
@@ -208,23 +224,33 @@ def _chunks(items: list, size: int = 900) -> Iterator[list]:
 
 
 def _document_figures(project: Project, selection: str, fresh: dict[int, tuple],
-                      all_fresh: bool) -> dict[str, Any]:
-    """Per-document figures in queue order: those just computed, the rest as kept."""
-    rows: list[tuple[int, str, Any]] = [(seq, doc_id, figures)
-                                        for seq, (doc_id, _t, _j, figures) in fresh.items()]
+                      all_fresh: bool, as_json: bool = False) -> dict[str, Any]:
+    """Per-document figures in queue order: those just computed, the rest as kept; `as_json`:
+    each as its JSON text."""
+    rows: list[tuple[int, str, Any]] = [
+        (seq, doc_id, text if as_json else figures)
+        for seq, (doc_id, _t, text, figures, _n) in fresh.items()]
     if not all_fresh:
         kept = project.conn.execute(
             "SELECT t.doc, d.id, t.figures FROM agreement_tallies t JOIN documents d "
             "ON d.seq = t.doc WHERE t.selection = ?", (selection,))
-        rows += [(seq, doc_id, json.loads(figures)) for seq, doc_id, figures in kept
-                 if seq not in fresh]
+        rows += [(seq, doc_id, figures if as_json else json.loads(figures))
+                 for seq, doc_id, figures in kept if seq not in fresh]
     rows.sort(key=lambda r: r[0])
     return {doc_id: figures for _seq, doc_id, figures in rows}
 
 
 def _has_table(project: Project) -> bool:
-    return project.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'agreement_tallies'"
-                                ).fetchone() is not None
+    columns = {r[1] for r in project.conn.execute("PRAGMA table_info(agreement_tallies)")}
+    if columns and "disagreements" not in columns:
+        # Kept by an older version, without the review queue's counts: derived data, so it
+        # is dropped and computed again (once).
+        try:
+            forget_tallies(project)
+        except sqlite3.OperationalError:
+            pass  # read-only: computed in memory this time
+        return False
+    return bool(columns)
 
 
 def _keep(project: Project, selection: str, setting: str, latest: int, totals: dict,
@@ -232,6 +258,7 @@ def _keep(project: Project, selection: str, setting: str, latest: int, totals: d
     try:
         with project.write():
             project.conn.execute(_TABLE)
+            project.conn.execute(_QUEUE_INDEX)
             if stale is None:  # computed from scratch: rows of this selection are all replaced
                 project.conn.execute("DELETE FROM agreement_tallies WHERE selection = ?",
                                      (selection,))
@@ -240,10 +267,10 @@ def _keep(project: Project, selection: str, setting: str, latest: int, totals: d
                     "DELETE FROM agreement_tallies WHERE selection = ? AND doc = ?",
                     [(selection, seq) for seq in stale])
             project.conn.executemany(
-                "INSERT INTO agreement_tallies (selection, doc, tally, figures) "
-                "VALUES (?, ?, ?, ?)",
-                [(selection, seq, tally, figures)
-                 for seq, (_id, tally, figures, _f) in fresh.items()])
+                "INSERT INTO agreement_tallies (selection, doc, tally, figures, disagreements) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(selection, seq, tally, figures, count)
+                 for seq, (_id, tally, figures, _f, count) in fresh.items()])
             project.set_setting(setting, dumps({"through": latest, "totals": totals}))
     except sqlite3.OperationalError:
         pass  # a read-only or busy file: the figures are right, only not kept for next time
@@ -254,3 +281,45 @@ def forget_tallies(project: Project) -> None:
     with project.write():
         project.conn.execute("DROP TABLE IF EXISTS agreement_tallies")
         project.conn.execute("DELETE FROM project WHERE key LIKE 'setting:agreement-tallies:%'")
+
+
+# -- the review queue -----------------------------------------------------------------------------
+
+QueueRow = tuple[str, int, str]  # (document id, disagreements, the reviewer's status)
+
+
+def review_queue(project: Project, labelers: Sequence[str] | None = None,
+                 reviewer: str | None = None, offset: int = 0, limit: int | None = None
+                 ) -> list[QueueRow]:
+    """The documents two or more of `labelers` (default: every labeler) have, most
+    disagreements first (queue order among equals), with the reviewer's status ("todo" without
+    a reviewer); `offset` / `limit` give one page of it.
+
+    The counts are the ones agreement keeps per document (the same as
+    core.adjudication.disagreements): opening the queue brings them up to date (only documents
+    changed since are computed) and reads a page in index order, instead of comparing every
+    document's layers on open. A read-only project file is computed in memory."""
+    # Sorted: the counts do not depend on the order, and `annotator agree` keeps them so.
+    labelers = sorted(labelers) if labelers else labelers_of(project.layer_names())
+    if len(labelers) < 2:
+        return []
+    project_agreement(project, labelers, per_document=False)
+    selection = dumps([TALLY_VERSION, labelers, DEFAULT_TOLERANCE])
+    page = -1 if limit is None else limit
+    if _has_table(project) and project.get_setting("agreement-tallies:" + selection):
+        rows = project.conn.execute(
+            "SELECT d.id, t.disagreements, coalesce(s.status, 'todo') FROM agreement_tallies t "
+            "JOIN documents d ON d.seq = t.doc "
+            "LEFT JOIN status s ON s.doc = t.doc AND s.annotator = ? "
+            "WHERE t.selection = ? ORDER BY t.disagreements DESC, t.doc LIMIT ? OFFSET ?",
+            (reviewer or "", selection, page, offset)).fetchall()
+        return rows if reviewer else [(d, n, "todo") for d, n, _s in rows]
+    counted = sorted((-row[4], seq, row[0]) for rows, _totals in _compute_all(
+        project, labelers, DEFAULT_TOLERANCE, _all_seqs(project), 1) for seq, *row in rows)
+    chosen = counted[offset:None if limit is None else offset + limit]
+    return [(doc_id, -neg, project.get_status(doc_id, reviewer).status if reviewer else "todo")
+            for neg, _seq, doc_id in chosen]
+
+
+def _all_seqs(project: Project) -> list[int]:
+    return [r[0] for r in project.conn.execute("SELECT seq FROM documents ORDER BY seq")]

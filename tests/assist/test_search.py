@@ -92,3 +92,12 @@ def test_index_build_reports_progress_per_batch(project, monkeypatch):
     assert calls == [(2, 5), (4, 5), (5, 5)]
     assert ensure_index(project, lambda done, total: calls.append((done, total))) == 0
     assert len(calls) == 3
+
+
+def test_an_index_holding_a_removed_document_is_built_again(project):
+    add(project, one="خبر عن غزة", two="خبر آخر عن غزة")
+    assert ensure_index(project) == 2
+    with project.write():  # what a merge that drops a document would leave behind
+        project.conn.execute("DELETE FROM documents WHERE id = 'one'")
+    assert [r.doc_id for r in search(project, "غزة")] == ["two"]
+    assert project.conn.execute("SELECT count(*) FROM search_index").fetchone()[0] == 1

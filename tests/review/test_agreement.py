@@ -2,6 +2,7 @@
 statsmodels, NLTK, seqeval, SciPy) and worked examples from the literature."""
 from __future__ import annotations
 
+import json
 import random
 import re
 import warnings
@@ -444,3 +445,15 @@ def test_worker_processes_give_the_same_report_as_one_process(labeled, monkeypat
 
 def test_labelers_exclude_gold_and_suggestions():
     assert ag.labelers_of(["gold", "b", "suggestions", "a"]) == ["a", "b"]
+
+
+def test_figures_as_json_text_are_the_same_figures(labeled):
+    def decoded(report):
+        return {**report, "documents": {d: json.loads(f) for d, f in report["documents"].items()}}
+
+    forget_tallies(labeled)
+    fresh = project_agreement(labeled, keep_tallies=False)
+    computed = project_agreement(labeled, figures_json=True)   # computed and kept
+    assert all(isinstance(f, str) for f in computed["documents"].values())
+    assert decoded(computed) == fresh
+    assert decoded(project_agreement(labeled, figures_json=True)) == fresh  # read back
