@@ -1,0 +1,149 @@
+"""Training on the project's confirmed work, on demand (`annotator train`) or in the background.
+
+Confirmed work: the `gold` layer, and the layers of documents their labeler marked done (or a
+reviewer marked reviewed). Rejected suggestions (assist:reject) are remembered for their text:
+never offered again, and negative evidence for the model.
+
+Training runs in another process (`python -m annotator train PROJECT`), so the window never
+waits for it: `BackgroundTraining` starts it and tells when it is over; the process writes the
+model into the project file in one transaction, and the window reads its state from there.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from typing import Callable
+
+from ..core.model import SUGGESTIONS, layer_from_json
+from ..store.models import (actions_with_reverts, confirmed_layer_refs, load_model, model_meta,
+                            save_model)
+from .entities import DEFAULT_GAZETTEER_PATH, build_index
+from .entity_model import KIND, Doc, EntityModel, ModelError, train
+
+ENTITY_MODEL = "entities"
+MIN_ENTITIES = 5  # fewer confirmed entities than this: nothing worth learning yet
+CV_FOLDS = 3
+
+
+def confirmed_documents(project) -> list[tuple[str, Doc]]:
+    """(document id, Doc) for every document with confirmed work, in queue order."""
+    refs = confirmed_layer_refs(project)
+    out = []
+    for doc_id in project.document_ids():
+        name = refs.get(doc_id)
+        if name is None:
+            continue
+        text = project.get_text(doc_id)
+        layer = project.get_layer(doc_id, name)
+        out.append((doc_id, Doc(text, [(e.start, e.end, e.label) for e in layer.entities])))
+    return out
+
+
+def rejected_entities(project) -> list[tuple[str, str]]:
+    """(surface text, label) of every entity suggestion a labeler rejected (and did not undo)."""
+    from . import REJECT, live_changes
+    out = []
+    texts: dict[str, str] = {}
+    for change in live_changes(actions_with_reverts(project, SUGGESTIONS, REJECT), REJECT):
+        if change.before is None or change.doc_id is None:
+            continue
+        text = texts.get(change.doc_id) or texts.setdefault(change.doc_id,
+                                                            project.get_text(change.doc_id))
+        before = layer_from_json(change.before, text)
+        after = {(e.start, e.end, e.label) for e in layer_from_json(change.after, text).entities} \
+            if change.after else set()
+        out += [(text[e.start:e.end], e.label) for e in before.entities
+                if (e.start, e.end, e.label) not in after]
+    return out
+
+
+def _cross_validated_f1(docs: list[Doc], gaz, rejected) -> float | None:
+    """Exact-span F1 over CV_FOLDS folds of the confirmed documents (None if too few)."""
+    if len(docs) < CV_FOLDS * 2:
+        return None
+    tp = pred = ref = 0
+    for fold in range(CV_FOLDS):
+        train_docs = [d for i, d in enumerate(docs) if i % CV_FOLDS != fold]
+        model = train(train_docs, gaz, rejected)
+        for doc in (d for i, d in enumerate(docs) if i % CV_FOLDS == fold):
+            gold = set(map(tuple, doc.entities))
+            got = {(e.start, e.end, e.label) for e in model.suggest(doc.text)}
+            tp += len(gold & got)
+            pred += len(got)
+            ref += len(gold)
+    return round(2 * tp / (pred + ref), 3) if pred + ref else None
+
+
+def train_entities(project, cross_validate: bool = True,
+                   progress: Callable[[str], None] | None = None) -> dict | None:
+    """Train the entity model on the project's confirmed work and store it in the project.
+    Returns its meta (figures), or None when there is too little confirmed to learn from."""
+    started = time.perf_counter()
+    docs = [doc for _id, doc in confirmed_documents(project)]
+    if sum(len(d.entities) for d in docs) < MIN_ENTITIES:
+        return None
+    gaz = build_index(None, DEFAULT_GAZETTEER_PATH, project.schema)
+    rejected = rejected_entities(project)
+    if progress:
+        progress(f"training on {len(docs)} confirmed documents")
+    model = train(docs, gaz, rejected)
+    meta = dict(model.meta)
+    if cross_validate:
+        if progress:
+            progress("cross-validating")
+        meta["cv_f1"] = _cross_validated_f1(docs, gaz, rejected)
+    meta["seconds"] = round(time.perf_counter() - started, 2)
+    save_model(project, ENTITY_MODEL, KIND, model.to_bytes(), meta)
+    return meta
+
+
+def load_entity_model(project) -> EntityModel | None:
+    """The project's entity model, None if it has none; ModelError if it is damaged."""
+    stored = load_model(project, ENTITY_MODEL)
+    if stored is None:
+        return None
+    if stored.kind != KIND:
+        raise ModelError(f"{project.path}: the entity model is of an unknown kind "
+                         f"{stored.kind!r}; retrain it with `annotator train`")
+    gaz = build_index(None, DEFAULT_GAZETTEER_PATH, project.schema)
+    return EntityModel.from_bytes(stored.data, stored.meta, gaz)
+
+
+def model_state(project) -> str:
+    """What the window shows about the entity model, one line."""
+    meta = model_meta(project, ENTITY_MODEL)
+    if meta is None:
+        return "no model yet: suggestions come from rules and names"
+    f1 = meta.get("cv_f1")
+    figure = f", cross-validated F1 {f1:.2f}" if isinstance(f1, (int, float)) else ""
+    return f"trained on {meta.get('entities', 0)} entities{figure}"
+
+
+class BackgroundTraining:
+    """`python -m annotator train PROJECT` in a process of its own. Qt-free: the window polls
+    `poll()` from a timer (or uses gui.assist_panel's QProcess wrapper)."""
+
+    def __init__(self, project_path) -> None:
+        self.project_path = str(project_path)
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> bool:
+        if self.running:
+            return False
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "annotator", "train", self.project_path, "--quiet"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        return True
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def poll(self) -> int | None:
+        """None while running; else the exit status."""
+        return None if self.process is None else self.process.poll()
+
+
+__all__ = ["train_entities", "load_entity_model", "model_state", "confirmed_documents",
+           "rejected_entities", "BackgroundTraining", "ENTITY_MODEL"]
