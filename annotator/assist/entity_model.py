@@ -12,6 +12,7 @@ would tell the model "every confirmed name is an entity", which is true only in 
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import struct
@@ -31,9 +32,19 @@ from .features import (Lexicon, Token, gazetteer_tags, hamza_form, sentences,
 
 KIND = "crfsuite-entities-1"
 MAGIC = b"ANNCRF1\0"
-FOLDS = 4  # for the fold-out lexicon features of training documents
+FOLDS = 4
+# Spans the model is less sure of are not suggested: a wrong suggestion costs the labeler
+# more (reading, rejecting) than a missing one (selecting).
+MIN_CONFIDENCE = 0.5  # for the fold-out lexicon features of training documents
 TRAIN_PARAMS = {"c1": 0.2, "c2": 0.01, "max_iterations": 50,
                 "feature.possible_transitions": True, "feature.minfreq": 1}
+
+
+DIGEST_SIZE = 32
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=DIGEST_SIZE).digest()
 
 
 class ModelError(AnnotatorError):
@@ -131,6 +142,7 @@ class EntityModel:
         self.lexicon = lexicon
         self.meta = meta
         self.gaz_index = gaz_index
+        self.min_confidence = MIN_CONFIDENCE
         self.rejected_spans: set[tuple[str, str]] = {
             (k, lab) for k, lab in meta.get("rejected_spans", [])}
         self._tagger = pycrfsuite.Tagger()
@@ -142,8 +154,9 @@ class EntityModel:
 
     # -- suggesting ------------------------------------------------------------------------
     def suggest(self, text: str, exclude: Iterable[tuple[int, int]] = ()) -> tuple[Entity, ...]:
-        """Entities the model finds, with a confidence each; none that a labeler rejected for
-        this text and label, none overlapping `exclude`."""
+        """Entities the model finds, with a confidence each, none overlapping `exclude`.
+        (Rejections are applied by assist_document, from the live change log: an undone
+        rejection must not stay baked into the model.)"""
         doc = Doc(text, ())
         tokens, to_orig = doc.tokens()
         found: list[Entity] = []
@@ -155,8 +168,7 @@ class EntityModel:
             confidence = [tagger.marginal(t, k) for k, t in enumerate(tags)]
             found.extend(decode(tokens, to_orig, a, tags, confidence))
         taken = sorted(exclude)
-        return tuple(e for e in found
-                     if (span_key(text[e.start:e.end]), e.label) not in self.rejected_spans
+        return tuple(e for e in found if dict(e.extra)["confidence"] >= self.min_confidence
                      and not any(s < e.end and e.start < t for s, t in taken))
 
     find = suggest  # what assist_document calls on any source of entities
@@ -165,7 +177,8 @@ class EntityModel:
     def to_bytes(self) -> bytes:
         lexicon = zlib.compress(json.dumps(self.lexicon.to_json(), ensure_ascii=False)
                                 .encode("utf-8"))
-        return MAGIC + struct.pack("<Q", len(self.crf)) + self.crf + lexicon
+        return (MAGIC + struct.pack("<Q", len(self.crf)) + _digest(self.crf) + self.crf
+                + lexicon)
 
     @classmethod
     def from_bytes(cls, data: bytes, meta: dict, gaz_index=None) -> "EntityModel":
@@ -174,10 +187,14 @@ class EntityModel:
             if not data.startswith(MAGIC):
                 raise ValueError("not an entity model")
             (size,) = struct.unpack_from("<Q", data, len(MAGIC))
-            at = len(MAGIC) + 8
+            at = len(MAGIC) + 8 + DIGEST_SIZE
             crf = data[at:at + size]
             if len(crf) != size:
                 raise ValueError("cut short")
+            # CRFsuite crashes the process on a damaged model: it is only given bytes that
+            # are exactly the ones we wrote.
+            if _digest(crf) != data[len(MAGIC) + 8:at]:
+                raise ValueError("damaged (checksum)")
             lexicon = Lexicon.from_json(json.loads(zlib.decompress(data[at + size:])))
         except (ValueError, KeyError, TypeError, AttributeError, struct.error, zlib.error) as exc:
             raise ModelError(f"the stored entity model cannot be read ({exc}); "

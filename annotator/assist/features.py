@@ -168,6 +168,21 @@ class Lexicon:
             feats.append("rejected")
         return feats
 
+    def stem_features(self, raw: str, norm: str) -> list[str]:
+        """For a word read as proclitics + stem: is the stem a confirmed name on its own?
+        (وبيروت when بيروت was confirmed): where the span of such a word starts is the
+        project's clitic convention, which the model learns from this feature."""
+        feats = []
+        written = hamza_form(raw)
+        if len(written) != len(norm):
+            return feats
+        for split in proclitic_splits(norm)[1:]:
+            stem = written[split.prefix:]
+            counts = self.in_entity.get(stem)
+            if counts and sum(counts.values()) * 2 >= self.occurrences.get(stem, 0):
+                feats.append(f"pse={counts.most_common(1)[0][0]}@{split.prefix}")
+        return feats
+
     def to_json(self) -> dict:
         return {"occurrences": dict(self.occurrences),
                 "in_entity": {k: dict(v) for k, v in self.in_entity.items()},
@@ -196,7 +211,9 @@ def gazetteer_tags(tokens: list[Token], matches: Iterable) -> dict[int, str]:
         while i < len(tokens) and tokens[i].start < e.end:
             if tokens[i].end > e.start:
                 variant = any(k == "variant_of" for k, _v in e.extra)
-                tags[i] = ("B-" if first else "I-") + e.label + ("~" if variant else "")
+                inside = first and e.start > tokens[i].start  # a proclitic left out
+                tags[i] = ("B-" if first else "I-") + e.label + ("~" if variant else "") \
+                    + ("@in" if inside else "")
                 first = False
             i += 1
     return tags
@@ -209,7 +226,8 @@ def sequence_features(tokens: list[Token], first: int, last: int, lexicon: Lexic
     for i in range(first, last):
         tok = tokens[i]
         base = word_features(tok.raw, tok.norm)
-        extra = lexicon.features(tok.raw) if tok.norm[0].isalnum() else []
+        extra = lexicon.features(tok.raw) + lexicon.stem_features(tok.raw, tok.norm) \
+            if tok.norm[0].isalnum() else []
         tag = gaz.get(i)
         if tag:
             extra.append("gaz=" + tag)

@@ -107,7 +107,10 @@ def load_entity_model(project) -> EntityModel | None:
         raise ModelError(f"{project.path}: the entity model is of an unknown kind "
                          f"{stored.kind!r}; retrain it with `annotator train`")
     gaz = build_index(None, DEFAULT_GAZETTEER_PATH, project.schema)
-    return EntityModel.from_bytes(stored.data, stored.meta, gaz)
+    try:
+        return EntityModel.from_bytes(stored.data, stored.meta, gaz)
+    except ModelError as exc:
+        raise ModelError(f"{project.path}: {exc}") from None
 
 
 def model_state(project) -> str:

@@ -97,6 +97,23 @@ def confirmed_layer_refs(project: Project, statuses: tuple[str, ...] = ("done", 
     return refs
 
 
+def copy_models(src: Project, dst: Project, replace: bool = True) -> int:
+    """Copy the models of `src` into `dst` (pack: the labeler's window suggests with the
+    project's model offline). replace=False keeps the models `dst` has. Joins the caller's
+    transaction if there is one. Returns how many were copied. Merge never takes a model
+    from a batch file: the project's own was trained on more, and a model blob is read by C
+    code (CRFsuite) that does not survive damaged input."""
+    have = set(model_names(dst))
+    rows = [r for r in src.conn.execute(
+        "SELECT name, kind, data, meta, trained_at FROM models ORDER BY name")
+        if replace or r[0] not in have]
+    with dst.write():
+        dst.conn.executemany(
+            "INSERT OR REPLACE INTO models (name, kind, data, meta, trained_at) "
+            "VALUES (?, ?, ?, ?, ?)", rows)
+    return len(rows)
+
+
 def actions_with_reverts(project: Project, layer: str, action: str) -> list:
     """Every logged `action` on `layer` across the project, with the undo/redo rows that
     revert them (to tell which are still in effect), oldest first. The assist remembers
@@ -108,4 +125,4 @@ def actions_with_reverts(project: Project, layer: str, action: str) -> list:
 
 
 __all__ = ["StoredModel", "save_model", "load_model", "model_meta", "model_names",
-           "model_trained_at", "delete_model", "confirmed_layer_refs", "actions_with_reverts"]
+           "model_trained_at", "delete_model", "copy_models", "confirmed_layer_refs", "actions_with_reverts"]
