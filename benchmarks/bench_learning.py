@@ -12,6 +12,12 @@ precision / recall / F1 per label, training time, suggestion time per document, 
 to the previous one), with the spans keeping the proclitic outside: the figures must not
 depend on NewsFANE's clitic-segmented tokens. Also printed: retraining time on 50,000 tokens,
 and the time to suggest for one 2.5 kB article.
+
+Zones: pages of four invented sites (tests/assist/site_pages.py: their own navigation, inserts,
+source forms, footers; articles ending in lists, quotes over short lines) and the pages of
+tests/assist/pages.py. One page of each site is confirmed (with the pages.py pages), the
+other pages are scored: boundary F1 (±3 visible characters) and non-space characters right,
+rules alone against the zone model.
 """
 from __future__ import annotations
 
@@ -163,13 +169,46 @@ def run(docs, fraction: float, gaz_index) -> None:
                   f"({figures[label][2]} in the rest)")
 
 
+def zones(pages_per_site: int = 8) -> None:
+    from annotator.assist.score import Score, score_document
+    from annotator.assist.zone_model import line_counts, train_zones
+    from annotator.assist.zones import default_rules
+    from annotator.core.model import Layer, Zone
+    from tests.assist.pages import HELD_OUT, PAGES, gold_zones
+    from tests.assist.site_pages import SITES, site_pages
+
+    rules = default_rules()
+    sites = {s: site_pages(s, pages_per_site) for s in SITES}
+    others = [(t, gold_zones(t, g)) for t, g in [*PAGES.values(), *HELD_OUT.values()]]
+    recurrence = line_counts([t for pages in sites.values() for t, _z in pages]
+                             + [t for t, _z in others])
+    confirmed = [(pages[0][0], [Zone(*z) for z in pages[0][1]]) for pages in sites.values()]
+    t = time.perf_counter()
+    model = train_zones(confirmed + others, rules, recurrence)
+    trained = time.perf_counter() - t
+    for name, suggest in (("rules", rules.suggest), ("model", model.suggest)):
+        total = Score()
+        for site, pages in sites.items():
+            for text, gold in pages[1:]:
+                total.add(score_document(text, Layer(suggest(text)),
+                                         Layer(tuple(Zone(*z) for z in gold)), entities=False))
+        print(f"zones {name}: boundary F1 {total.boundaries.f1:.3f}, non-space characters "
+              f"right {total.char_accuracy:.3f} ({total.documents} pages of {len(sites)} "
+              f"sites after one confirmed page each)")
+    print(f"zones: training on {len(confirmed) + len(others)} pages {trained * 1000:.0f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--fractions", default="10,30,50")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--glued", action="store_true")
     parser.add_argument("--no-gazetteer", action="store_true")
+    parser.add_argument("--zones-only", action="store_true")
     args = parser.parse_args()
+    zones()
+    if args.zones_only:
+        return
     from annotator.assist.entities import build_index
     from annotator.assist.entity_model import train
     docs = documents(args.corpus, args.glued)

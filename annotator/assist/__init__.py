@@ -76,9 +76,10 @@ def rejected_texts(project) -> set[tuple[str, str]]:
     return {(span_key(surface), label) for surface, label in rejected_entities(project)}
 
 
-def assist_document(project, doc_id: str, rules: ZoneRules | None = None,
+def assist_document(project, doc_id: str, rules=None,
                     names=None, rejected: set[tuple[str, str]] | None = None) -> Layer:
-    """Fill the document's suggestions layer: zones from `rules` (if given), entities from
+    """Fill the document's suggestions layer: zones from `rules` (ZoneRules or ZoneModel: anything
+    with suggest(text), if given), entities from
     `names` (a NameIndex or an EntityModel: anything with find(text)); the other part of the
     layer is kept. Entities rejected here, or (`rejected`, see rejected_texts) for the same
     text anywhere, are left out. One logged edit."""
@@ -125,6 +126,9 @@ def assist_documents(project, doc_ids: Iterable[str] | None = None, zones: bool 
     if zones:
         rules = rules or default_rules()
         rules.check_schema(project.schema)
+        if use_model:
+            from .training import load_zone_model
+            rules = load_zone_model(project, rules) or rules
     names = rejected = None
     if entities:
         from .training import load_entity_model

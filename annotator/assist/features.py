@@ -219,40 +219,49 @@ def gazetteer_tags(tokens: list[Token], matches: Iterable) -> dict[int, str]:
     return tags
 
 
+@lru_cache(maxsize=1 << 17)
+def _context_parts(raw: str, norm: str) -> tuple[str, tuple[str, ...]]:
+    """What a token tells its neighbours: its form, and (to the adjacent ones) its stems,
+    article and punctuation."""
+    base = word_features(raw, norm)
+    form = base[2] if len(base) > 2 else base[0]
+    return form, tuple(f for f in base if f.startswith(("stem=", "al", "p=")))
+
+
 def sequence_features(tokens: list[Token], first: int, last: int, lexicon: Lexicon,
                       gaz: dict[int, str]) -> list[list[str]]:
     """The feature lists of tokens[first:last] (one sentence)."""
     own = []
     for i in range(first, last):
         tok = tokens[i]
-        base = word_features(tok.raw, tok.norm)
-        extra = lexicon.features(tok.raw) + lexicon.stem_features(tok.raw, tok.norm) \
-            if tok.norm[0].isalnum() else []
+        if tok.norm[0].isalnum():
+            extra = lexicon.features(tok.raw) + lexicon.stem_features(tok.raw, tok.norm)
+        else:
+            extra = []
         tag = gaz.get(i)
         if tag:
             extra.append("gaz=" + tag)
-        own.append((base, extra))
+        form, near = _context_parts(tok.raw, tok.norm)
+        own.append((word_features(tok.raw, tok.norm), extra, form, near))
     out = []
     n = last - first
     for k in range(n):
-        base, extra = own[k]
+        base, extra, form, _near = own[k]
         feats = ["bias", *base, *extra]
         if k == 0:
             feats.append("BOS")
+        else:
+            feats.append("bi=" + own[k - 1][2] + "|" + form)
         if k == n - 1:
             feats.append("EOS")
         for d in (-2, -1, 1, 2):
             j = k + d
             if 0 <= j < n:
-                nb, ne = own[j]
-                feats.append(f"{d}:{nb[2] if len(nb) > 2 else nb[0]}")  # its n= (or p=)
-                if abs(d) == 1:
-                    feats.extend(f"{d}:{f}" for f in nb if f.startswith(("stem=", "al", "p=")))
+                _b, ne, nform, nnear = own[j]
+                feats.append(f"{d}:{nform}")
+                if d == -1 or d == 1:
+                    feats.extend(f"{d}:{f}" for f in nnear)
                     feats.extend(f"{d}:{f}" for f in ne)
-        if k > 0:
-            prev = own[k - 1][0]
-            feats.append("bi=" + (prev[2] if len(prev) > 2 else prev[0]) + "|"
-                         + (base[2] if len(base) > 2 else base[0]))
         out.append(feats)
     return out
 

@@ -22,6 +22,7 @@ from .entities import DEFAULT_GAZETTEER_PATH, build_index
 from .entity_model import KIND, Doc, EntityModel, ModelError, train
 
 ENTITY_MODEL = "entities"
+ZONE_MODEL = "zones"
 MIN_ENTITIES = 5  # fewer confirmed entities than this: nothing worth learning yet
 CV_FOLDS = 3
 
@@ -98,6 +99,63 @@ def train_entities(project, cross_validate: bool = True,
     return meta
 
 
+def confirmed_zone_pages(project) -> list:
+    """(text, zones) of every confirmed document whose zones are all labeled."""
+    from ..core.model import NONE_ZONE
+    refs = confirmed_layer_refs(project)
+    pages = []
+    for doc_id in project.document_ids():
+        name = refs.get(doc_id)
+        if name is None:
+            continue
+        layer = project.get_layer(doc_id, name)
+        if layer.zones and all(z.label != NONE_ZONE for z in layer.zones):
+            pages.append((project.get_text(doc_id), layer.zones))
+    return pages
+
+
+def project_line_counts(project):
+    """How many of the project's documents each line occurs in (the recurring-line signal)."""
+    from .zone_model import line_counts
+    return line_counts(doc.text for doc in project.iter_documents())
+
+
+def train_zone_model(project, rules=None) -> dict | None:
+    """Train the zone model on the confirmed zones; None if no page is fully labeled."""
+    from .zone_model import KIND as ZONE_KIND, train_zones
+    from .zones import default_rules
+    started = time.perf_counter()
+    pages = confirmed_zone_pages(project)
+    if not pages:
+        return None
+    rules = rules or default_rules()
+    model = train_zones(pages, rules, project_line_counts(project))
+    if model is None:
+        return None
+    meta = dict(model.meta, seconds=round(time.perf_counter() - started, 2))
+    save_model(project, ZONE_MODEL, ZONE_KIND, model.to_bytes(), meta)
+    return meta
+
+
+def load_zone_model(project, rules=None, recurrence=None):
+    """The project's zone model reading with `rules` (default: the shipped ones), None if the
+    project has none; ModelError if it is damaged."""
+    from .zone_model import KIND as ZONE_KIND, ZoneModel
+    from .zones import default_rules
+    stored = load_model(project, ZONE_MODEL)
+    if stored is None:
+        return None
+    if stored.kind != ZONE_KIND:
+        raise ModelError(f"{project.path}: the zone model is of an unknown kind "
+                         f"{stored.kind!r}; retrain it with `annotator train`")
+    try:
+        return ZoneModel.from_bytes(stored.data, rules or default_rules(), stored.meta,
+                                    recurrence if recurrence is not None
+                                    else project_line_counts(project))
+    except ModelError as exc:
+        raise ModelError(f"{project.path}: {exc}") from None
+
+
 def load_entity_model(project) -> EntityModel | None:
     """The project's entity model, None if it has none; ModelError if it is damaged."""
     stored = load_model(project, ENTITY_MODEL)
@@ -114,13 +172,18 @@ def load_entity_model(project) -> EntityModel | None:
 
 
 def model_state(project) -> str:
-    """What the window shows about the entity model, one line."""
+    """What the window shows about the models, one line."""
     meta = model_meta(project, ENTITY_MODEL)
     if meta is None:
-        return "no model yet: suggestions come from rules and names"
-    f1 = meta.get("cv_f1")
-    figure = f", cross-validated F1 {f1:.2f}" if isinstance(f1, (int, float)) else ""
-    return f"trained on {meta.get('entities', 0)} entities{figure}"
+        state = "no model yet: suggestions come from rules and names"
+    else:
+        f1 = meta.get("cv_f1")
+        figure = f", cross-validated F1 {f1:.2f}" if isinstance(f1, (int, float)) else ""
+        state = f"trained on {meta.get('entities', 0)} entities{figure}"
+    zones = model_meta(project, ZONE_MODEL)
+    if zones is not None:
+        state += f"; zones learned from {zones.get('pages', 0)} confirmed pages"
+    return state
 
 
 class BackgroundTraining:
@@ -148,5 +211,5 @@ class BackgroundTraining:
         return None if self.process is None else self.process.poll()
 
 
-__all__ = ["train_entities", "load_entity_model", "model_state", "confirmed_documents",
+__all__ = ["train_entities", "load_entity_model", "train_zone_model", "load_zone_model", "model_state", "confirmed_documents",
            "rejected_entities", "BackgroundTraining", "ENTITY_MODEL"]

@@ -66,20 +66,22 @@ def train(project: str, no_cv: bool, quiet: bool) -> None:
     """Train the entity model on the confirmed work (the gold layer, and the layers of
     documents their labeler marked done) and store it in the project file; `annotator
     assist` and the window use it from then on."""
-    from ..assist.training import model_state, train_entities
+    from ..assist.training import model_state, train_entities, train_zone_model
 
     with open_project_or_fail(project) as proj:
         say = None if quiet else (lambda msg: click.echo(msg, err=True))
         try:
             meta = train_entities(proj, cross_validate=not no_cv, progress=say)
+            zones = train_zone_model(proj)
         except AnnotatorError as exc:
             fail(str(exc))
-        if meta is None:
-            fail(f"{project}: too few confirmed entities to train on (mark documents done, "
-                 "or adjudicate a gold layer)")
+        if meta is None and zones is None:
+            fail(f"{project}: too few confirmed entities or zones to train on (mark "
+                 "documents done, or adjudicate a gold layer)")
         if not quiet:
-            click.echo(f"{model_state(proj)} ({meta['documents']} documents, "
-                       f"{meta['tokens']:,} tokens, {meta['seconds']:.1f} s)")
+            figures = f" ({meta['documents']} documents, {meta['tokens']:,} tokens, " \
+                      f"{meta['seconds']:.1f} s)" if meta else ""
+            click.echo(model_state(proj) + figures)
 
 
 @main.command()
