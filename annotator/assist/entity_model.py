@@ -35,7 +35,8 @@ MAGIC = b"ANNCRF1\0"
 FOLDS = 4
 # Spans the model is less sure of are not suggested: a wrong suggestion costs the labeler
 # more (reading, rejecting) than a missing one (selecting).
-MIN_CONFIDENCE = 0.5  # for the fold-out lexicon features of training documents
+MIN_CONFIDENCE = 0.5
+LINE_CACHE = 50_000  # lines whose entities are remembered (see EntityModel.suggest)  # for the fold-out lexicon features of training documents
 TRAIN_PARAMS = {"c1": 0.2, "c2": 0.01, "max_iterations": 50,
                 "feature.possible_transitions": True, "feature.minfreq": 1}
 
@@ -143,6 +144,7 @@ class EntityModel:
         self.meta = meta
         self.gaz_index = gaz_index
         self.min_confidence = MIN_CONFIDENCE
+        self._line_cache: dict[str, tuple] = {}
         self.rejected_spans: set[tuple[str, str]] = {
             (k, lab) for k, lab in meta.get("rejected_spans", [])}
         self._tagger = pycrfsuite.Tagger()
@@ -156,20 +158,42 @@ class EntityModel:
     def suggest(self, text: str, exclude: Iterable[tuple[int, int]] = ()) -> tuple[Entity, ...]:
         """Entities the model finds, with a confidence each, none overlapping `exclude`.
         (Rejections are applied by assist_document, from the live change log: an undone
-        rejection must not stay baked into the model.)"""
-        doc = Doc(text, ())
-        tokens, to_orig = doc.tokens()
+        rejection must not stay baked into the model.)
+
+        Line by line: sequences never cross a line break, nor does a gazetteer name, so a
+        line's entities depend on that line alone, and a line seen before (boilerplate,
+        agency lines, a paragraph syndicated to many pages) is not tagged again."""
         found: list[Entity] = []
+        at = 0
+        for line in text.split("\n"):
+            if line.strip():
+                spans = self._line_cache.get(line)
+                if spans is None:
+                    spans = self._tag_line(line)
+                    if len(self._line_cache) >= LINE_CACHE:
+                        self._line_cache.clear()
+                    self._line_cache[line] = spans
+                for s, e, label, c in spans:
+                    if c >= self.min_confidence:
+                        found.append(Entity(at + s, at + e, label, None,
+                                            (("assist", "model"), ("confidence", c))))
+            at += len(line) + 1
+        taken = sorted(exclude)
+        return tuple(e for e in found if not any(s < e.end and e.start < t for s, t in taken))
+
+    def _tag_line(self, line: str) -> tuple[tuple[int, int, str, float], ...]:
+        doc = Doc(line, ())
+        tokens, to_orig = doc.tokens()
+        out = []
         tagger = self._tagger
         for a, _b, xseq in _xseqs(doc, self.lexicon, self.gaz_index):
             tags = tagger.tag(xseq)
             if all(t == "O" for t in tags):
                 continue
             confidence = [tagger.marginal(t, k) for k, t in enumerate(tags)]
-            found.extend(decode(tokens, to_orig, a, tags, confidence))
-        taken = sorted(exclude)
-        return tuple(e for e in found if dict(e.extra)["confidence"] >= self.min_confidence
-                     and not any(s < e.end and e.start < t for s, t in taken))
+            out += [(e.start, e.end, e.label, dict(e.extra)["confidence"])
+                    for e in decode(tokens, to_orig, a, tags, confidence)]
+        return tuple(out)
 
     find = suggest  # what assist_document calls on any source of entities
 

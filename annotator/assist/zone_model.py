@@ -22,6 +22,7 @@ import struct
 import tempfile
 import zlib
 from collections import Counter
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 import pycrfsuite
@@ -40,6 +41,7 @@ _DIGITS = re.compile(r"\d+")
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 17)
 def line_key(text: str) -> str:
     """A line's identity across pages: normalized, digits folded, spaces collapsed."""
     return _SPACES.sub(" ", _DIGITS.sub("0", normalize_text(text))).strip()
