@@ -12,21 +12,15 @@ would tell the model "every confirmed name is an entity", which is true only in 
 """
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import struct
-import tempfile
 import time
-import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 import pycrfsuite
 
-from ..core.errors import AnnotatorError
 from ..core.model import Entity
+from .crf import ModelError, open_tagger, pack, train_to_bytes, unpack
 from .features import (Lexicon, Token, gazetteer_tags, hamza_form, sentences,
                        sequence_features, tokenize, written_form)
 
@@ -39,17 +33,6 @@ MIN_CONFIDENCE = 0.5
 LINE_CACHE = 50_000  # lines whose entities are remembered (see EntityModel.suggest)  # for the fold-out lexicon features of training documents
 TRAIN_PARAMS = {"c1": 0.2, "c2": 0.01, "max_iterations": 50,
                 "feature.possible_transitions": True, "feature.minfreq": 1}
-
-
-DIGEST_SIZE = 32
-
-
-def _digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=DIGEST_SIZE).digest()
-
-
-class ModelError(AnnotatorError):
-    """A stored model that cannot be read (damaged, or written by another version)."""
 
 
 def span_key(surface: str) -> str:
@@ -147,12 +130,7 @@ class EntityModel:
         self._line_cache: dict[str, tuple] = {}
         self.rejected_spans: set[tuple[str, str]] = {
             (k, lab) for k, lab in meta.get("rejected_spans", [])}
-        self._tagger = pycrfsuite.Tagger()
-        try:
-            self._tagger.open_inmemory(crf)
-        except (ValueError, OSError) as exc:
-            raise ModelError(f"the stored entity model cannot be read ({exc}); "
-                             "retrain it with `annotator train`") from None
+        self._tagger = open_tagger(crf, "entity model")
 
     # -- suggesting ------------------------------------------------------------------------
     def suggest(self, text: str, exclude: Iterable[tuple[int, int]] = ()) -> tuple[Entity, ...]:
@@ -199,28 +177,15 @@ class EntityModel:
 
     # -- storing ---------------------------------------------------------------------------
     def to_bytes(self) -> bytes:
-        lexicon = zlib.compress(json.dumps(self.lexicon.to_json(), ensure_ascii=False)
-                                .encode("utf-8"))
-        return (MAGIC + struct.pack("<Q", len(self.crf)) + _digest(self.crf) + self.crf
-                + lexicon)
+        return pack(MAGIC, self.crf, self.lexicon.to_json())
 
     @classmethod
     def from_bytes(cls, data: bytes, meta: dict, gaz_index=None) -> "EntityModel":
         """Read a stored model; ModelError (never a traceback) if it is damaged."""
+        crf, payload = unpack(MAGIC, data, "entity model")
         try:
-            if not data.startswith(MAGIC):
-                raise ValueError("not an entity model")
-            (size,) = struct.unpack_from("<Q", data, len(MAGIC))
-            at = len(MAGIC) + 8 + DIGEST_SIZE
-            crf = data[at:at + size]
-            if len(crf) != size:
-                raise ValueError("cut short")
-            # CRFsuite crashes the process on a damaged model: it is only given bytes that
-            # are exactly the ones we wrote.
-            if _digest(crf) != data[len(MAGIC) + 8:at]:
-                raise ValueError("damaged (checksum)")
-            lexicon = Lexicon.from_json(json.loads(zlib.decompress(data[at + size:])))
-        except (ValueError, KeyError, TypeError, AttributeError, struct.error, zlib.error) as exc:
+            lexicon = Lexicon.from_json(payload)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ModelError(f"the stored entity model cannot be read ({exc}); "
                              "retrain it with `annotator train`") from None
         return cls(crf, lexicon, meta, gaz_index)
@@ -272,14 +237,7 @@ def train(docs: Sequence[Doc], gaz_index=None, rejected: Iterable[tuple[str, str
         tokens_n += len(tokens)
         for a, b, xseq in _xseqs(doc, lexicon, gaz_index):
             trainer.append(xseq, tags[a:b])
-    fd, path = tempfile.mkstemp(suffix=".crfsuite")
-    os.close(fd)
-    try:
-        trainer.train(path)
-        with open(path, "rb") as fh:
-            crf = fh.read()
-    finally:
-        os.unlink(path)
+    crf = train_to_bytes(trainer)
     meta = {"entities": entities, "documents": len(docs), "tokens": tokens_n,
             "train_seconds": round(time.perf_counter() - started, 2),
             "rejected_spans": sorted({(span_key(s), lab) for s, lab in rejected})}

@@ -15,12 +15,7 @@ One confirmed page of a site teaches the others: its furniture recurs on them.
 """
 from __future__ import annotations
 
-import json
-import os
 import re
-import struct
-import tempfile
-import zlib
 from collections import Counter
 from functools import lru_cache
 from typing import Iterable, Sequence
@@ -29,7 +24,7 @@ import pycrfsuite
 
 from ..core.arabic import normalize, normalize_text
 from ..core.model import NONE_ZONE, Zone
-from .entity_model import DIGEST_SIZE, ModelError, _digest
+from .crf import ModelError, open_tagger, pack, train_to_bytes, unpack
 from .zones import Piece, ZoneRules
 
 KIND = "crfsuite-zones-1"
@@ -153,11 +148,7 @@ class ZoneModel:
         self.rules = rules
         self.meta = meta
         self.recurrence = recurrence or Counter()
-        self._tagger = pycrfsuite.Tagger()
-        try:
-            self._tagger.open_inmemory(crf)
-        except (ValueError, OSError) as exc:
-            raise ModelError(f"the stored zone model cannot be read ({exc})") from None
+        self._tagger = open_tagger(crf, "zone model")
 
     def check_schema(self, schema) -> None:
         self.rules.check_schema(schema)
@@ -175,38 +166,18 @@ class ZoneModel:
             if seen and seen != "body" and self.recurrence.get(line_key(piece.text), 0) >= 2:
                 role = seen  # furniture confirmed on a page of this site, recurring here
             piece.role = role
-        zones: list[Zone] = []
-        for piece in pieces:
-            label = self.rules.labels[piece.role]
-            start = to_orig[piece.start] if zones else 0
-            if zones and zones[-1].label == label:
-                continue
-            if zones:
-                zones[-1] = Zone(zones[-1].start, start, zones[-1].label)
-            zones.append(Zone(start, len(text), label))
-        return tuple(z for z in zones if z.end > z.start)
+        return self.rules.zones_of(text, pieces, to_orig)
 
     def to_bytes(self) -> bytes:
-        seen = zlib.compress(json.dumps(self.seen, ensure_ascii=False).encode("utf-8"))
-        return MAGIC + struct.pack("<Q", len(self.crf)) + _digest(self.crf) + self.crf + seen
+        return pack(MAGIC, self.crf, self.seen)
 
     @classmethod
     def from_bytes(cls, data: bytes, rules: ZoneRules, meta: dict,
                    recurrence: Counter | None = None) -> "ZoneModel":
-        try:
-            if not data.startswith(MAGIC):
-                raise ValueError("not a zone model")
-            (size,) = struct.unpack_from("<Q", data, len(MAGIC))
-            at = len(MAGIC) + 8 + DIGEST_SIZE
-            crf = data[at:at + size]
-            if len(crf) != size or _digest(crf) != data[len(MAGIC) + 8:at]:
-                raise ValueError("damaged (checksum)")
-            seen = json.loads(zlib.decompress(data[at + size:]))
-            if not isinstance(seen, dict) or not all(v in ROLES for v in seen.values()):
-                raise ValueError("damaged (lines)")
-        except (ValueError, struct.error, zlib.error) as exc:
-            raise ModelError(f"the stored zone model cannot be read ({exc}); "
-                             "retrain it with `annotator train`") from None
+        crf, seen = unpack(MAGIC, data, "zone model")
+        if not isinstance(seen, dict) or not all(v in ROLES for v in seen.values()):
+            raise ModelError("the stored zone model cannot be read (damaged lines); "
+                             "retrain it with `annotator train`")
         return cls(crf, {str(k): v for k, v in seen.items()}, rules, meta, recurrence)
 
 
@@ -239,14 +210,7 @@ def train_zones(pages: Sequence[tuple[str, Sequence[Zone]]], rules: ZoneRules,
         for key, role in seen.items():
             votes.setdefault(key, Counter())[role] += 1
     seen_all = {key: c.most_common(1)[0][0] for key, c in votes.items()}
-    fd, path = tempfile.mkstemp(suffix=".crfsuite")
-    os.close(fd)
-    try:
-        trainer.train(path)
-        with open(path, "rb") as fh:
-            crf = fh.read()
-    finally:
-        os.unlink(path)
+    crf = train_to_bytes(trainer)
     meta = {"pages": len(read), "pieces": sum(len(p) for p, _r in read)}
     return ZoneModel(crf, seen_all, rules, meta, recurrence)
 

@@ -230,6 +230,10 @@ class ZoneRules:
         norm, to_orig = normalize(text)
         pieces = self.pieces(norm)
         self._read(pieces)
+        return self.zones_of(text, pieces, to_orig)
+
+    def zones_of(self, text: str, pieces: list[Piece], to_orig: list[int]) -> tuple[Zone, ...]:
+        """The zones tiling `text` that the pieces' roles say (also for the zone model)."""
         zones: list[Zone] = []
         for piece in pieces:
             label = self.labels[piece.role]
