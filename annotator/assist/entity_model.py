@@ -30,6 +30,7 @@ FOLDS = 4
 # Spans the model is less sure of are not suggested: a wrong suggestion costs the labeler
 # more (reading, rejecting) than a missing one (selecting).
 MIN_CONFIDENCE = 0.5
+PROPAGATE_CONFIDENCE = 0.8  # see EntityModel._one_sense_per_document
 LINE_CACHE = 50_000  # lines whose entities are remembered (see EntityModel.suggest)  # for the fold-out lexicon features of training documents
 TRAIN_PARAMS = {"c1": 0.2, "c2": 0.01, "max_iterations": 50,
                 "feature.possible_transitions": True, "feature.minfreq": 1}
@@ -156,8 +157,47 @@ class EntityModel:
                         found.append(Entity(at + s, at + e, label, None,
                                             (("assist", "model"), ("confidence", c))))
             at += len(line) + 1
+        found = self._one_sense_per_document(text, found)
         taken = sorted(exclude)
         return tuple(e for e in found if not any(s < e.end and e.start < t for s, t in taken))
+
+    def _one_sense_per_document(self, text: str, found: list[Entity]) -> list[Entity]:
+        """A name the model is sure of somewhere in a document is that name wherever else it
+        is written the same way, as a whole word, in that document (a reader would not read
+        حماس as a movement once and as a word later) — unless the confirmed documents show
+        the form is more often an ordinary word."""
+        sure: dict[str, tuple[str, float]] = {}
+        for e in found:
+            c = dict(e.extra)["confidence"]
+            surface = text[e.start:e.end]
+            if c >= PROPAGATE_CONFIDENCE and len(surface) >= 3 and surface not in sure \
+                    and not self._mostly_ordinary(surface):
+                sure[surface] = (e.label, c)
+        if not sure:
+            return found
+        spans = sorted((e.start, e.end) for e in found)
+        added = []
+        for surface, (label, c) in sure.items():
+            at = text.find(surface)
+            while at != -1:
+                end = at + len(surface)
+                whole = (at == 0 or not text[at - 1].isalnum()) and \
+                    (end == len(text) or not text[end].isalnum())
+                if whole and not any(s < end and at < t for s, t in spans):
+                    added.append(Entity(at, end, label, None,
+                                        (("assist", "model"), ("confidence", round(c * 0.9, 2)))))
+                    spans.append((at, end))
+                at = text.find(surface, end)
+        return sorted(found + added, key=lambda e: e.start) if added else found
+
+    def _mostly_ordinary(self, surface: str) -> bool:
+        for word in written_form(surface).split():
+            key = hamza_form(word)
+            seen = self.lexicon.occurrences.get(key, 0)
+            inside = sum(self.lexicon.in_entity.get(key, {}).values())
+            if seen >= 2 and seen - inside > inside:
+                return True
+        return False
 
     def _tag_line(self, line: str) -> tuple[tuple[int, int, str, float], ...]:
         doc = Doc(line, ())

@@ -96,6 +96,8 @@ def word_features(raw: str, norm: str) -> tuple[str, ...]:
         return tuple(feats)
     if norm.isascii():
         feats.append("latin")
+        if raw[:1].isupper():
+            feats.append("Cap" if not raw.isupper() else "CAPS")
     feats += ["p2=" + norm[:2], "p3=" + norm[:3], "s2=" + norm[-2:], "s3=" + norm[-3:]]
     splits = proclitic_splits(norm)
     stem = splits[-1].stem
@@ -109,6 +111,7 @@ def word_features(raw: str, norm: str) -> tuple[str, ...]:
             feats.append("enc=" + enc)
             break
     feats.append("lk=" + loose_key(stem))
+
     if w != raw:
         feats.append("marked")  # written with tashkeel or tatweel
     return tuple(feats)
