@@ -5,13 +5,11 @@ reviewer marked reviewed). Rejected suggestions (assist:reject) are remembered f
 never offered again, and negative evidence for the model.
 
 Training runs in another process (`python -m annotator train PROJECT`), so the window never
-waits for it: `BackgroundTraining` starts it and tells when it is over; the process writes the
-model into the project file in one transaction, and the window reads its state from there.
+waits for it (gui.assist_panel.BackgroundTrainer starts it in a QProcess); the process writes
+the model into the project file in one transaction, and the window reads its state from there.
 """
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from typing import Callable
 
@@ -186,30 +184,5 @@ def model_state(project) -> str:
     return state
 
 
-class BackgroundTraining:
-    """`python -m annotator train PROJECT` in a process of its own. Qt-free: the window polls
-    `poll()` from a timer (or uses gui.assist_panel's QProcess wrapper)."""
-
-    def __init__(self, project_path) -> None:
-        self.project_path = str(project_path)
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> bool:
-        if self.running:
-            return False
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "annotator", "train", self.project_path, "--quiet"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        return True
-
-    @property
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def poll(self) -> int | None:
-        """None while running; else the exit status."""
-        return None if self.process is None else self.process.poll()
-
-
 __all__ = ["train_entities", "load_entity_model", "train_zone_model", "load_zone_model", "model_state", "confirmed_documents",
-           "rejected_entities", "BackgroundTraining", "ENTITY_MODEL"]
+           "rejected_entities", "ENTITY_MODEL", "ZONE_MODEL"]
