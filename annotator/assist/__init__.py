@@ -77,14 +77,18 @@ def rejected_texts(project) -> set[tuple[str, str]]:
 
 
 def assist_document(project, doc_id: str, rules=None,
-                    names=None, rejected: set[tuple[str, str]] | None = None) -> Layer:
+                    names=None, rejected: set[tuple[str, str]] | None = None,
+                    may_have_rejections: bool = True) -> Layer:
     """Fill the document's suggestions layer: zones from `rules` (ZoneRules or ZoneModel: anything
     with suggest(text), if given), entities from
     `names` (a NameIndex or an EntityModel: anything with find(text)); the other part of the
     layer is kept. Entities rejected here, or (`rejected`, see rejected_texts) for the same
     text anywhere, are left out. One logged edit."""
     text = project.get_text(doc_id)
-    rejected_zones, rejected_entities = rejected_suggestions(project, doc_id)
+    # (Reading the document's history is most of the cost of a bulk run; assist_documents
+    # knows which documents never had a rejection.)
+    rejected_zones, rejected_entities = rejected_suggestions(project, doc_id) \
+        if may_have_rejections else ([], set())
     new_zones = None
     if rules is not None:
         layer = Layer(rules.suggest(text))
@@ -135,11 +139,14 @@ def assist_documents(project, doc_ids: Iterable[str] | None = None, zones: bool 
         names = (load_entity_model(project) if use_model else None) \
             or build_index(project, gazetteer)
         rejected = rejected_texts(project)
+    from ..store.models import actions_with_reverts
+    rejecting = {c.doc_id for c in actions_with_reverts(project, SUGGESTIONS, REJECT)}
     ids = list(doc_ids) if doc_ids is not None else project.document_ids()
     for first in range(0, len(ids), BULK_BATCH):
         with project.write():  # one commit per batch: a commit per document is fsync-bound
             for doc_id in ids[first:first + BULK_BATCH]:
-                assist_document(project, doc_id, rules if zones else None, names, rejected)
+                assist_document(project, doc_id, rules if zones else None, names, rejected,
+                                doc_id in rejecting)
         if progress is not None:
             progress(min(first + BULK_BATCH, len(ids)))
     return len(ids)

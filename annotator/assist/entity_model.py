@@ -175,7 +175,9 @@ class EntityModel:
                 sure[surface] = (e.label, c)
         if not sure:
             return found
-        spans = sorted((e.start, e.end) for e in found)
+        covered = bytearray(len(text))
+        for e in found:
+            covered[e.start:e.end] = b"\1" * (e.end - e.start)
         added = []
         for surface, (label, c) in sure.items():
             at = text.find(surface)
@@ -183,10 +185,10 @@ class EntityModel:
                 end = at + len(surface)
                 whole = (at == 0 or not text[at - 1].isalnum()) and \
                     (end == len(text) or not text[end].isalnum())
-                if whole and not any(s < end and at < t for s, t in spans):
+                if whole and not any(covered[at:end]):
                     added.append(Entity(at, end, label, None,
                                         (("assist", "model"), ("confidence", round(c * 0.9, 2)))))
-                    spans.append((at, end))
+                    covered[at:end] = b"\1" * (end - at)
                 at = text.find(surface, end)
         return sorted(found + added, key=lambda e: e.start) if added else found
 

@@ -130,7 +130,7 @@ class Piece:
     rule: Rule | None = None
     role: str = "body"
 
-    @property
+    @cached_property  # asked for again and again by the reader and the zone model
     def word_count(self) -> int:
         return _count_words(self.text)
 
