@@ -112,6 +112,7 @@ class AssistActions:
         self.state_label = QLabel(objectName="modelState")
         window.statusBar().addPermanentWidget(self.state_label)
         self.trainer = BackgroundTrainer(window.project.path, window)
+        self._tried_at = 0  # confirmed documents when training last started by itself
         self.trainer.finished.connect(self._trained)
         self.show_state()
         window.article_view.selection_changed.connect(self.show_confidence)
@@ -153,8 +154,12 @@ class AssistActions:
         project = self.window.project
         confirmed = len(confirmed_layer_refs(project))
         meta = model_meta(project, ENTITY_MODEL) or {}
-        if confirmed - int(meta.get("documents", 0) or 0) < RETRAIN_AFTER:
+        # Counted from the last model, or the last attempt (which may have found too little
+        # to learn from): not a retraining every check.
+        since = max(int(meta.get("documents", 0) or 0), self._tried_at)
+        if confirmed - since < RETRAIN_AFTER:
             return False
+        self._tried_at = confirmed
         return self.train()
 
     def _trained(self, ok: bool, error: str) -> None:

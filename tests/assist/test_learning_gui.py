@@ -54,6 +54,18 @@ def test_training_runs_in_the_background_while_the_window_stays_responsive(windo
     assert not window.assist_actions.retrain_if_due()  # nothing new confirmed since
 
 
+def test_retraining_by_itself_only_after_new_confirmations(window, qtbot):
+    actions = window.assist_actions
+    with qtbot.waitSignal(actions.trainer.finished, timeout=180_000):
+        assert actions.retrain_if_due()  # 80 confirmed documents and no model yet
+    assert not actions.retrain_if_due()
+    project = window.project
+    fresh = [d for d in project.document_ids() if d.startswith("d")][:4]
+    for doc_id in fresh:  # already done: confirming again is nothing new
+        project.set_status(doc_id, "bob", "done")
+    assert not actions.retrain_if_due()
+
+
 def test_teach_mode_least_certain_first_by_keyboard(window, qtbot):
     with qtbot.waitSignal(window.assist_actions.trainer.finished, timeout=180_000):
         window.assist_actions.train()
