@@ -26,7 +26,6 @@ from typing import Sequence
 from ..core.errors import ProjectError, ValidationError
 from ..core.model import GOLD, SUGGESTIONS, layer_from_json, validate_layer
 from ..core.schema import Schema
-from .models import copy_models
 from .project import Project, now
 
 BATCH_LABELER = "batch.labeler"
@@ -132,6 +131,7 @@ def _write_batch(project: Project, path: Path, labeler: str, doc_ids: list[str])
             change_ids: dict[int, int] = {}
             for i in range(0, len(doc_ids), _CHUNK):
                 _copy_documents(src, batch, labeler, doc_ids[i:i + _CHUNK], change_ids)
+            from .models import copy_models
             copy_models(project, batch)  # the labeler's window suggests with it offline
         batch.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except BaseException:
