@@ -1,8 +1,12 @@
 """Pre-annotation: zone rules and entity suggestions, written to the `suggestions` layer.
 
+Entities come from the project's trained model (annotator.assist.training) when it has one,
+else from known names (gazetteer and confirmed entities, annotator.assist.entities).
+
 Suggestions count for nothing until a person accepts them (the window's assist:accept copies
 them into the labeler's layer, logged as "accept"; assist:reject removes them from the
-suggestions layer, logged as "reject"). Re-running assist keeps what was rejected out.
+suggestions layer, logged as "reject"). Re-running assist keeps what was rejected out: in the
+document where it was rejected, and for the same text and label in every other document.
 """
 from __future__ import annotations
 
@@ -65,12 +69,26 @@ def rejected_suggestions(project, doc_id: str) -> tuple[list[Zone], set[tuple[in
 BULK_BATCH = 200
 
 
-def assist_document(project, doc_id: str, rules: ZoneRules | None = None,
-                    names: NameIndex | None = None) -> Layer:
-    """Fill the document's suggestions layer: zones from `rules` (if given), entities from
-    `names` (if given); the other part of the layer is kept. One logged edit."""
+def rejected_texts(project) -> set[tuple[str, str]]:
+    """(span key, label) of every entity suggestion rejected anywhere in the project."""
+    from .entity_model import span_key
+    from .training import rejected_entities
+    return {(span_key(surface), label) for surface, label in rejected_entities(project)}
+
+
+def assist_document(project, doc_id: str, rules=None,
+                    names=None, rejected: set[tuple[str, str]] | None = None,
+                    may_have_rejections: bool = True) -> Layer:
+    """Fill the document's suggestions layer: zones from `rules` (ZoneRules or ZoneModel: anything
+    with suggest(text), if given), entities from
+    `names` (a NameIndex or an EntityModel: anything with find(text)); the other part of the
+    layer is kept. Entities rejected here, or (`rejected`, see rejected_texts) for the same
+    text anywhere, are left out. One logged edit."""
     text = project.get_text(doc_id)
-    rejected_zones, rejected_entities = rejected_suggestions(project, doc_id)
+    # (Reading the document's history is most of the cost of a bulk run; assist_documents
+    # knows which documents never had a rejection.)
+    rejected_zones, rejected_entities = rejected_suggestions(project, doc_id) \
+        if may_have_rejections else ([], set())
     new_zones = None
     if rules is not None:
         layer = Layer(rules.suggest(text))
@@ -79,8 +97,11 @@ def assist_document(project, doc_id: str, rules: ZoneRules | None = None,
         new_zones = layer.zones
     new_entities = None
     if names is not None:
-        new_entities = tuple(sorted(e for e in names.find(text)
-                                    if (e.start, e.end, e.label) not in rejected_entities))
+        from .entity_model import span_key
+        rejected = rejected or set()
+        new_entities = tuple(sorted(
+            e for e in names.find(text) if (e.start, e.end, e.label) not in rejected_entities
+            and (not rejected or (span_key(text[e.start:e.end]), e.label) not in rejected)))
 
     def change(old: Layer) -> Layer:
         return replace(old, zones=old.zones if new_zones is None else new_zones,
@@ -100,18 +121,32 @@ def _clear_label(layer: Layer, rejected: Zone) -> Layer:
 def assist_documents(project, doc_ids: Iterable[str] | None = None, zones: bool = True,
                      entities: bool = True, rules: ZoneRules | None = None,
                      gazetteer: str | Path | None = DEFAULT_GAZETTEER_PATH,
-                     progress: Callable[[int], None] | None = None) -> int:
+                     progress: Callable[[int], None] | None = None,
+                     use_model: bool = True) -> int:
     """Run assist over documents (all by default); returns how many were processed.
-    Raises InputError for unusable rules or gazetteer before anything is written."""
+    Entities come from the project's model when it has one (and `use_model`).
+    Raises InputError for unusable rules or gazetteer, ModelError for a damaged model,
+    before anything is written."""
     if zones:
         rules = rules or default_rules()
         rules.check_schema(project.schema)
-    names = build_index(project, gazetteer) if entities else None
+        if use_model:
+            from .training import load_zone_model
+            rules = load_zone_model(project, rules) or rules
+    names = rejected = None
+    if entities:
+        from .training import load_entity_model
+        names = (load_entity_model(project) if use_model else None) \
+            or build_index(project, gazetteer)
+        rejected = rejected_texts(project)
+    from ..store.models import actions_with_reverts
+    rejecting = {c.doc_id for c in actions_with_reverts(project, SUGGESTIONS, REJECT)}
     ids = list(doc_ids) if doc_ids is not None else project.document_ids()
     for first in range(0, len(ids), BULK_BATCH):
         with project.write():  # one commit per batch: a commit per document is fsync-bound
             for doc_id in ids[first:first + BULK_BATCH]:
-                assist_document(project, doc_id, rules if zones else None, names)
+                assist_document(project, doc_id, rules if zones else None, names, rejected,
+                                doc_id in rejecting)
         if progress is not None:
             progress(min(first + BULK_BATCH, len(ids)))
     return len(ids)

@@ -82,7 +82,10 @@ def _surname(name_words_: tuple[str, ...]) -> str | None:
 class NameIndex:
     """Known names, looked up by their first word (exactly and by loose key)."""
 
-    def __init__(self) -> None:
+    def __init__(self, ordinary_words: Iterable[str] = ()) -> None:
+        # Written forms (features.hamza_form) that confirmed documents show more often as
+        # ordinary words than in names: a one-word name is never suggested on them.
+        self.ordinary_words = frozenset(ordinary_words)
         self._names: dict[tuple[str, ...], Name] = {}
         self._exact: dict[str, list[Name]] = defaultdict(list)
         self._loose: dict[str, list[Name]] = defaultdict(list)
@@ -139,6 +142,9 @@ class NameIndex:
                 continue
             prefix, count, name, exact = match
             start, end = orig_span(text, to_orig, ws[i][0] + prefix, ws[i + count - 1][1])
+            if self._imprecise(text[start:end], name, count):
+                i += 1
+                continue
             if not any(a < end and start < b for a, b in taken):
                 extra = [("assist", name.source)]
                 if not exact or name.partial:
@@ -146,6 +152,18 @@ class NameIndex:
                 found.append(Entity(start, end, name.label, name.canonical, tuple(extra)))
             i += count
         return tuple(found)
+
+    def _imprecise(self, surface: str, name: Name, count: int) -> bool:
+        """Matches that normalization allows but a reader would not: ى against ي at the end
+        of a word (علي is a name, على a preposition), and one-word names on a form that the
+        confirmed documents show is more often an ordinary word (مالي, الأسد, المدينة)."""
+        from .features import hamza_form, written_form
+        seen = written_form(surface).split()
+        for mine, theirs in zip(written_form(name.surface).split(), seen):
+            if {mine[-1:], theirs[-1:]} == {"ى", "ي"}:
+                return True
+        return count == 1 and bool(self.ordinary_words) and len(seen) == 1 \
+            and hamza_form(seen[0]) in self.ordinary_words
 
     def _match_at(self, norm: str, ws: list, i: int):
         """The best known name starting at word i: (prefix length, word count, name, exact)."""
@@ -230,12 +248,34 @@ def project_names(project, skip: Iterable[str] = (SUGGESTIONS,)) -> list[tuple[s
             for k in labels]
 
 
+def ordinary_words(project, min_ordinary: int = 2) -> set[str]:
+    """Written forms that documents people confirmed (gold, or marked done: there, a word not
+    labeled is not a name) show more often outside entities than inside them."""
+    from ..store.models import confirmed_layer_refs
+    from .features import hamza_form, tokenize
+    inside: Counter = Counter()
+    total: Counter = Counter()
+    for doc_id, name in confirmed_layer_refs(project).items():
+        text = project.get_text(doc_id)
+        layer = project.get_layer(doc_id, name)
+        spans = sorted((e.start, e.end) for e in layer.entities)
+        tokens, _ = tokenize(text)
+        for tok in tokens:
+            if not tok.norm[0].isalpha():
+                continue
+            key = hamza_form(tok.raw)
+            total[key] += 1
+            if any(a < tok.end and tok.start < b for a, b in spans):
+                inside[key] += 1
+    return {k for k, n in total.items() if n - inside[k] >= min_ordinary and n - inside[k] > inside[k]}
+
+
 def build_index(project=None, gazetteer: str | Path | None = DEFAULT_GAZETTEER_PATH,
                 schema=None) -> NameIndex:
     """Names from the project (first: they win) and the gazetteer (None: no gazetteer).
     Labels the schema does not know are mapped through its aliases or skipped."""
     schema = schema or (project.schema if project is not None else None)
-    index = NameIndex()
+    index = NameIndex(ordinary_words(project) if project is not None else ())
 
     def label_of(label: str) -> str | None:
         if schema is None:

@@ -130,7 +130,7 @@ class Piece:
     rule: Rule | None = None
     role: str = "body"
 
-    @property
+    @cached_property  # asked for again and again by the reader and the zone model
     def word_count(self) -> int:
         return _count_words(self.text)
 
@@ -230,6 +230,10 @@ class ZoneRules:
         norm, to_orig = normalize(text)
         pieces = self.pieces(norm)
         self._read(pieces)
+        return self.zones_of(text, pieces, to_orig)
+
+    def zones_of(self, text: str, pieces: list[Piece], to_orig: list[int]) -> tuple[Zone, ...]:
+        """The zones tiling `text` that the pieces' roles say (also for the zone model)."""
         zones: list[Zone] = []
         for piece in pieces:
             label = self.labels[piece.role]
@@ -253,21 +257,36 @@ class ZoneRules:
             line_start = line_end + 1
         return out
 
+    @cached_property
+    def _cuts_cache(self) -> dict:
+        # A line's cuts depend on the line alone, and pages repeat lines (their furniture,
+        # agency lines, syndicated paragraphs): each distinct line is matched once.
+        return {}
+
     def _line_pieces(self, norm: str, start: int, end: int) -> list[Piece]:
         line = norm[start:end]
+        cached = self._cuts_cache.get(line)
+        if cached is None:
+            cached = self._line_cuts(line)
+            if len(self._cuts_cache) >= 100_000:
+                self._cuts_cache.clear()
+            self._cuts_cache[line] = cached
+        return [Piece(start + at, visible, rule, rule.role if rule else "body")
+                for at, visible, rule in cached]
+
+    def _line_cuts(self, line: str) -> tuple[tuple[int, str, Rule | None], ...]:
         first = len(line) - len(line.lstrip())
         if first == len(line):
-            return []
+            return ()
         cuts: list[tuple[int, Rule | None]] = [(first, self._first_match(line[first:]))]
         for at, rule in self._inner_cuts(line, first):
             if at > cuts[-1][0]:
                 cuts.append((at, rule))
-        pieces = []
+        out = []
         for k, (at, rule) in enumerate(cuts):
             stop = cuts[k + 1][0] if k + 1 < len(cuts) else len(line)
-            visible = line[at:stop].rstrip()
-            pieces.append(Piece(start + at, visible, rule, rule.role if rule else "body"))
-        return pieces
+            out.append((at, line[at:stop].rstrip(), rule))
+        return tuple(out)
 
     def _first_match(self, piece: str, only_split: bool = False) -> Rule | None:
         count = _count_words(piece)

@@ -16,7 +16,8 @@ from . import Progress, fail, main, open_project_or_fail
 @click.option("--zones", "do_zones", is_flag=True, help="Suggest zones (body, source, "
                                                          "boilerplate) by rules.")
 @click.option("--entities", "do_entities", is_flag=True,
-              help="Suggest entities from the gazetteer and the project's confirmed entities.")
+              help="Suggest entities: by the project's trained model (annotator train) when it "
+                   "has one, else from the gazetteer and the project's confirmed entities.")
 @click.option("--gazetteer", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Gazetteer (name<TAB>label per line) instead of the shipped one.")
 @click.option("--no-gazetteer", is_flag=True,
@@ -55,6 +56,32 @@ def assist(project: str, do_zones: bool, do_entities: bool, gazetteer: Path | No
     what = " and ".join(w for w, on in (("zones", do_zones), ("entities", do_entities)) if on)
     if not quiet:
         click.echo(f"suggested {what} for {count} documents (layer suggestions)", err=True)
+
+
+@main.command()
+@click.argument("project", type=click.Path(dir_okay=False))
+@click.option("--no-cv", is_flag=True, help="Skip the cross-validated F1 (trains 4x faster).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress, no summary.")
+def train(project: str, no_cv: bool, quiet: bool) -> None:
+    """Train the entity model on the confirmed work (the gold layer, and the layers of
+    documents their labeler marked done) and store it in the project file; `annotator
+    assist` and the window use it from then on."""
+    from ..assist.training import model_state, train_entities, train_zone_model
+
+    with open_project_or_fail(project) as proj:
+        say = None if quiet else (lambda msg: click.echo(msg, err=True))
+        try:
+            meta = train_entities(proj, cross_validate=not no_cv, progress=say)
+            zones = train_zone_model(proj)
+        except AnnotatorError as exc:
+            fail(str(exc))
+        if meta is None and zones is None:
+            fail(f"{project}: too few confirmed entities or zones to train on (mark "
+                 "documents done, or adjudicate a gold layer)")
+        if not quiet:
+            figures = f" ({meta['documents']} documents, {meta['tokens']:,} tokens, " \
+                      f"{meta['seconds']:.1f} s)" if meta else ""
+            click.echo(model_state(proj) + figures)
 
 
 @main.command()

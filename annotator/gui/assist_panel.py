@@ -1,16 +1,28 @@
-"""Assist in the window: run the zone rules and entity suggestions on this document or on all
-of them (menu Suggestions), and choose the gazetteer. The window draws the suggestions and
-accepts or rejects them (assist:accept / assist:accept-all / assist:reject)."""
+"""Assist in the window: run the suggestions on this document or on all of them (menu
+Suggestions), choose the gazetteer, train the models, teach. The window draws the suggestions
+and accepts or rejects them (assist:accept / assist:accept-all / assist:reject).
+
+Training never blocks the window: it runs as `python -m annotator train PROJECT` in a QProcess
+(assist:train, and by itself when enough new documents were confirmed since the last model);
+the status bar shows the model's state ("trained on N entities, cross-validated F1 x.xx") and
+the confidence of the entity suggestion under the caret."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog
+import sys
 
-from ..assist import DEFAULT_GAZETTEER_PATH, assist_document, build_index, default_rules
+from PySide6.QtCore import QProcess, Qt, QTimer, Signal, QObject
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMessageBox,
+                               QProgressDialog)
+
+from ..assist import (DEFAULT_GAZETTEER_PATH, assist_document, build_index, default_rules,
+                      rejected_texts)
+from ..assist.training import ENTITY_MODEL, load_entity_model, load_zone_model, model_state
 from ..core.errors import AnnotatorError
+from ..core.model import SUGGESTIONS
+from ..store.models import confirmed_layer_refs, model_meta
 from . import i18n
 from .i18n import tr
 
@@ -32,7 +44,50 @@ i18n.add_strings({
     "assist.done": ("Suggestions ready for {n} document(s).", "الاقتراحات جاهزة لـ{n} مستند."),
     "assist.failed": ("Suggestions failed", "تعذّر الاقتراح"),
     "assist.cancel": ("Stop", "إيقاف"),
+    "assist.train": ("Train the suggestion model now", "تدريب نموذج الاقتراحات الآن"),
+    "assist.teach": ("Teach: suggestions one by one, least certain first…",
+                     "التعليم: الاقتراحات واحدا واحدا، الأقل يقينا أولا…"),
+    "assist.training": ("training the model in the background…",
+                        "جارٍ تدريب النموذج في الخلفية…"),
+    "assist.trained": ("Model retrained: {state}", "أعيد تدريب النموذج: {state}"),
+    "assist.train_failed": ("Training failed: {error}", "تعذّر التدريب: {error}"),
+    "assist.confidence": ("suggestion {label}, confidence {value:.2f}",
+                          "اقتراح {label}، الثقة {value:.2f}"),
 })
+
+# Retrain by itself when this many documents were confirmed since the last model.
+RETRAIN_AFTER = 5
+RETRAIN_CHECK_MS = 30_000
+
+
+class BackgroundTrainer(QObject):
+    """`python -m annotator train PROJECT` in a QProcess: the window's event loop never waits
+    for it. `finished(ok, message)` when it is over."""
+
+    finished = Signal(bool, str)
+
+    def __init__(self, project_path, parent=None):
+        super().__init__(parent)
+        self.project_path = str(project_path)
+        self.process: QProcess | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.state() != QProcess.NotRunning
+
+    def start(self) -> bool:
+        if self.running:
+            return False
+        self.process = QProcess(self)
+        self.process.setObjectName("trainingProcess")
+        self.process.finished.connect(self._done)
+        self.process.start(sys.executable, ["-m", "annotator", "train", self.project_path,
+                                            "--quiet"])
+        return True
+
+    def _done(self, code: int, _status) -> None:
+        error = bytes(self.process.readAllStandardError()).decode("utf-8", "replace").strip()
+        self.finished.emit(code == 0, error.splitlines()[-1] if error else "")
 
 
 class AssistActions:
@@ -47,9 +102,23 @@ class AssistActions:
         self.run_all_action = self._action("assist:run-all", "assist.run_all", self.run_all)
         self.gazetteer_action = self._action("assist:gazetteer", "assist.gazetteer",
                                              self.choose_gazetteer)
-        for action in (self.run_document_action, self.run_all_action, self.gazetteer_action):
+        self.train_action = self._action("assist:train", "assist.train", self.train)
+        self.teach_action = self._action("assist:teach", "assist.teach", self.teach, "Ctrl+T")
+        for action in (self.run_document_action, self.run_all_action, self.gazetteer_action,
+                       self.train_action, self.teach_action):
             menu.addAction(action)
         i18n.notifier.changed.connect(self.retranslate)
+        # The model's state, always in view; the suggestion under the caret, its confidence.
+        self.state_label = QLabel(objectName="modelState")
+        window.statusBar().addPermanentWidget(self.state_label)
+        self.trainer = BackgroundTrainer(window.project.path, window)
+        self._tried_at = 0  # confirmed documents when training last started by itself
+        self.trainer.finished.connect(self._trained)
+        self.show_state()
+        window.article_view.selection_changed.connect(self.show_confidence)
+        self.retrain_timer = QTimer(window, objectName="retrainTimer")
+        self.retrain_timer.timeout.connect(self.retrain_if_due)
+        self.retrain_timer.start(RETRAIN_CHECK_MS)
 
     def _action(self, name: str, key: str, slot, shortcut: str | None = None) -> QAction:
         action = QAction(tr(key), self.window, objectName=name)
@@ -61,8 +130,60 @@ class AssistActions:
         return action
 
     def retranslate(self, _lang: str | None = None) -> None:
-        for action in (self.run_document_action, self.run_all_action, self.gazetteer_action):
+        for action in (self.run_document_action, self.run_all_action, self.gazetteer_action,
+                       self.train_action, self.teach_action):
             action.setText(tr(action.data()))
+
+    # -- the model: state, background training, confidence --------------------------------
+    def show_state(self) -> None:
+        state = model_state(self.window.project)
+        if self.trainer.running:
+            state = tr("assist.training") + " " + state
+        self.state_label.setText(state)
+
+    def train(self) -> bool:
+        """Start training in the background (False if it is running already)."""
+        started = self.trainer.start()
+        self.show_state()
+        return started
+
+    def retrain_if_due(self) -> bool:
+        self.show_state()  # also brings the state up to the interface's language
+        if self.trainer.running:
+            return False
+        project = self.window.project
+        confirmed = len(confirmed_layer_refs(project))
+        meta = model_meta(project, ENTITY_MODEL) or {}
+        # Counted from the last model, or the last attempt (which may have found too little
+        # to learn from): not a retraining every check.
+        since = max(int(meta.get("documents", 0) or 0), self._tried_at)
+        if confirmed - since < RETRAIN_AFTER:
+            return False
+        self._tried_at = confirmed
+        return self.train()
+
+    def _trained(self, ok: bool, error: str) -> None:
+        self.show_state()
+        message = tr("assist.trained", state=model_state(self.window.project)) if ok \
+            else tr("assist.train_failed", error=error or "?")
+        self.window.statusBar().showMessage(message, 8000)
+
+    def show_confidence(self, start: int, end: int) -> None:
+        doc_id = self.window.current_doc_id()
+        if doc_id is None:
+            return
+        for e in self.window.project.get_layer(doc_id, SUGGESTIONS).entities:
+            value = dict(e.extra).get("confidence")
+            if e.start <= start <= e.end and isinstance(value, (int, float)):
+                self.window.statusBar().showMessage(
+                    tr("assist.confidence", label=e.label, value=value), 4000)
+                return
+
+    def teach(self):
+        from .teach import TeachDialog
+        dialog = TeachDialog(self.window)
+        dialog.open()
+        return dialog
 
     def gazetteer(self) -> Path:
         chosen = self.window.project.get_setting(GAZETTEER_SETTING)
@@ -103,10 +224,13 @@ class AssistActions:
         try:
             rules = default_rules()
             rules.check_schema(project.schema)
-            names = build_index(project, self.gazetteer())
+            # The project's models when it has them (a damaged one: the error is shown).
+            rules = load_zone_model(project, rules) or rules
+            names = load_entity_model(project) or build_index(project, self.gazetteer())
+            rejected = rejected_texts(project)
             # Each document is its own committed edit: a stop keeps what was done.
             for doc_id in doc_ids:
-                assist_document(project, doc_id, rules, names)
+                assist_document(project, doc_id, rules, names, rejected)
                 done += 1
                 if progress is not None:
                     progress.setValue(done)

@@ -132,6 +132,8 @@ def _write_batch(project: Project, path: Path, labeler: str, doc_ids: list[str])
             change_ids: dict[int, int] = {}
             for i in range(0, len(doc_ids), _CHUNK):
                 _copy_documents(src, batch, labeler, doc_ids[i:i + _CHUNK], change_ids)
+            from .models import copy_models
+            copy_models(project, batch)  # the labeler's window suggests with it offline
         batch.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except BaseException:
         batch.close()

@@ -45,7 +45,7 @@ def _import_sqlite_utils():
 sqlite_utils = _import_sqlite_utils()
 
 # Bump when the tables change, and add the step to MIGRATIONS.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 # MIGRATIONS[n] upgrades a file from format n to n + 1.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
 
@@ -99,6 +99,20 @@ CREATE TRIGGER changes_append_only_u BEFORE UPDATE ON changes
 CREATE TRIGGER changes_append_only_d BEFORE DELETE ON changes WHEN old.doc IS NOT NULL
     BEGIN SELECT RAISE(ABORT, 'the change log is append-only'); END;
 """
+
+# Format 2: models trained on the project's confirmed work (annotator.store.models). They live
+# in the project file so that they travel with it (pack, merge, mail).
+_TABLES_2 = """
+CREATE TABLE models (
+    name TEXT PRIMARY KEY,              -- "entities", "zones"
+    kind TEXT NOT NULL,                 -- what reads `data`, e.g. "crfsuite-1"
+    data BLOB NOT NULL,
+    meta TEXT NOT NULL,                 -- JSON: what it was trained on, its figures
+    trained_at TEXT NOT NULL
+);
+"""
+# One statement, run with execute: executescript would commit the migration's transaction.
+MIGRATIONS[1] = lambda conn: conn.execute(_TABLES_2.strip().rstrip(";"))
 
 
 # SQLite's primary result codes (the low byte of an extended code) that mean "not saved, and
@@ -218,7 +232,7 @@ class Project:
         conn = cls._connect(path)
         conn.execute("PRAGMA journal_mode = WAL")
         # user_version stays 0 until the last step: a file cut short here is refused on open.
-        conn.executescript("BEGIN IMMEDIATE;" + _TABLES + "COMMIT;")
+        conn.executescript("BEGIN IMMEDIATE;" + _TABLES + _TABLES_2 + "COMMIT;")
         conn.execute("BEGIN IMMEDIATE")
         conn.executemany("INSERT INTO project (key, value) VALUES (?, ?)", [
             ("project_id", uuid.uuid4().hex),

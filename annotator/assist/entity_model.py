@@ -1,0 +1,289 @@
+"""The entity model: a CRF (CRFsuite, via python-crfsuite) trained on the entities people
+confirmed in the project, with the Arabic features of annotator.assist.features.
+
+Tags are BIO over tokens, and a span that starts inside a written word carries how many
+normalized letters it leaves out: "B-LOC@1" on وبيروت is a span that leaves the و outside.
+The model therefore learns from the confirmed spans whether this project keeps proclitics
+inside entities or outside, and predicts spans at exact code-point offsets either way.
+
+Lexicon features (how often a form was confirmed as an entity) are computed for each training
+document from the *other* folds of the training data: computed from the same document, they
+would tell the model "every confirmed name is an entity", which is true only in training.
+"""
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import pycrfsuite
+
+from ..core.model import Entity
+from .crf import ModelError, open_tagger, pack, train_to_bytes, unpack
+from .features import (Lexicon, Token, gazetteer_tags, hamza_form, sentences,
+                       sequence_features, tokenize, written_form)
+
+KIND = "crfsuite-entities-1"
+MAGIC = b"ANNCRF1\0"
+FOLDS = 4
+# Spans the model is less sure of are not suggested: a wrong suggestion costs the labeler
+# more (reading, rejecting) than a missing one (selecting).
+MIN_CONFIDENCE = 0.5
+PROPAGATE_CONFIDENCE = 0.8  # see EntityModel._one_sense_per_document
+LINE_CACHE = 50_000  # lines whose entities are remembered (see EntityModel.suggest)  # for the fold-out lexicon features of training documents
+TRAIN_PARAMS = {"c1": 0.2, "c2": 0.01, "max_iterations": 50,
+                "feature.possible_transitions": True, "feature.minfreq": 1}
+
+
+def span_key(surface: str) -> str:
+    """The key under which a span's text is remembered (rejections): hamza seats unified,
+    tashkeel and tatweel gone, spaces collapsed; ى/ي kept apart."""
+    return " ".join(hamza_form(w) for w in written_form(surface).split())
+
+
+@dataclass
+class Doc:
+    """A confirmed document for training: its text and entities (start, end, label)."""
+    text: str
+    entities: Sequence[tuple[int, int, str]]
+    _tokens: tuple | None = field(default=None, repr=False)
+
+    def tokens(self) -> tuple[list[Token], list[int]]:
+        if self._tokens is None:
+            self._tokens = tokenize(self.text)
+        return self._tokens
+
+
+def encode(tokens: list[Token], to_orig: list[int],
+           entities: Iterable[tuple[int, int, str]]) -> tuple[list[str], dict[int, str]]:
+    """The tag of every token, and token index -> label for the tokens inside entities."""
+    import bisect
+    tags = ["O"] * len(tokens)
+    labels: dict[int, str] = {}
+    starts = [t.start for t in tokens]
+    for s, e, label in sorted(entities):
+        i = max(0, bisect.bisect_right(starts, s) - 1)
+        while i < len(tokens) and tokens[i].end <= s:
+            i += 1
+        if i >= len(tokens) or tokens[i].start >= e or tags[i] != "O":
+            continue
+        tok = tokens[i]
+        skip = sum(1 for p in range(tok.nstart, tok.nend) if to_orig[p] < s)
+        if skip >= tok.nend - tok.nstart:
+            continue
+        tags[i] = f"B-{label}@{skip}" if skip else f"B-{label}"
+        labels[i] = label
+        i += 1
+        while i < len(tokens) and tokens[i].start < e and tags[i] == "O":
+            tags[i] = f"I-{label}"
+            labels[i] = label
+            i += 1
+    return tags, labels
+
+
+def decode(tokens: list[Token], to_orig: list[int], first: int, tags: list[str],
+           confidence: list[float]) -> list[Entity]:
+    """Entities from the tags of tokens[first:first + len(tags)], with their confidence (the
+    lowest marginal probability of the span's tags)."""
+    out = []
+    current = None  # [start, end, label, confidence]
+    for k, tag in enumerate(tags):
+        tok = tokens[first + k]
+        if tag.startswith("I-") and current is not None and current[2] == tag[2:]:
+            current[1] = tok.end
+            current[3] = min(current[3], confidence[k])
+            continue
+        if current is not None:
+            out.append(current)
+            current = None
+        if tag == "O":
+            continue
+        label, _, skip = tag[2:].partition("@")
+        start = tok.start
+        if skip:
+            n = int(skip)
+            if 0 < n < tok.nend - tok.nstart:
+                start = to_orig[tok.nstart + n]
+        current = [start, tok.end, label, confidence[k]]
+    if current is not None:
+        out.append(current)
+    return [Entity(s, e, label, None, (("assist", "model"), ("confidence", round(c, 2))))
+            for s, e, label, c in out]
+
+
+def _xseqs(doc: Doc, lexicon: Lexicon, gaz_index) -> list[tuple[int, int, list[list[str]]]]:
+    tokens, _ = doc.tokens()
+    gaz = gazetteer_tags(tokens, gaz_index.find(doc.text)) if gaz_index is not None else {}
+    return [(a, b, sequence_features(tokens, a, b, lexicon, gaz))
+            for a, b in sentences(doc.text, tokens)]
+
+
+class EntityModel:
+    """A trained model: the CRF, the lexicon it reads features from, and its figures."""
+
+    def __init__(self, crf: bytes, lexicon: Lexicon, meta: dict, gaz_index=None):
+        self.crf = crf
+        self.lexicon = lexicon
+        self.meta = meta
+        self.gaz_index = gaz_index
+        self.min_confidence = MIN_CONFIDENCE
+        self._line_cache: dict[str, tuple] = {}
+        self.rejected_spans: set[tuple[str, str]] = {
+            (k, lab) for k, lab in meta.get("rejected_spans", [])}
+        self._tagger = open_tagger(crf, "entity model")
+
+    # -- suggesting ------------------------------------------------------------------------
+    def suggest(self, text: str, exclude: Iterable[tuple[int, int]] = ()) -> tuple[Entity, ...]:
+        """Entities the model finds, with a confidence each, none overlapping `exclude`.
+        (Rejections are applied by assist_document, from the live change log: an undone
+        rejection must not stay baked into the model.)
+
+        Line by line: sequences never cross a line break, nor does a gazetteer name, so a
+        line's entities depend on that line alone, and a line seen before (boilerplate,
+        agency lines, a paragraph syndicated to many pages) is not tagged again."""
+        found: list[Entity] = []
+        at = 0
+        for line in text.split("\n"):
+            if line.strip():
+                spans = self._line_cache.get(line)
+                if spans is None:
+                    spans = self._tag_line(line)
+                    if len(self._line_cache) >= LINE_CACHE:
+                        self._line_cache.clear()
+                    self._line_cache[line] = spans
+                for s, e, label, c in spans:
+                    if c >= self.min_confidence:
+                        found.append(Entity(at + s, at + e, label, None,
+                                            (("assist", "model"), ("confidence", c))))
+            at += len(line) + 1
+        found = self._one_sense_per_document(text, found)
+        taken = sorted(exclude)
+        return tuple(e for e in found if not any(s < e.end and e.start < t for s, t in taken))
+
+    def _one_sense_per_document(self, text: str, found: list[Entity]) -> list[Entity]:
+        """A name the model is sure of somewhere in a document is that name wherever else it
+        is written the same way, as a whole word, in that document (a reader would not read
+        حماس as a movement once and as a word later) — unless the confirmed documents show
+        the form is more often an ordinary word."""
+        sure: dict[str, tuple[str, float]] = {}
+        for e in found:
+            c = dict(e.extra)["confidence"]
+            surface = text[e.start:e.end]
+            if c >= PROPAGATE_CONFIDENCE and len(surface) >= 3 and surface not in sure \
+                    and not self._mostly_ordinary(surface):
+                sure[surface] = (e.label, c)
+        if not sure:
+            return found
+        covered = bytearray(len(text))
+        for e in found:
+            covered[e.start:e.end] = b"\1" * (e.end - e.start)
+        added = []
+        for surface, (label, c) in sure.items():
+            at = text.find(surface)
+            while at != -1:
+                end = at + len(surface)
+                whole = (at == 0 or not text[at - 1].isalnum()) and \
+                    (end == len(text) or not text[end].isalnum())
+                if whole and not any(covered[at:end]):
+                    added.append(Entity(at, end, label, None,
+                                        (("assist", "model"), ("confidence", round(c * 0.9, 2)))))
+                    covered[at:end] = b"\1" * (end - at)
+                at = text.find(surface, end)
+        return sorted(found + added, key=lambda e: e.start) if added else found
+
+    def _mostly_ordinary(self, surface: str) -> bool:
+        for word in written_form(surface).split():
+            key = hamza_form(word)
+            seen = self.lexicon.occurrences.get(key, 0)
+            inside = sum(self.lexicon.in_entity.get(key, {}).values())
+            if seen >= 2 and seen - inside > inside:
+                return True
+        return False
+
+    def _tag_line(self, line: str) -> tuple[tuple[int, int, str, float], ...]:
+        doc = Doc(line, ())
+        tokens, to_orig = doc.tokens()
+        out = []
+        tagger = self._tagger
+        for a, _b, xseq in _xseqs(doc, self.lexicon, self.gaz_index):
+            tags = tagger.tag(xseq)
+            if all(t == "O" for t in tags):
+                continue
+            confidence = [tagger.marginal(t, k) for k, t in enumerate(tags)]
+            out += [(e.start, e.end, e.label, dict(e.extra)["confidence"])
+                    for e in decode(tokens, to_orig, a, tags, confidence)]
+        return tuple(out)
+
+    find = suggest  # what assist_document calls on any source of entities
+
+    # -- storing ---------------------------------------------------------------------------
+    def to_bytes(self) -> bytes:
+        return pack(MAGIC, self.crf, self.lexicon.to_json())
+
+    @classmethod
+    def from_bytes(cls, data: bytes, meta: dict, gaz_index=None) -> "EntityModel":
+        """Read a stored model; ModelError (never a traceback) if it is damaged."""
+        crf, payload = unpack(MAGIC, data, "entity model")
+        try:
+            lexicon = Lexicon.from_json(payload)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ModelError(f"the stored entity model cannot be read ({exc}); "
+                             "retrain it with `annotator train`") from None
+        return cls(crf, lexicon, meta, gaz_index)
+
+
+# ---------------------------------------------------------------------------------------------
+# Training
+
+def _fold_lexicons(docs: Sequence[Doc], rejected_forms: set[str]) -> tuple[Lexicon, list[Lexicon]]:
+    """The lexicon of all documents, and for each document the lexicon without its fold."""
+    folds = [Lexicon() for _ in range(FOLDS)]
+    for i, doc in enumerate(docs):
+        tokens, to_orig = doc.tokens()
+        _tags, labels = encode(tokens, to_orig, doc.entities)
+        folds[i % FOLDS].add_document(tokens, labels)
+    total = Lexicon(rejected=set(rejected_forms))
+    for fold in folds:
+        total = total.merged(fold)
+    per_doc = []
+    outs = []
+    for fold in folds:
+        out = Lexicon(total.occurrences - fold.occurrences, rejected=set(rejected_forms))
+        for key, counts in total.in_entity.items():
+            left = counts - fold.in_entity.get(key, Counter())
+            if left:
+                out.in_entity[key] = left
+        outs.append(out)
+    for i in range(len(docs)):
+        per_doc.append(outs[i % FOLDS])
+    return total, per_doc
+
+
+def train(docs: Sequence[Doc], gaz_index=None, rejected: Iterable[tuple[str, str]] = (),
+          params: dict | None = None) -> EntityModel:
+    """Train on confirmed documents. `rejected`: (surface, label) of suggestions people
+    rejected: never offered again, and their words are negative evidence (a feature)."""
+    rejected = list(rejected)
+    rejected_forms = {hamza_form(w) for surface, _l in rejected
+                      for w in written_form(surface).split()}
+    started = time.perf_counter()
+    total, per_doc = _fold_lexicons(docs, rejected_forms)
+    trainer = pycrfsuite.Trainer(verbose=False)
+    trainer.set_params({**TRAIN_PARAMS, **(params or {})})
+    entities = tokens_n = 0
+    for doc, lexicon in zip(docs, per_doc):
+        tokens, to_orig = doc.tokens()
+        tags, _ = encode(tokens, to_orig, doc.entities)
+        entities += len(doc.entities)
+        tokens_n += len(tokens)
+        for a, b, xseq in _xseqs(doc, lexicon, gaz_index):
+            trainer.append(xseq, tags[a:b])
+    crf = train_to_bytes(trainer)
+    meta = {"entities": entities, "documents": len(docs), "tokens": tokens_n,
+            "train_seconds": round(time.perf_counter() - started, 2),
+            "rejected_spans": sorted({(span_key(s), lab) for s, lab in rejected})}
+    return EntityModel(crf, total, meta, gaz_index)
+
+
+__all__ = ["EntityModel", "Doc", "train", "encode", "decode", "span_key", "ModelError", "KIND"]

@@ -1,0 +1,273 @@
+"""Tokens and their features for the entity model (annotator.assist.entity_model).
+
+Tokens are the words and punctuation marks of the normalized text (annotator.core.arabic), each
+with its exact code-point span in the stored text, so a tashkeel mark, a tatweel or an invisible
+control inside a word never splits it and every prediction maps back to stored offsets.
+
+A token's features, and why:
+- its form three ways: as written without tashkeel and tatweel (pyarabic's strip_tashkeel and
+  strip_tatweel; ى and ي stay apart, so على and علي are different words), with hamza seats
+  unified (pyarabic's normalize_hamza), and fully folded (core.arabic.normalize_text);
+- proclitics (و ف ب ل ك ال) and the stems they leave, enclitics (ه ها هم كم نا …), prefixes and
+  suffixes: where an Arabic name starts inside a written word;
+- the loose key (ج/غ/ك/ق, ت/ط, س/ص … folded): transliteration variants of foreign names share
+  it. It is a feature the model weighs against the rest, never a licence to match;
+- shape: digits, Latin letters, punctuation, length;
+- lexicon evidence from the project (`Lexicon`): how often this written form was confirmed as
+  an entity (and as which label) against how often it occurs as an ordinary word in confirmed
+  documents, whether a suggestion on it was rejected; and the gazetteer's matches;
+- the same for the words around it (a window of two on each side).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable, NamedTuple
+
+from pyarabic import araby
+
+from ..core.arabic import loose_key, normalize, normalize_text, orig_span, proclitic_splits
+
+# A token: a run of letters and digits, or one other visible character.
+TOKEN = re.compile(r"[^\W_]+|[^\w\s]")
+# Tokens that end a sentence: sequences are cut there (and at line breaks).
+SENTENCE_END = frozenset(".!?؟;؛")
+ENCLITICS = ("هما", "كما", "هم", "هن", "كم", "كن", "ها", "نا", "ه", "ك", "ي")
+
+
+class Token(NamedTuple):
+    start: int      # code points in the stored text
+    end: int
+    nstart: int     # in the normalized text
+    nend: int
+    raw: str        # the stored text of the token
+    norm: str       # its normalized form
+
+
+def tokenize(text: str) -> tuple[list[Token], list[int]]:
+    """The tokens of a stored text, and the normalized-to-stored offset map."""
+    norm, to_orig = normalize(text)
+    tokens = []
+    for m in TOKEN.finditer(norm):
+        start, end = orig_span(text, to_orig, m.start(), m.end())
+        tokens.append(Token(start, end, m.start(), m.end(), text[start:end], m.group()))
+    return tokens, to_orig
+
+
+def sentences(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
+    """[first, last) token index ranges: cut at line breaks and sentence-ending marks."""
+    out = []
+    first = 0
+    for i, tok in enumerate(tokens):
+        cut = tok.norm in SENTENCE_END
+        if not cut and i + 1 < len(tokens):
+            cut = "\n" in text[tok.end:tokens[i + 1].start]
+        if cut:
+            out.append((first, i + 1))
+            first = i + 1
+    if first < len(tokens):
+        out.append((first, len(tokens)))
+    return out
+
+
+@lru_cache(maxsize=1 << 17)
+def written_form(raw: str) -> str:
+    """As written, without tashkeel and tatweel (pyarabic): keeps ى/ي, ة/ه, hamza seats."""
+    return araby.strip_tatweel(araby.strip_tashkeel(raw))
+
+
+@lru_cache(maxsize=1 << 17)
+def hamza_form(raw: str) -> str:
+    """Hamza seats unified (pyarabic), ى/ي still apart: the key of the lexicon."""
+    return araby.normalize_hamza(written_form(raw), method="tasheel")
+
+
+@lru_cache(maxsize=1 << 17)
+def word_features(raw: str, norm: str) -> tuple[str, ...]:
+    """What one token says on its own (cached: words repeat)."""
+    if not norm[0].isalnum():
+        return ("p=" + norm,)
+    w = written_form(raw)
+    feats = ["w=" + w, "h=" + hamza_form(raw), "n=" + norm, f"len={min(len(norm), 8)}"]
+    if norm.isdigit():
+        feats.append("digit")
+        return tuple(feats)
+    if norm.isascii():
+        feats.append("latin")
+        if raw[:1].isupper():
+            feats.append("Cap" if not raw.isupper() else "CAPS")
+    feats += ["p2=" + norm[:2], "p3=" + norm[:3], "s2=" + norm[-2:], "s3=" + norm[-3:]]
+    splits = proclitic_splits(norm)
+    stem = splits[-1].stem
+    for split in splits[1:]:
+        feats.append(f"pro={norm[:split.prefix]}")
+        feats.append("stem=" + split.stem)
+    if splits[-1].article or norm.startswith("ال"):
+        feats.append("al")
+    for enc in ENCLITICS:
+        if len(norm) - len(enc) >= 3 and norm.endswith(enc):
+            feats.append("enc=" + enc)
+            break
+    feats.append("lk=" + loose_key(stem))
+
+    if w != raw:
+        feats.append("marked")  # written with tashkeel or tatweel
+    return tuple(feats)
+
+
+def stem_of(norm: str) -> str:
+    return proclitic_splits(norm)[-1].stem
+
+
+def _bucket(ratio: float) -> str:
+    return "0" if ratio == 0 else "lo" if ratio < 0.2 else "mid" if ratio < 0.5 else \
+        "hi" if ratio < 0.85 else "all"
+
+
+@dataclass
+class Lexicon:
+    """What confirmed documents say about written forms: occurrences, occurrences inside an
+    entity (by label), forms a labeler rejected. Keys are hamza forms (ى/ي apart), and the
+    stems under proclitics."""
+    occurrences: Counter = field(default_factory=Counter)
+    in_entity: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    rejected: set[str] = field(default_factory=set)
+
+    def add_document(self, tokens: list[Token], entity_tokens: dict[int, str]) -> None:
+        """Count a confirmed document: entity_tokens maps token index -> label."""
+        for i, tok in enumerate(tokens):
+            if not tok.norm[0].isalnum():
+                continue
+            key = hamza_form(tok.raw)
+            self.occurrences[key] += 1
+            label = entity_tokens.get(i)
+            if label is not None:
+                self.in_entity[key][label] += 1
+
+    def merged(self, other: "Lexicon") -> "Lexicon":
+        out = Lexicon(self.occurrences + other.occurrences, defaultdict(Counter),
+                      self.rejected | other.rejected)
+        for source in (self.in_entity, other.in_entity):
+            for key, counts in source.items():
+                out.in_entity[key].update(counts)
+        return out
+
+    def features(self, raw: str) -> list[str]:
+        key = hamza_form(raw)
+        feats = []
+        seen = self.occurrences.get(key, 0)
+        counts = self.in_entity.get(key)
+        if seen:
+            total = sum(counts.values()) if counts else 0
+            feats.append("lr=" + _bucket(total / seen))
+            if counts:
+                feats.append("ll=" + counts.most_common(1)[0][0])
+            feats.append("lc=" + ("1" if seen == 1 else "few" if seen < 5 else "many"))
+        else:
+            feats.append("lr=unseen")
+        if key in self.rejected:
+            feats.append("rejected")
+        return feats
+
+    def stem_features(self, raw: str, norm: str) -> list[str]:
+        """For a word read as proclitics + stem: is the stem a confirmed name on its own?
+        (وبيروت when بيروت was confirmed): where the span of such a word starts is the
+        project's clitic convention, which the model learns from this feature."""
+        feats = []
+        written = hamza_form(raw)
+        if len(written) != len(norm):
+            return feats
+        for split in proclitic_splits(norm)[1:]:
+            stem = written[split.prefix:]
+            counts = self.in_entity.get(stem)
+            if counts and sum(counts.values()) * 2 >= self.occurrences.get(stem, 0):
+                feats.append(f"pse={counts.most_common(1)[0][0]}@{split.prefix}")
+        return feats
+
+    def to_json(self) -> dict:
+        return {"occurrences": dict(self.occurrences),
+                "in_entity": {k: dict(v) for k, v in self.in_entity.items()},
+                "rejected": sorted(self.rejected)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Lexicon":
+        lex = cls()
+        lex.occurrences = Counter({str(k): int(v) for k, v in data["occurrences"].items()})
+        for key, counts in data["in_entity"].items():
+            lex.in_entity[str(key)] = Counter({str(k): int(v) for k, v in counts.items()})
+        lex.rejected = {str(k) for k in data["rejected"]}
+        return lex
+
+
+def gazetteer_tags(tokens: list[Token], matches: Iterable) -> dict[int, str]:
+    """Token index -> "B-LABEL"/"I-LABEL" for the gazetteer's matches (entities with spans)."""
+    tags: dict[int, str] = {}
+    if not tokens:
+        return tags
+    starts = [t.start for t in tokens]
+    import bisect
+    for e in matches:
+        i = max(0, bisect.bisect_right(starts, e.start) - 1)
+        first = True
+        while i < len(tokens) and tokens[i].start < e.end:
+            if tokens[i].end > e.start:
+                variant = any(k == "variant_of" for k, _v in e.extra)
+                inside = first and e.start > tokens[i].start  # a proclitic left out
+                tags[i] = ("B-" if first else "I-") + e.label + ("~" if variant else "") \
+                    + ("@in" if inside else "")
+                first = False
+            i += 1
+    return tags
+
+
+@lru_cache(maxsize=1 << 17)
+def _context_parts(raw: str, norm: str) -> tuple[str, tuple[str, ...]]:
+    """What a token tells its neighbours: its form, and (to the adjacent ones) its stems,
+    article and punctuation."""
+    base = word_features(raw, norm)
+    form = base[2] if len(base) > 2 else base[0]
+    return form, tuple(f for f in base if f.startswith(("stem=", "al", "p=")))
+
+
+def sequence_features(tokens: list[Token], first: int, last: int, lexicon: Lexicon,
+                      gaz: dict[int, str]) -> list[list[str]]:
+    """The feature lists of tokens[first:last] (one sentence)."""
+    own = []
+    for i in range(first, last):
+        tok = tokens[i]
+        if tok.norm[0].isalnum():
+            extra = lexicon.features(tok.raw) + lexicon.stem_features(tok.raw, tok.norm)
+        else:
+            extra = []
+        tag = gaz.get(i)
+        if tag:
+            extra.append("gaz=" + tag)
+        form, near = _context_parts(tok.raw, tok.norm)
+        own.append((word_features(tok.raw, tok.norm), extra, form, near))
+    out = []
+    n = last - first
+    for k in range(n):
+        base, extra, form, _near = own[k]
+        feats = ["bias", *base, *extra]
+        if k == 0:
+            feats.append("BOS")
+        else:
+            feats.append("bi=" + own[k - 1][2] + "|" + form)
+        if k == n - 1:
+            feats.append("EOS")
+        for d in (-2, -1, 1, 2):
+            j = k + d
+            if 0 <= j < n:
+                _b, ne, nform, nnear = own[j]
+                feats.append(f"{d}:{nform}")
+                if d == -1 or d == 1:
+                    feats.extend(f"{d}:{f}" for f in nnear)
+                    feats.extend(f"{d}:{f}" for f in ne)
+        out.append(feats)
+    return out
+
+
+__all__ = ["Token", "tokenize", "sentences", "written_form", "hamza_form", "word_features",
+           "Lexicon", "gazetteer_tags", "sequence_features", "stem_of", "normalize_text"]

@@ -1,0 +1,115 @@
+"""Teach mode, Qt-free: step through entity suggestions one by one, least certain first, and
+accept, reject or relabel each (as Prodigy's ner.teach does). Every answer is one logged edit
+through the store, with the same actions as the window's F8/F9, so rejections are remembered
+and negative evidence for the next training, and accepted entities are the labeler's.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from ..core.model import SUGGESTIONS, Entity, add_entity, remove_entity
+from . import ACCEPT, REJECT
+
+
+def confidence(entity: Entity) -> float:
+    """The model's confidence in a suggestion; 1.0 for rule or name matches (no figure)."""
+    value = dict(entity.extra).get("confidence")
+    return float(value) if isinstance(value, (int, float)) else 1.0
+
+
+def uncertainty_order(project, doc_ids: list[str]) -> list[str]:
+    """Documents ordered least certain first: by the lowest confidence among their entity
+    suggestions; documents without suggestions keep their order, after the others."""
+    keyed = []
+    for position, doc_id in enumerate(doc_ids):
+        entities = project.get_layer(doc_id, SUGGESTIONS).entities
+        low = min((confidence(e) for e in entities), default=2.0)
+        keyed.append((low, position, doc_id))
+    return [doc_id for _low, _pos, doc_id in sorted(keyed)]
+
+
+@dataclass(frozen=True)
+class Question:
+    doc_id: str
+    entity: Entity
+    text: str       # the suggested span's text
+    before: str     # a little context on each side
+    after: str
+
+    @property
+    def confidence(self) -> float:
+        return confidence(self.entity)
+
+
+class TeachSession:
+    """The suggestions still open (not in the labeler's layer, not rejected), least certain
+    first, across `doc_ids`."""
+
+    CONTEXT = 40
+
+    def __init__(self, project, annotator: str, doc_ids: list[str]):
+        self.project = project
+        self.annotator = annotator
+        self.answered = {"accept": 0, "reject": 0, "relabel": 0, "skip": 0}
+        questions = []
+        for doc_id in doc_ids:
+            mine = {(e.start, e.end, e.label) for e in
+                    project.get_layer(doc_id, annotator).entities}
+            text = project.get_text(doc_id)
+            for e in project.get_layer(doc_id, SUGGESTIONS).entities:
+                if (e.start, e.end, e.label) in mine:
+                    continue
+                questions.append(Question(
+                    doc_id, e, text[e.start:e.end],
+                    text[max(0, e.start - self.CONTEXT):e.start].split("\n")[-1],
+                    text[e.end:e.end + self.CONTEXT].split("\n")[0]))
+        questions.sort(key=lambda q: (q.confidence, doc_ids.index(q.doc_id), q.entity.start))
+        self.questions = questions
+        self.position = 0
+
+    @property
+    def current(self) -> Question | None:
+        return self.questions[self.position] if self.position < len(self.questions) else None
+
+    def _next(self, how: str) -> Question | None:
+        self.answered[how] += 1
+        self.position += 1
+        return self.current
+
+    def accept(self) -> Question | None:
+        q = self.current
+        if q is None:
+            return None
+        entity = replace(q.entity, extra=())
+        self.project.edit(q.doc_id, self.annotator, self.annotator, ACCEPT,
+                          lambda layer: add_entity(layer, entity))
+        return self._next("accept")
+
+    def reject(self) -> Question | None:
+        q = self.current
+        if q is None:
+            return None
+        self.project.edit(q.doc_id, SUGGESTIONS, self.annotator, REJECT,
+                          lambda layer: remove_entity(layer, q.entity))
+        return self._next("reject")
+
+    def relabel(self, label: str) -> Question | None:
+        """The span is right, the label is not: the suggested label is rejected (remembered),
+        the span goes into the labeler's layer with `label`."""
+        q = self.current
+        if q is None:
+            return None
+        if label not in self.project.schema.entity_names:
+            raise ValueError(f"{label!r} is not an entity label of this project")
+        self.project.edit(q.doc_id, SUGGESTIONS, self.annotator, REJECT,
+                          lambda layer: remove_entity(layer, q.entity))
+        entity = Entity(q.entity.start, q.entity.end, label)
+        self.project.edit(q.doc_id, self.annotator, self.annotator, "label",
+                          lambda layer: add_entity(layer, entity))
+        return self._next("relabel")
+
+    def skip(self) -> Question | None:
+        return self._next("skip") if self.current is not None else None
+
+
+__all__ = ["TeachSession", "Question", "uncertainty_order", "confidence"]

@@ -1,0 +1,188 @@
+"""Training on the project's confirmed work, on demand (`annotator train`) or in the background.
+
+Confirmed work: the `gold` layer, and the layers of documents their labeler marked done (or a
+reviewer marked reviewed). Rejected suggestions (assist:reject) are remembered for their text:
+never offered again, and negative evidence for the model.
+
+Training runs in another process (`python -m annotator train PROJECT`), so the window never
+waits for it (gui.assist_panel.BackgroundTrainer starts it in a QProcess); the process writes
+the model into the project file in one transaction, and the window reads its state from there.
+"""
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from ..core.model import SUGGESTIONS, layer_from_json
+from ..store.models import (actions_with_reverts, confirmed_layer_refs, load_model, model_meta,
+                            save_model)
+from .entities import DEFAULT_GAZETTEER_PATH, build_index
+from .entity_model import KIND, Doc, EntityModel, ModelError, train
+
+ENTITY_MODEL = "entities"
+ZONE_MODEL = "zones"
+MIN_ENTITIES = 5  # fewer confirmed entities than this: nothing worth learning yet
+CV_FOLDS = 3
+
+
+def confirmed_documents(project) -> list[tuple[str, Doc]]:
+    """(document id, Doc) for every document with confirmed work, in queue order."""
+    refs = confirmed_layer_refs(project)
+    out = []
+    for doc_id in project.document_ids():
+        name = refs.get(doc_id)
+        if name is None:
+            continue
+        text = project.get_text(doc_id)
+        layer = project.get_layer(doc_id, name)
+        out.append((doc_id, Doc(text, [(e.start, e.end, e.label) for e in layer.entities])))
+    return out
+
+
+def rejected_entities(project) -> list[tuple[str, str]]:
+    """(surface text, label) of every entity suggestion a labeler rejected (and did not undo)."""
+    from . import REJECT, live_changes
+    out = []
+    texts: dict[str, str] = {}
+    for change in live_changes(actions_with_reverts(project, SUGGESTIONS, REJECT), REJECT):
+        if change.before is None or change.doc_id is None:
+            continue
+        text = texts.get(change.doc_id) or texts.setdefault(change.doc_id,
+                                                            project.get_text(change.doc_id))
+        before = layer_from_json(change.before, text)
+        after = {(e.start, e.end, e.label) for e in layer_from_json(change.after, text).entities} \
+            if change.after else set()
+        out += [(text[e.start:e.end], e.label) for e in before.entities
+                if (e.start, e.end, e.label) not in after]
+    return out
+
+
+def _cross_validated_f1(docs: list[Doc], gaz, rejected) -> float | None:
+    """Exact-span F1 over CV_FOLDS folds of the confirmed documents (None if too few)."""
+    if len(docs) < CV_FOLDS * 2:
+        return None
+    tp = pred = ref = 0
+    for fold in range(CV_FOLDS):
+        train_docs = [d for i, d in enumerate(docs) if i % CV_FOLDS != fold]
+        model = train(train_docs, gaz, rejected)
+        for doc in (d for i, d in enumerate(docs) if i % CV_FOLDS == fold):
+            gold = set(map(tuple, doc.entities))
+            got = {(e.start, e.end, e.label) for e in model.suggest(doc.text)}
+            tp += len(gold & got)
+            pred += len(got)
+            ref += len(gold)
+    return round(2 * tp / (pred + ref), 3) if pred + ref else None
+
+
+def train_entities(project, cross_validate: bool = True,
+                   progress: Callable[[str], None] | None = None) -> dict | None:
+    """Train the entity model on the project's confirmed work and store it in the project.
+    Returns its meta (figures), or None when there is too little confirmed to learn from."""
+    started = time.perf_counter()
+    docs = [doc for _id, doc in confirmed_documents(project)]
+    if sum(len(d.entities) for d in docs) < MIN_ENTITIES:
+        return None
+    gaz = build_index(None, DEFAULT_GAZETTEER_PATH, project.schema)
+    rejected = rejected_entities(project)
+    if progress:
+        progress(f"training on {len(docs)} confirmed documents")
+    model = train(docs, gaz, rejected)
+    meta = dict(model.meta)
+    if cross_validate:
+        if progress:
+            progress("cross-validating")
+        meta["cv_f1"] = _cross_validated_f1(docs, gaz, rejected)
+    meta["seconds"] = round(time.perf_counter() - started, 2)
+    save_model(project, ENTITY_MODEL, KIND, model.to_bytes(), meta)
+    return meta
+
+
+def confirmed_zone_pages(project) -> list:
+    """(text, zones) of every confirmed document whose zones are all labeled."""
+    from ..core.model import NONE_ZONE
+    refs = confirmed_layer_refs(project)
+    pages = []
+    for doc_id in project.document_ids():
+        name = refs.get(doc_id)
+        if name is None:
+            continue
+        layer = project.get_layer(doc_id, name)
+        if layer.zones and all(z.label != NONE_ZONE for z in layer.zones):
+            pages.append((project.get_text(doc_id), layer.zones))
+    return pages
+
+
+def project_line_counts(project):
+    """How many of the project's documents each line occurs in (the recurring-line signal)."""
+    from .zone_model import line_counts
+    return line_counts(doc.text for doc in project.iter_documents())
+
+
+def train_zone_model(project, rules=None) -> dict | None:
+    """Train the zone model on the confirmed zones; None if no page is fully labeled."""
+    from .zone_model import KIND as ZONE_KIND, train_zones
+    from .zones import default_rules
+    started = time.perf_counter()
+    pages = confirmed_zone_pages(project)
+    if not pages:
+        return None
+    rules = rules or default_rules()
+    model = train_zones(pages, rules, project_line_counts(project))
+    if model is None:
+        return None
+    meta = dict(model.meta, seconds=round(time.perf_counter() - started, 2))
+    save_model(project, ZONE_MODEL, ZONE_KIND, model.to_bytes(), meta)
+    return meta
+
+
+def load_zone_model(project, rules=None, recurrence=None):
+    """The project's zone model reading with `rules` (default: the shipped ones), None if the
+    project has none; ModelError if it is damaged."""
+    from .zone_model import KIND as ZONE_KIND, ZoneModel
+    from .zones import default_rules
+    stored = load_model(project, ZONE_MODEL)
+    if stored is None:
+        return None
+    if stored.kind != ZONE_KIND:
+        raise ModelError(f"{project.path}: the zone model is of an unknown kind "
+                         f"{stored.kind!r}; retrain it with `annotator train`")
+    try:
+        return ZoneModel.from_bytes(stored.data, rules or default_rules(), stored.meta,
+                                    recurrence if recurrence is not None
+                                    else project_line_counts(project))
+    except ModelError as exc:
+        raise ModelError(f"{project.path}: {exc}") from None
+
+
+def load_entity_model(project) -> EntityModel | None:
+    """The project's entity model, None if it has none; ModelError if it is damaged."""
+    stored = load_model(project, ENTITY_MODEL)
+    if stored is None:
+        return None
+    if stored.kind != KIND:
+        raise ModelError(f"{project.path}: the entity model is of an unknown kind "
+                         f"{stored.kind!r}; retrain it with `annotator train`")
+    gaz = build_index(None, DEFAULT_GAZETTEER_PATH, project.schema)
+    try:
+        return EntityModel.from_bytes(stored.data, stored.meta, gaz)
+    except ModelError as exc:
+        raise ModelError(f"{project.path}: {exc}") from None
+
+
+def model_state(project) -> str:
+    """What the window shows about the models, one line."""
+    meta = model_meta(project, ENTITY_MODEL)
+    if meta is None:
+        state = "no model yet: suggestions come from rules and names"
+    else:
+        f1 = meta.get("cv_f1")
+        figure = f", cross-validated F1 {f1:.2f}" if isinstance(f1, (int, float)) else ""
+        state = f"trained on {meta.get('entities', 0)} entities{figure}"
+    zones = model_meta(project, ZONE_MODEL)
+    if zones is not None:
+        state += f"; zones learned from {zones.get('pages', 0)} confirmed pages"
+    return state
+
+
+__all__ = ["train_entities", "load_entity_model", "train_zone_model", "load_zone_model", "model_state", "confirmed_documents",
+           "rejected_entities", "ENTITY_MODEL", "ZONE_MODEL"]

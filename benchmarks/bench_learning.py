@@ -1,0 +1,242 @@
+"""How the assist learns: a learning curve of the entity model on NewsFANE Gold.
+
+    python benchmarks/bench_learning.py [--fractions 10,30,50] [--corpus PATH] [--glued]
+
+NewsFANE Gold (../shared/corpora/newsfane/, CC BY-SA 3.0) is read into documents of about
+2.5 kB (12 sentences each, a line break every 3 sentences); its ~50 fine-grained classes are
+mapped to PER/ORG/LOC/MISC as the corpus README says. The first 10 / 30 / 50% of documents are
+"confirmed" (their entities are the training data), the rest are scored: exact span and label,
+precision / recall / F1 per label, training time, suggestion time per document, peak memory.
+
+--glued writes the corpus as ordinary news is written (و ب ل ف ك glued to the next word, ه ها
+to the previous one), with the spans keeping the proclitic outside: the figures must not
+depend on NewsFANE's clitic-segmented tokens. Also printed: retraining time on 50,000 tokens,
+and the time to suggest for one 2.5 kB article.
+
+Zones: pages of four invented sites (tests/assist/site_pages.py: their own navigation, inserts,
+source forms, footers; articles ending in lists, quotes over short lines) and the pages of
+tests/assist/pages.py. One page of each site is confirmed (with the pages.py pages), the
+other pages are scored: boundary F1 (±3 visible characters) and non-space characters right,
+rules alone against the zone model.
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+CORPUS = ROOT.parent / "shared" / "corpora" / "newsfane" / "NewsFANE_Gold_2014_170K.txt"
+
+COARSE = {
+    "PER": "Politician Athlete Artist Other_PER Religious_PER Scientist Police Businessperson "
+           "Lawyer Engineer",
+    "ORG": "Non-Governmental Sports Government Media Commercial Educational Medical-Science "
+           "Entertainment Religious_ORG",
+    "LOC": "Nation Population-Center State-or-Province GPE-Cluster Continent County-or-District "
+           "Water-Body Land-Region-Natural Celestial Building-Grounds Path Airport "
+           "Subarea-Facility Plant",
+    "MISC": "Group Book Movie Software Hardware Land Air Water Projectile Shooting Food Drug",
+}
+FINE_TO_COARSE = {fine: coarse for coarse, fines in COARSE.items() for fine in fines.split()}
+PROCLITICS = {"و", "ف", "ب", "ل", "ك"}
+ENCLITICS = {"ه", "ها", "هم", "هما", "هن", "كم", "نا"}
+
+
+def read_sentences(path: Path) -> list[list[tuple[str, str]]]:
+    """(token, coarse tag) sentences; the U+200E marks before each token are dropped."""
+    sents, cur = [], []
+    for line in path.read_text(encoding="utf-8-sig").splitlines():
+        if not line.strip():
+            if cur:
+                sents.append(cur)
+                cur = []
+            continue
+        token, _, tag = line.partition("\t")
+        token = token.replace("\u200e", "").strip()
+        if not token:
+            continue
+        tag = tag.strip()
+        if tag != "O" and tag[:2] in ("B-", "I-"):
+            coarse = FINE_TO_COARSE.get(tag[2:])
+            tag = f"{tag[:2]}{coarse}" if coarse else "O"
+        else:
+            tag = "O"
+        cur.append((token, tag))
+    if cur:
+        sents.append(cur)
+    return sents
+
+
+def sentence_text(sent, glued: bool) -> tuple[str, list[tuple[int, int, str]]]:
+    """The sentence as text and its entities (start, end, label). Glued: a proclitic token
+    joins the next word, an enclitic the previous one, as ordinary Arabic text is written."""
+    out = ""
+    spans = []
+    current = None
+    for k, (token, tag) in enumerate(sent):
+        prev = sent[k - 1][0] if k else ""
+        glue = glued and k and ((prev in PROCLITICS and token[0].isalpha())
+                                or (token in ENCLITICS and prev[-1].isalpha()))
+        if out and not glue:
+            out += " "
+        start = len(out)
+        out += token
+        if tag.startswith("B-") or (tag.startswith("I-") and (current is None
+                                                              or current[2] != tag[2:])):
+            if current:
+                spans.append(tuple(current))
+            current = [start, len(out), tag[2:]]
+        elif tag.startswith("I-"):
+            current[1] = len(out)
+        else:
+            if current:
+                spans.append(tuple(current))
+            current = None
+    if current:
+        spans.append(tuple(current))
+    return out, spans
+
+
+def documents(path: Path, glued: bool = False, per_doc: int = 12):
+    from annotator.assist.entity_model import Doc
+    sents = read_sentences(path)
+    docs = []
+    for first in range(0, len(sents), per_doc):
+        text, spans = "", []
+        for k, sent in enumerate(sents[first:first + per_doc]):
+            if text:
+                text += "\n" if k % 3 == 0 else " "
+            s_text, s_spans = sentence_text(sent, glued)
+            spans += [(a + len(text), b + len(text), lab) for a, b, lab in s_spans]
+            text += s_text
+        docs.append(Doc(text, spans))
+    return docs
+
+
+def score(gold_docs, predicted) -> dict[str, tuple[int, int, int]]:
+    """label -> (true positives, predicted, reference); "ALL" too."""
+    tp, pred, ref = Counter(), Counter(), Counter()
+    for doc, found in zip(gold_docs, predicted):
+        gold = {(s, e, lab) for s, e, lab in doc.entities}
+        got = {(e.start, e.end, e.label) for e in found}
+        for s, e, lab in gold:
+            ref[lab] += 1
+            ref["ALL"] += 1
+        for s, e, lab in got:
+            pred[lab] += 1
+            pred["ALL"] += 1
+            if (s, e, lab) in gold:
+                tp[lab] += 1
+                tp["ALL"] += 1
+    return {lab: (tp[lab], pred[lab], ref[lab]) for lab in ref | pred}
+
+
+def prf(tp: int, pred: int, ref: int) -> tuple[float, float, float]:
+    p = tp / pred if pred else 0.0
+    r = tp / ref if ref else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(docs, fraction: float, gaz_index) -> None:
+    from annotator.assist.entity_model import train
+    cut = int(len(docs) * fraction)
+    train_docs, test_docs = docs[:cut], docs[cut:]
+    tokens = sum(len(d.tokens()[0]) for d in train_docs)
+    t = time.perf_counter()
+    model = train(train_docs, gaz_index)
+    trained = time.perf_counter() - t
+    t = time.perf_counter()
+    predicted = [model.suggest(d.text) for d in test_docs]  # NewsFANE repeats no line
+    per_doc = (time.perf_counter() - t) / len(test_docs) * 1000
+    figures = score(test_docs, predicted)
+    p, r, f = prf(*figures["ALL"])
+    print(f"{fraction:>4.0%} confirmed ({cut} docs, {tokens:,} tokens, "
+          f"{model.meta['entities']:,} entities): P {p:.3f} R {r:.3f} F1 {f:.3f} | "
+          f"train {trained:.1f} s | suggest {per_doc:.1f} ms/doc | peak {peak_mb():.0f} MB")
+    for label in ("PER", "ORG", "LOC", "MISC"):
+        if label in figures:
+            lp, lr, lf = prf(*figures[label])
+            print(f"       {label:<5} P {lp:.3f} R {lr:.3f} F1 {lf:.3f} "
+                  f"({figures[label][2]} in the rest)")
+
+
+def zones(pages_per_site: int = 8) -> None:
+    from annotator.assist.score import Score, score_document
+    from annotator.assist.zone_model import line_counts, train_zones
+    from annotator.assist.zones import default_rules
+    from annotator.core.model import Layer, Zone
+    from tests.assist.pages import HELD_OUT, PAGES, gold_zones
+    from tests.assist.site_pages import SITES, site_pages
+
+    rules = default_rules()
+    sites = {s: site_pages(s, pages_per_site) for s in SITES}
+    others = [(t, gold_zones(t, g)) for t, g in [*PAGES.values(), *HELD_OUT.values()]]
+    recurrence = line_counts([t for pages in sites.values() for t, _z in pages]
+                             + [t for t, _z in others])
+    confirmed = [(pages[0][0], [Zone(*z) for z in pages[0][1]]) for pages in sites.values()]
+    t = time.perf_counter()
+    model = train_zones(confirmed + others, rules, recurrence)
+    trained = time.perf_counter() - t
+    for name, suggest in (("rules", rules.suggest), ("model", model.suggest)):
+        total = Score()
+        for site, pages in sites.items():
+            for text, gold in pages[1:]:
+                total.add(score_document(text, Layer(suggest(text)),
+                                         Layer(tuple(Zone(*z) for z in gold)), entities=False))
+        print(f"zones {name}: boundary F1 {total.boundaries.f1:.3f}, non-space characters "
+              f"right {total.char_accuracy:.3f} ({total.documents} pages of {len(sites)} "
+              f"sites after one confirmed page each)")
+    print(f"zones: training on {len(confirmed) + len(others)} pages {trained * 1000:.0f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--fractions", default="10,30,50")
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--glued", action="store_true")
+    parser.add_argument("--no-gazetteer", action="store_true")
+    parser.add_argument("--zones-only", action="store_true")
+    args = parser.parse_args()
+    zones()
+    if args.zones_only:
+        return
+    from annotator.assist.entities import build_index
+    from annotator.assist.entity_model import train
+    docs = documents(args.corpus, args.glued)
+    gaz = None if args.no_gazetteer else build_index(None)
+    size = sum(len(d.text) for d in docs) / len(docs)
+    print(f"{args.corpus.name}: {len(docs)} documents of {size:,.0f} characters on average"
+          f"{' (clitics glued)' if args.glued else ''}")
+    for fraction in args.fractions.split(","):
+        run(docs, int(fraction) / 100, gaz)
+    # Retraining on 50,000 confirmed tokens, and one 2.5 kB article.
+    chosen, tokens = [], 0
+    for doc in docs:
+        if tokens >= 50_000:
+            break
+        chosen.append(doc)
+        tokens += len(doc.tokens()[0])
+    t = time.perf_counter()
+    model = train(chosen, gaz)
+    print(f"retrain on {tokens:,} tokens: {time.perf_counter() - t:.1f} s")
+    article = next(d.text for d in docs[len(docs) // 2:] if len(d.text.encode()) >= 2500)
+    article = article.encode("utf-8")[:2500].decode("utf-8", "ignore")
+    t = time.perf_counter()
+    for _ in range(20):
+        model._line_cache.clear()  # a new article: none of its lines tagged before
+        model.suggest(article)
+    print(f"suggest on one {len(article.encode('utf-8')) / 1000:.1f} kB article "
+          f"({len(article)} characters): {(time.perf_counter() - t) / 20 * 1000:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
