@@ -119,6 +119,8 @@ class AssistActions:
         self.retrain_timer = QTimer(window, objectName="retrainTimer")
         self.retrain_timer.timeout.connect(self.retrain_if_due)
         self.retrain_timer.start(RETRAIN_CHECK_MS)
+        # The project closes with the window; a check after that would read a closed file.
+        window.closed.connect(self.retrain_timer.stop)
 
     def _action(self, name: str, key: str, slot, shortcut: str | None = None) -> QAction:
         action = QAction(tr(key), self.window, objectName=name)
