@@ -10,17 +10,15 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable
 
-from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QDockWidget, QHeaderView,
                                QLabel, QMainWindow, QMenu, QTableWidget, QTableWidgetItem,
                                QToolBar, QVBoxLayout, QWidget)
 
-from ..core.errors import AnnotatorError
-from ..core.model import (AUTHOR, NONE_ZONE, SUGGESTIONS, Entity, Layer, Stance, Zone,
-                          add_entity, add_stance, move_boundary, relabel_entity, remove_entity,
-                          remove_stance, replace_stance, set_zone, zone_boundaries)
-from ..core.spans import line_span, next_word_boundary, paragraph_span, word_span
+from ..core.model import Entity, Layer
+from ..session import SAVED, AnnotationSession
+from ..session.annotation import entity_items
 from . import i18n, keys, settings
 from .article_view import ArticleView
 from .i18n import label_text, tr
@@ -28,9 +26,11 @@ from .panels import (EntityPanel, GuidelinesPanel, NotePanel, StanceEditor, Stan
                      color_icon)
 from .queue import QueuePanel, UNFINISHED
 
+NOT_SAVED_STYLE = "background: #c62828; color: white; font-weight: bold; padding: 2px 8px;"
 MENU_ORDER = ("file", "edit", "label", "document", "view", "review", "assist", "help")
 # Time spent is written at least this often, so a crash loses at most this much of it.
 TIME_FLUSH_MS = 30_000
+RETRY_MS = 5_000
 
 
 class MainWindow(QMainWindow):
@@ -45,23 +45,13 @@ class MainWindow(QMainWindow):
         self.project = project
         self.annotator = annotator
         self.schema = project.schema
-        self._doc_id: str | None = None
+        # What is shown and edited lives in the session; the window draws it and forwards keys.
+        self.session = AnnotationSession(project, annotator)
         self._position: int | None = None
-        self._text = ""
-        self._layer: Layer | None = None
-        self._suggestions: Layer | None = None
-        self._pending: Layer | None = None  # suggestions not yet in the labeler's layer
+        self._drawn_suggestions: Layer | None = None
         self._shown: Layer | None = None    # the layer the panels show
-        # Per document: which layer each edit of this session went to, so Undo also reverts a
-        # rejected suggestion. After a restart the labeler's own layer is undone.
-        self._undo_layers: dict[str, list[str]] = {}
-        self._redo_layers: dict[str, list[str]] = {}
-        self._last_target = ""
         self._texts: list[tuple[Callable[[str], None], Callable[[], str]]] = []
         self._menus: dict[str, QMenu] = {}
-        self._clock = QElapsedTimer()
-        self._unsaved_seconds: dict[str, float] = {}
-        self._saved_last_document: str | None = None
         self._is_closed = False
 
         self.article_view = ArticleView()
@@ -84,6 +74,16 @@ class MainWindow(QMainWindow):
         self._time_timer = QTimer(self, interval=TIME_FLUSH_MS)
         self._time_timer.timeout.connect(self._flush_time)
         self._time_timer.start()
+        # While something is not saved, try again every RETRY_MS (and on every edit).
+        self.retry_timer = QTimer(self, interval=RETRY_MS)
+        self.retry_timer.timeout.connect(self.session.retry)
+
+        session = self.session
+        session.layers_changed.connect(self._show_layers)
+        session.edited.connect(self.layer_edited.emit)
+        session.message.connect(self._show_message)
+        session.status_changed.connect(self._status_changed)
+        session.save_state_changed.connect(self._show_save_state)
 
         i18n.notifier.changed.connect(self.retranslate)
         self.retranslate()
@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
         self.stance_panel.delete_requested.connect(self.delete_stance)
         self.stance_panel.jump_requested.connect(self._jump)
         self.note_panel = NotePanel()
-        self.note_panel.note_changed.connect(self._save_note)
+        self.note_panel.note_changed.connect(self.session.set_note)
         self.note_panel.flag_toggled.connect(self.set_flagged)
         self.guidelines_panel = GuidelinesPanel()
 
@@ -343,6 +343,21 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         self.progress_label = QLabel(objectName="progressLabel")
         self.statusBar().addPermanentWidget(self.progress_label)
+        self.save_badge = QLabel(objectName="saveState")
+        self.save_badge.setStyleSheet(NOT_SAVED_STYLE)
+        self.save_badge.hide()
+        self.statusBar().addPermanentWidget(self.save_badge)
+        # Above the text, where the labeler looks: hidden while everything is saved.
+        self.save_banner = QLabel(objectName="notSavedBanner")
+        self.save_banner.setStyleSheet(NOT_SAVED_STYLE + "padding: 6px 12px; font-size: 14pt;")
+        self.save_banner.setAlignment(Qt.AlignCenter)
+        self.save_banner.setWordWrap(True)
+        banner_bar = QToolBar(self, objectName="toolbar:save-state", movable=False)
+        banner_bar.addWidget(self.save_banner)
+        self.addToolBarBreak(Qt.TopToolBarArea)
+        self.addToolBar(Qt.TopToolBarArea, banner_bar)
+        banner_bar.hide()
+        self.save_banner_bar = banner_bar
 
     def _focus(self, dock: str, widget: QWidget) -> None:
         self.docks[dock].show()
@@ -368,20 +383,21 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         project = self.project.path.name
-        if self._doc_id is None:
+        doc_id = self.session.doc_id
+        if doc_id is None:
             self.setWindowTitle(tr("app.title", project=project))
         else:
-            self.setWindowTitle(tr("app.title.doc", project=project, doc=self._doc_id))
+            self.setWindowTitle(tr("app.title.doc", project=project, doc=doc_id))
 
     # =========================================================================================
     # documents
     def current_doc_id(self) -> str | None:
-        return self._doc_id
+        return self.session.doc_id
 
     @property
     def layer(self) -> Layer | None:
         """The labeler's layer of the current document, as last read or written."""
-        return self._layer
+        return self.session.layer
 
     def show_first_document(self) -> None:
         """The document the labeler last had open, else the first unfinished one."""
@@ -389,24 +405,18 @@ class MainWindow(QMainWindow):
         if model.total() == 0:
             self.statusBar().showMessage(tr("bar.empty_project"))
             return
-        last = self.project.get_setting(f"last_document:{self.annotator}")
-        if last and self.project.has_document(last):
+        last = self.session.last_document()
+        if last:
             self.show_document(last)
             return
         position = 0 if model.status_at(0) in UNFINISHED else model.next_unfinished(0, +1)
         self.show_document(model.doc_id_at(position if position is not None else 0))
 
     def show_document(self, doc_id: str, select: tuple[int, int] | None = None) -> None:
-        if doc_id != self._doc_id:
+        if doc_id != self.session.doc_id:
             self._leave_document()
-            self._doc_id = doc_id
-            self._text = self.project.get_text(doc_id)
-            self.article_view.set_document(self._text, self.schema)
-            self._load_layers()
-            status = self.project.get_status(doc_id, self.annotator)
-            if status.status == "todo":
-                status = self.project.set_status(doc_id, self.annotator, status="in_progress")
-                self.queue_panel.model.set_status(doc_id, "in_progress")
+            self.article_view.set_document(self.project.get_text(doc_id), self.schema)
+            status = self.session.open_document(doc_id)
             self.note_panel.show_note(status.note, status.flagged)
             self.flag_action.setChecked(status.flagged)
             self._position = self.queue_panel.model.position_of(doc_id)
@@ -422,24 +432,17 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         """Re-read the current document's layers from the store and repaint."""
-        if self._doc_id is not None:
-            self._load_layers()
-
-    def _load_layers(self) -> None:
-        self._layer = self.project.get_layer(self._doc_id, self.annotator)
-        self._suggestions = (self.project.get_layer(self._doc_id, SUGGESTIONS)
-                             if self.project.has_layer(self._doc_id, SUGGESTIONS) else None)
-        self._show_layers()
+        self.session.reload()
 
     def _show_layers(self, new_document: bool = True) -> None:
-        """Show the layers. After an edit (new_document=False) the text is redrawn at once and
-        the side lists just after, only if what they show changed: a label key repaints the
-        article first, and a burst of keys rebuilds the lists once."""
-        pending = pending_suggestions(self._suggestions, self._layer)
-        self.article_view.set_layer(self._layer)
-        if new_document or pending != self._pending:
-            self.article_view.set_suggestions(pending)
-        self._pending = pending
+        """Show the session's layers. After an edit (new_document=False) the text is redrawn at
+        once and the side lists just after, only if what they show changed: a label key
+        repaints the article first, and a burst of keys rebuilds the lists once."""
+        session = self.session
+        self.article_view.set_layer(session.layer)
+        if new_document or session.pending != self._drawn_suggestions:
+            self.article_view.set_suggestions(session.pending)
+        self._drawn_suggestions = session.pending
         if new_document:
             self._shown = None
             self._refresh_panels()
@@ -447,93 +450,68 @@ class MainWindow(QMainWindow):
             self._panels_timer.start()
 
     def _refresh_panels(self) -> None:
-        shown, layer = self._shown, self._layer
-        if shown is None or _items(shown.entities) != _items(layer.entities):
-            self.entity_panel.set_entities(self._text, layer.entities)
+        shown, layer, text = self._shown, self.session.layer, self.session.text
+        if layer is None:
+            return
+        if shown is None or entity_items(shown.entities) != entity_items(layer.entities):
+            self.entity_panel.set_entities(text, layer.entities)
         if shown is None or shown.stances != layer.stances:
-            self.stance_panel.set_stances(self._text, layer.stances)
+            self.stance_panel.set_stances(text, layer.stances)
         self._shown = layer
 
     def _leave_document(self) -> None:
-        if self._doc_id is None:
+        if self.session.doc_id is None:
             return
         self.note_panel.flush()
-        self._stop_clock()
+        self.session.stop_clock()
 
     def _jump(self, start: int, end: int) -> None:
         self.article_view.set_selection(start, end)
         self.article_view.scroll_to(start)
 
-    # =========================================================================================
-    # editing
-    def _edit(self, action: str, change: Callable[[Layer], Layer], layer: str | None = None
-              ) -> Layer | None:
-        """Apply one edit through the store (committed when this returns) and show it."""
-        if self._doc_id is None:
-            return None
-        layer = layer or self.annotator
-        before = self._layer if layer == self.annotator else self._suggestions
-        try:
-            after = self.project.edit(self._doc_id, layer, self.annotator, action, change)
-        except AnnotatorError as exc:
-            self.statusBar().showMessage(tr("bar.not_saved", error=str(exc)))
-            return None
-        if after == before:
-            self.statusBar().showMessage(tr("bar.no_change"), 4000)
-            return after
-        self._undo_layers.setdefault(self._doc_id, []).append(layer)
-        self._redo_layers.pop(self._doc_id, None)
-        if layer == self.annotator:
-            self._layer = after
-        else:
-            self._suggestions = after
-        self._show_layers(new_document=False)
-        self.statusBar().showMessage(tr("bar.saved_what", what=tr(f"what.{action}")), 4000)
-        self.layer_edited.emit()
-        return after
+    def _show_message(self, key: str, params: dict, timeout: int) -> None:
+        if "action" in params:
+            action = params["action"]
+            what = tr(f"what.{action}") if f"what.{action}" in i18n.STRINGS else action
+            params = {**params, "what": what}
+        self.statusBar().showMessage(tr(key, **params), timeout)
 
-    def label_zone(self, name: str, whole_line: bool = False) -> None:
-        start, end = self.article_view.selection()
-        if start == end:
-            span = line_span if whole_line else paragraph_span
-            start, end = span(self._text, start, include_newline=True)
-        if start == end:
-            self.statusBar().showMessage(tr("bar.select_first"), 4000)
+    def _show_save_state(self, state: str) -> None:
+        """Unmissable while an edit is not on disk: a red banner above the text and a red
+        status-bar badge, until a retry has written everything."""
+        if state == SAVED:
+            self.save_banner_bar.hide()
+            self.save_badge.hide()
+            self.retry_timer.stop()
+            self.statusBar().showMessage(tr("bar.saved"), 3000)
             return
-        self._edit("zone", lambda layer: set_zone(layer, start, end, name))
+        reason = self.session.saving.reason or "io"
+        text = tr("bar.not_saved_banner", reason=tr(f"reason.{reason}"))
+        self.save_banner.setText(text)
+        self.save_badge.setText(tr("bar.not_saved_badge"))
+        self.save_banner_bar.show()
+        self.save_badge.show()
+        if not self.retry_timer.isActive():
+            self.retry_timer.start()
+
+    # =========================================================================================
+    # editing: the selection goes to the session, which edits through the store
+    def label_zone(self, name: str, whole_line: bool = False) -> None:
+        self.session.label_zone(name, *self.article_view.selection(), whole_line=whole_line)
 
     def label_entity(self, name: str, exact: bool = False) -> None:
-        start, end = self.article_view.selection()
-        if not exact or start == end:
-            start, end = word_span(self._text, start, end)
-        if start == end:
-            self.statusBar().showMessage(tr("bar.select_first"), 4000)
-            return
-        same_span = [e for e in self._layer.entities if (e.start, e.end) == (start, end)]
-        if same_span and all(e.label != name for e in same_span):
-            # The same words labeled again with another key: a relabel, not a second entity.
-            self.relabel_entity(same_span[0], name)
-        else:
-            self._edit("entity", lambda layer: add_entity(layer, Entity(start, end, name)))
-        self.article_view.set_caret(end)
+        caret = self.session.label_entity(name, *self.article_view.selection(), exact=exact)
+        if caret is not None:
+            self.article_view.set_caret(caret)
 
     def relabel_entity(self, entity: Entity, name: str) -> None:
-        self._edit("relabel", lambda layer: relabel_entity(layer, entity, name))
+        self.session.relabel_entity(entity, name)
 
     def delete_entity(self, entity: Entity) -> None:
-        self._edit("delete-entity", lambda layer: remove_entity(layer, entity))
+        self.session.delete_entity(entity)
 
     def entity_at_caret(self) -> Entity | None:
-        start, end = self.article_view.selection()
-        if start != end:
-            hits = [e for e in self._layer.entities if e.start < end and start < e.end]
-        else:
-            hits = [e for e in self._layer.entities if e.start <= start < e.end
-                    or e.end == start]
-        if not hits:
-            return None
-        exact = [e for e in hits if (e.start, e.end) == (start, end)]
-        return (exact or sorted(hits, key=lambda e: e.end - e.start))[0]
+        return self.session.entity_at(*self.article_view.selection())
 
     def delete_at_caret(self) -> None:
         focus = QApplication.focusWidget()
@@ -541,59 +519,34 @@ class MainWindow(QMainWindow):
             self.delete_stance(self.stance_panel.list.currentRow())
             return
         entity = self.entity_panel.current_entity() if focus is self.entity_panel.tree else None
-        entity = entity or (self.entity_at_caret() if self._layer else None)
+        entity = entity or self.entity_at_caret()
         if entity is None:
             self.statusBar().showMessage(tr("bar.no_entity"), 4000)
             return
         self.delete_entity(entity)
 
-    # -- zone boundaries --------------------------------------------------------------------------
-    def _nearest_boundary(self) -> int | None:
-        boundaries = zone_boundaries(self._layer) if self._layer else []
-        if not boundaries:
-            self.statusBar().showMessage(tr("bar.no_boundary"), 4000)
-            return None
-        caret = self.article_view.caret()
-        return min(boundaries, key=lambda b: (abs(b - caret), b))
-
     def move_nearest_boundary(self, direction: int, by_word: bool) -> None:
         """Move the boundary nearest the caret one character or one word; +1 is forward in
         reading order (leftwards on screen in Arabic)."""
-        old = self._nearest_boundary()
-        if old is None:
-            return
-        new = next_word_boundary(self._text, old, direction) if by_word else old + direction
-        new = max(0, min(len(self._text), new))
-        self._move_boundary(old, new)
-
-    def boundary_to_caret(self) -> None:
-        old = self._nearest_boundary()
-        if old is not None:
-            self._move_boundary(old, self.article_view.caret())
-
-    def _move_boundary(self, old: int, new: int) -> None:
-        if new == old:
-            return
-        if self._edit("boundary", lambda layer: move_boundary(layer, old, new)) is not None:
+        new = self.session.move_nearest_boundary(self.article_view.caret(), direction, by_word)
+        if new is not None:
             self.article_view.set_caret(new)
 
-    # -- stance -----------------------------------------------------------------------------------
+    def boundary_to_caret(self) -> None:
+        new = self.session.boundary_to(self.article_view.caret())
+        if new is not None:
+            self.article_view.set_caret(new)
+
     def open_stance_editor(self, value: str | None = None, index: int | None = None
                            ) -> StanceEditor | None:
         """Open the stance editor (non-blocking); Enter saves. For a new item the holder is the
         author, the target the last one used, the evidence the current selection."""
-        if self._doc_id is None:
+        if self.session.doc_id is None:
             return None
         start, end = self.article_view.selection()
-        if index is None:
-            stance = Stance(AUTHOR, self._last_target, value or self.schema.stance_names[0],
-                            ((start, end),) if start < end else ())
-        else:
-            stance = self._layer.stances[index]
-            if value is not None:
-                stance = replace(stance, value=value)
-        editor = StanceEditor(self.schema, self._text, self._layer.entities, stance,
-                              (start, end), self)
+        stance = self.session.stance_to_edit(start, end, value, index)
+        editor = StanceEditor(self.schema, self.session.text, self.session.layer.entities,
+                              stance, (start, end), self)
         editor.accepted.connect(lambda: self._save_stance(editor, index))
         editor.finished.connect(editor.deleteLater)
         editor.open()
@@ -604,127 +557,41 @@ class MainWindow(QMainWindow):
         self.open_stance_editor(index=index)
 
     def _save_stance(self, editor: StanceEditor, index: int | None) -> None:
-        stance = editor.stance()
-        if isinstance(stance.target, str):
-            self._last_target = stance.target
-        if index is None:
-            self._edit("stance", lambda layer: add_stance(layer, stance))
-        else:
-            self._edit("edit-stance", lambda layer: replace_stance(layer, index, stance))
+        self.session.save_stance(editor.stance(), index)
         self.article_view.setFocus()
 
     def delete_stance(self, index: int) -> None:
-        self._edit("delete-stance", lambda layer: remove_stance(layer, index))
-
-    # -- suggestions ------------------------------------------------------------------------------
-    def _suggestions_here(self) -> tuple[list[Zone], list[Entity]]:
-        if self._pending is None:
-            return [], []
-        start, end = self.article_view.selection()
-
-        def hit(a: int, b: int) -> bool:
-            return (a < end and start < b) if start < end else a <= start < b
-        zones = [z for z in self._pending.zones if z.label != NONE_ZONE and hit(z.start, z.end)]
-        entities = [e for e in self._pending.entities if hit(e.start, e.end)]
-        return zones, entities
+        self.session.delete_stance(index)
 
     def select_next_suggestion(self) -> None:
         """Select the next suggestion after the caret (from the start after the last one)."""
-        if self._pending is None:
-            self.statusBar().showMessage(tr("bar.no_suggestion"), 4000)
-            return
-        spans = sorted({(z.start, z.end) for z in self._pending.zones if z.label != NONE_ZONE}
-                       | {(e.start, e.end) for e in self._pending.entities})
-        if not spans:
-            self.statusBar().showMessage(tr("bar.no_suggestion"), 4000)
-            return
-        caret = self.article_view.selection()[0]
-        following = [s for s in spans if s[0] > caret]
-        self._jump(*(following or spans)[0])
+        span = self.session.next_suggestion(self.article_view.selection()[0])
+        if span is not None:
+            self._jump(*span)
 
     def accept_suggestion(self) -> None:
-        zones, entities = self._suggestions_here()
-        self._accept(zones, entities)
+        self.session.accept_at(*self.article_view.selection())
 
     def accept_all_suggestions(self) -> None:
-        if self._pending is None:
-            self.statusBar().showMessage(tr("bar.no_suggestion"), 4000)
-            return
-        self._accept([z for z in self._pending.zones if z.label != NONE_ZONE],
-                     list(self._pending.entities))
-
-    def _accept(self, zones: list[Zone], entities: list[Entity]) -> None:
-        if not zones and not entities:
-            self.statusBar().showMessage(tr("bar.no_suggestion"), 4000)
-            return
-
-        def change(layer: Layer) -> Layer:
-            for zone in zones:
-                layer = set_zone(layer, zone.start, zone.end, zone.label)
-            for entity in entities:
-                # The suggestion's provenance (gazetteer, variant matched) stays with the
-                # suggestion; the change log records that this entity came from an accept.
-                layer = add_entity(layer, replace(entity, extra=()))
-            return layer
-        if self._edit("accept", change) is not None:
-            self.statusBar().showMessage(tr("bar.accepted", n=len(zones) + len(entities)), 4000)
+        self.session.accept_all()
 
     def reject_suggestion(self) -> None:
-        zones, entities = self._suggestions_here()
-        if not zones and not entities:
-            self.statusBar().showMessage(tr("bar.no_suggestion"), 4000)
-            return
+        self.session.reject_at(*self.article_view.selection())
 
-        def change(layer: Layer) -> Layer:
-            for zone in zones:
-                layer = set_zone(layer, zone.start, zone.end, NONE_ZONE)
-            for entity in entities:
-                layer = remove_entity(layer, entity)
-            return layer
-        if self._edit("reject", change, layer=SUGGESTIONS) is not None:
-            self.statusBar().showMessage(tr("bar.rejected", n=len(zones) + len(entities)), 4000)
-
-    # -- undo / redo ------------------------------------------------------------------------------
     def undo(self) -> None:
-        self._step(redo=False)
+        self.session.undo()
 
     def redo(self) -> None:
-        self._step(redo=True)
-
-    def _step(self, redo: bool) -> None:
-        if self._doc_id is None:
-            return
-        done, other = ((self._redo_layers, self._undo_layers) if redo
-                       else (self._undo_layers, self._redo_layers))
-        stack = done.get(self._doc_id) or []
-        layer = stack[-1] if stack else self.annotator
-        step = self.project.redo if redo else self.project.undo
-        try:
-            change = step(self._doc_id, layer, self.annotator)
-        except AnnotatorError as exc:
-            self.statusBar().showMessage(tr("bar.not_saved", error=str(exc)))
-            return
-        if change is None:
-            self.statusBar().showMessage(tr("bar.nothing_to_redo" if redo
-                                            else "bar.nothing_to_undo"), 4000)
-            return
-        if stack:
-            stack.pop()
-        other.setdefault(self._doc_id, []).append(layer)
-        self._load_layers()
-        what = tr(f"what.{change.action}") if f"what.{change.action}" in i18n.STRINGS \
-            else change.action
-        self.statusBar().showMessage(tr("bar.redone" if redo else "bar.undone", what=what), 4000)
-        self.layer_edited.emit()
+        self.session.redo()
 
     # =========================================================================================
     # status, time, note, flag
     def set_status(self, status: str) -> None:
-        if self._doc_id is None:
-            return
-        self._flush_time()
-        self.project.set_status(self._doc_id, self.annotator, status=status)
-        self.queue_panel.model.set_status(self._doc_id, status)
+        self.session.set_status(status)
+
+    def _status_changed(self, doc_id: str, status) -> None:
+        if status is not None:
+            self.queue_panel.model.set_status(doc_id, status.status)
         self._update_progress()
 
     def finish(self, status: str) -> None:
@@ -748,25 +615,18 @@ class MainWindow(QMainWindow):
             return
         self.show_document(model.doc_id_at(position))
 
-    def _save_note(self, note: str) -> None:
-        if self._doc_id is not None:
-            self.project.set_status(self._doc_id, self.annotator, note=note)
-            self.statusBar().showMessage(tr("bar.saved"), 3000)
-
     def set_flagged(self, flagged: bool) -> None:
-        if self._doc_id is None:
+        if self.session.doc_id is None:
             return
-        self.project.set_status(self._doc_id, self.annotator, flagged=bool(flagged))
+        self.session.set_flagged(bool(flagged))
         for widget in (self.flag_action, self.note_panel.flag_box):
-            widget.blockSignals(True)
-            widget.setChecked(bool(flagged))
-            widget.blockSignals(False)
-        self.statusBar().showMessage(tr("bar.saved"), 3000)
+            with QSignalBlocker(widget):
+                widget.setChecked(bool(flagged))
 
     def _counting(self) -> bool:
         """Time counts while a document is shown and this window, or one of its dialogs, is
         the active window (not while the labeler is in another program)."""
-        if self._doc_id is None or not self.isVisible():
+        if self.session.doc_id is None or not self.isVisible():
             return False
         widget = QApplication.activeWindow()
         while widget is not None:
@@ -777,40 +637,20 @@ class MainWindow(QMainWindow):
 
     def _update_clock(self) -> None:
         if self._counting():
-            if not self._clock.isValid():
-                self._clock.start()
+            self.session.start_clock()
         else:
-            self._stop_clock()
-
-    def _stop_clock(self) -> None:
-        """Bank the time the current document has been on screen (written by _flush_time)."""
-        if self._clock.isValid() and self._doc_id is not None:
-            self._unsaved_seconds[self._doc_id] = (self._unsaved_seconds.get(self._doc_id, 0.0)
-                                                   + self._clock.elapsed() / 1000.0)
-        self._clock.invalidate()
+            self.session.stop_clock()
 
     def _flush_time(self) -> None:
-        """Write the banked time spent and the last document shown. Runs every TIME_FLUSH_MS,
-        on status changes and on close, not on every document switch: each write is a
-        committed transaction, and switching documents must stay fast."""
-        self._stop_clock()
-        for doc_id, seconds in self._unsaved_seconds.items():
-            if seconds > 0:
-                self.project.set_status(doc_id, self.annotator, add_seconds=seconds)
-        self._unsaved_seconds.clear()
-        if self._doc_id is not None and self._doc_id != self._saved_last_document:
-            self.project.set_setting(f"last_document:{self.annotator}", self._doc_id)
-            self._saved_last_document = self._doc_id
+        """Write the banked time (every TIME_FLUSH_MS, on status changes and on close)."""
+        self.session.flush_time()
         self._update_clock()
         self._update_progress()
 
     def _update_progress(self) -> None:
         if not hasattr(self, "progress_label"):
             return
-        counts = self.project.status_counts(self.annotator)
-        total = sum(counts.values())
-        finished = counts.get("done", 0) + counts.get("reviewed", 0)
-        seconds = self.project.seconds_spent(self.annotator) + sum(self._unsaved_seconds.values())
+        finished, total, seconds = self.session.progress()
         self.progress_label.setText(tr("bar.progress", done=finished, total=total,
                                        time=i18n.format_duration(seconds)))
 
@@ -829,8 +669,9 @@ class MainWindow(QMainWindow):
             return
         self._is_closed = True
         self._leave_document()
-        self._flush_time()
+        self.session.close()
         self._time_timer.stop()
+        self.retry_timer.stop()
         i18n.notifier.changed.disconnect(self.retranslate)
         self.project.close()
         self.closed.emit()
@@ -873,28 +714,3 @@ class MainWindow(QMainWindow):
         dialog.resize(560, 640)
         dialog.open()
 
-
-def _items(entities) -> list[tuple]:
-    """Entities with every attribute (Entity equality ignores the canonical name)."""
-    return [(e.start, e.end, e.label, e.canonical) for e in entities]
-
-
-def pending_suggestions(suggestions: Layer | None, layer: Layer | None) -> Layer | None:
-    """The suggestions the labeler's layer does not already have: entities not in it with the
-    same span and label; zones whose text is not already all of that zone (the others become
-    unlabeled, so the result still tiles the text)."""
-    if suggestions is None or layer is None:
-        return None
-    have = {(e.start, e.end, e.label) for e in layer.entities}
-    entities = tuple(e for e in suggestions.entities if (e.start, e.end, e.label) not in have)
-    zones = []
-    for zone in suggestions.zones:
-        label = zone.label
-        if label != NONE_ZONE and all(z.label == label for z in layer.zones
-                                      if z.start < zone.end and zone.start < z.end):
-            label = NONE_ZONE
-        if zones and zones[-1].label == label and zones[-1].end == zone.start:
-            zones[-1] = Zone(zones[-1].start, zone.end, label)
-        else:
-            zones.append(Zone(zone.start, zone.end, label))
-    return Layer(tuple(zones), entities, ())
