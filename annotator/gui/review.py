@@ -14,19 +14,18 @@ version decided), so a unit shows as decided only while gold still says what was
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QLabel,
                                QListWidget, QListWidgetItem, QMainWindow, QProgressBar, QSplitter,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..core import adjudication as adj
-from ..core.errors import ValidationError
-from ..core.model import GOLD, Layer, Stance, remove_entity, set_zone
+from ..core.model import GOLD
+from ..session.review import ReviewSession
 from . import i18n, keys
 from .article_view import ArticleView
 from .i18n import label_text, ltr, tr
@@ -35,7 +34,6 @@ MAX_KEYED_LABELERS = 9
 LABELER_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
                   "#17becf", "#7f7f7f"]
 GOLD_COLOR = "#b8860b"
-DECISIONS_SETTING = "review:"  # + document id
 
 i18n.add_strings({
     "review.title": ("Review — {project}", "المراجعة — {project}"),
@@ -104,13 +102,6 @@ def _line(text: str) -> str:
     return ("\u200f" if i18n.language() == "ar" else "\u200e") + text
 
 
-def _version_json(kind: str, version: Any) -> Any:
-    """A unit version as plain data (what a decision records)."""
-    if kind == adj.STANCE:
-        return None if version is None else version.value
-    return [[x.start, x.end, x.label] for x in version]
-
-
 class ReviewWindow(QMainWindow):
     document_changed = Signal(str)
     gold_edited = Signal()
@@ -123,17 +114,11 @@ class ReviewWindow(QMainWindow):
         self.project = project
         self.reviewer = reviewer
         self.schema = project.schema
-        self.labelers = list(labelers) if labelers else adj.labelers_in(project.layer_names())
+        # What is reviewed and decided lives in the session; the window draws it.
+        self.session = ReviewSession(project, reviewer, labelers)
+        self.labelers = self.session.labelers
         self._owns_project = owns_project
         self._is_closed = False
-        self._doc_id: str | None = None
-        self._text = ""
-        self._layers: dict[str, Layer] = {}
-        self._gold: Layer | None = None
-        self._units: list[adj.Unit] = []
-        self._open: list[adj.Unit] = []      # the disagreements, in text order
-        self._current = -1
-        self._decisions: dict[str, Any] = {}
         self._queue: list[tuple[str, int, str]] = []
         self._texts: list[tuple[Callable[[str], None], Callable[[], str]]] = []
 
@@ -144,6 +129,12 @@ class ReviewWindow(QMainWindow):
         for widget in [self, self.gold_view, self.unit_list, self.queue_table,
                        *self.labeler_views.values()]:
             widget.installEventFilter(self._key_filter)
+        session = self.session
+        session.document_changed.connect(self._document_opened)
+        session.gold_changed.connect(self._gold_changed)
+        session.gold_edited.connect(self.gold_edited.emit)
+        session.current_changed.connect(self._current_changed)
+        session.message.connect(self._show_message)
         i18n.notifier.changed.connect(self.retranslate)
         self.retranslate()
         self.resize(1400, 860)
@@ -323,9 +314,9 @@ class ReviewWindow(QMainWindow):
         self._fill_units()
 
     def _update_title(self) -> None:
-        project = self.project.path.name
-        self.setWindowTitle(tr("review.title.doc", project=project, doc=ltr(self._doc_id))
-                            if self._doc_id else tr("review.title", project=project))
+        project, doc_id = self.project.path.name, self.session.doc_id
+        self.setWindowTitle(tr("review.title.doc", project=project, doc=ltr(doc_id))
+                            if doc_id else tr("review.title", project=project))
 
     # -- the queue ------------------------------------------------------------------------------
     def refresh_queue(self) -> None:
@@ -341,7 +332,7 @@ class ReviewWindow(QMainWindow):
                 if col == 1:
                     item.setTextAlignment(Qt.AlignCenter)
                 table.setItem(row, col, item)
-            if doc_id == self._doc_id:
+            if doc_id == self.session.doc_id:
                 table.selectRow(row)
         done = sum(1 for _d, _n, s in self._queue if s == "reviewed")
         self.queue_progress.setMaximum(max(1, len(self._queue)))
@@ -350,7 +341,7 @@ class ReviewWindow(QMainWindow):
         table.resizeColumnsToContents()
 
     def _open_row(self, row: int) -> None:
-        if 0 <= row < len(self._queue) and self._queue[row][0] != self._doc_id:
+        if 0 <= row < len(self._queue) and self._queue[row][0] != self.session.doc_id:
             self.show_document(self._queue[row][0])
 
     def queue_ids(self) -> list[str]:
@@ -358,50 +349,40 @@ class ReviewWindow(QMainWindow):
 
     # -- one document ---------------------------------------------------------------------------
     def current_doc_id(self) -> str | None:
-        return self._doc_id
+        return self.session.doc_id
 
     def show_document(self, doc_id: str) -> None:
-        self._doc_id = doc_id
-        self._text = self.project.get_text(doc_id)
-        names = set(self.project.layer_names(doc_id))
-        self._layers = {n: self.project.get_layer(doc_id, n) for n in self.labelers if n in names}
-        self._units = adj.units(self._text, self._layers, self.labelers)
-        self._open = [u for u in self._units if not u.agreed]
-        self._decisions = json.loads(self.project.get_setting(DECISIONS_SETTING + doc_id) or "{}")
-        for name, view in self.labeler_views.items():
-            view.set_document(self._text, self.schema)
-            view.set_layer(self._layers.get(name))
-            view.setEnabled(name in self._layers)
-        self.gold_view.set_document(self._text, self.schema)
-        self._current = -1
-        self._reload_gold()
-        self._update_title()
-        self._fill_queue()
-        self.select_unit(self._first_open(0))
-        if not self._open:
+        self.session.open_document(doc_id)
+        if not self.session.disagreements:
             self.statusBar().showMessage(tr("review.no_disagreement"))
         self.document_changed.emit(doc_id)
 
-    def _reload_gold(self) -> None:
-        self._gold = self.project.get_layer(self._doc_id, GOLD)
-        self.gold_view.set_layer(self._gold)
+    def _document_opened(self, doc_id: str) -> None:
+        session = self.session
+        for name, view in self.labeler_views.items():
+            view.set_document(session.text, self.schema)
+            view.set_layer(session.layers.get(name))
+            view.setEnabled(name in session.layers)
+        self.gold_view.set_document(session.text, self.schema)
+        self._update_title()
+        self._fill_queue()
+
+    def _gold_changed(self) -> None:
+        self.gold_view.set_layer(self.session.gold)
         self._fill_units()
 
     def units(self) -> list[adj.Unit]:
         """This document's disagreements, in the order they are stepped through."""
-        return list(self._open)
+        return list(self.session.disagreements)
 
     def is_decided(self, unit: adj.Unit) -> bool:
-        if unit.key not in self._decisions:
-            return False
-        gold = adj.gold_version(unit, self._gold, self._text)
-        return self._decisions[unit.key] == _version_json(unit.kind, gold)
+        return self.session.is_decided(unit)
 
     def open_units(self) -> list[adj.Unit]:
-        return [u for u in self._open if not self.is_decided(u)]
+        return self.session.open_units()
 
     def current_unit(self) -> adj.Unit | None:
-        return self._open[self._current] if 0 <= self._current < len(self._open) else None
+        return self.session.current_unit()
 
     def _describe(self, kind: str, version: Any) -> str:
         if kind == adj.STANCE:
@@ -413,37 +394,41 @@ class ReviewWindow(QMainWindow):
             return " | ".join(parts)
         if not version:
             return tr("review.nothing")
-        return ", ".join(f"{e.label} «{_isolate(self._text[e.start:e.end])}»" for e in version)
+        text = self.session.text
+        return ", ".join(f"{e.label} «{_isolate(text[e.start:e.end])}»" for e in version)
 
     def _unit_title(self, unit: adj.Unit) -> str:
         kind = tr(f"review.kind.{unit.kind}")
+        text = self.session.text
         if unit.kind == adj.STANCE:
             where = f"{_isolate(unit.stance_key[0])} → {_isolate(unit.stance_key[1])}"
         elif unit.kind == adj.ENTITY:
-            where = f"«{_isolate(self._text[unit.start:unit.end])}»"
+            where = f"«{_isolate(text[unit.start:unit.end])}»"
         else:
-            snippet = self._text[unit.start:unit.end].replace("\n", " ⏎ ")
+            snippet = text[unit.start:unit.end].replace("\n", " ⏎ ")
             where = ltr(f"{unit.start}–{unit.end}") + f" «{_isolate(snippet[:30])}»"
         return _line(f"{kind} · {where}")
 
     def _fill_units(self) -> None:
-        if self._gold is None:
+        session = self.session
+        if session.gold is None:
             return
-        self.unit_list.blockSignals(True)
-        self.unit_list.clear()
-        for unit in self._open:
-            decided = self.is_decided(unit)
-            versions = "  |  ".join(
-                _isolate(f"{self.labelers.index(n) + 1} {n}: {self._describe(unit.kind, v)}")
-                for n, v in unit.versions)
-            item = QListWidgetItem(_line(f"{'✓' if decided else '•'} {self._unit_title(unit)}")
-                                   + "\n" + _line(f"   {versions}"))
-            item.setForeground(QColor("#2e7d32" if decided else "#111111"))
-            self.unit_list.addItem(item)
-        self.unit_list.setCurrentRow(self._current)
-        self.unit_list.blockSignals(False)
-        decided = len(self._open) - len(self.open_units())
-        self.unit_progress.setText(tr("review.unit_progress", done=decided, total=len(self._open)))
+        with QSignalBlocker(self.unit_list):
+            self.unit_list.clear()
+            for unit in session.disagreements:
+                decided = self.is_decided(unit)
+                versions = "  |  ".join(
+                    _isolate(f"{self.labelers.index(n) + 1} {n}: {self._describe(unit.kind, v)}")
+                    for n, v in unit.versions)
+                item = QListWidgetItem(_line(f"{'✓' if decided else '•'} "
+                                             f"{self._unit_title(unit)}")
+                                       + "\n" + _line(f"   {versions}"))
+                item.setForeground(QColor("#2e7d32" if decided else "#111111"))
+                self.unit_list.addItem(item)
+            self.unit_list.setCurrentRow(session.current)
+        total = len(session.disagreements)
+        decided = total - len(self.open_units())
+        self.unit_progress.setText(tr("review.unit_progress", done=decided, total=total))
         self._show_detail()
 
     def _show_detail(self) -> None:
@@ -459,26 +444,22 @@ class ReviewWindow(QMainWindow):
                                    f"{self._describe(unit.kind, unit.version(name))}"))
             else:
                 lines.append(_line(f"{key}  {tr('review.missing', name=_isolate(name))}"))
-        gold = adj.gold_version(unit, self._gold, self._text)
+        gold = adj.gold_version(unit, self.session.gold, self.session.text)
         state = tr("review.decided") if self.is_decided(unit) else tr("review.open_unit")
         lines += ["", _line(tr("review.gold_has", version=self._describe(unit.kind, gold))
                             + f" ({state})")]
         self.unit_detail.setText("\n".join(lines))
 
     def _unit_row_changed(self, row: int) -> None:
-        if row != self._current:
+        if row != self.session.current:
             self.select_unit(row)
 
     def select_unit(self, index: int) -> None:
-        if not self._open:
-            self._current = -1
-            self._highlight(None)
-            self._show_detail()
-            return
-        self._current = max(0, min(index, len(self._open) - 1))
-        self.unit_list.blockSignals(True)
-        self.unit_list.setCurrentRow(self._current)
-        self.unit_list.blockSignals(False)
+        self.session.select(index)
+
+    def _current_changed(self, index: int) -> None:
+        with QSignalBlocker(self.unit_list):
+            self.unit_list.setCurrentRow(index)
         self._highlight(self.current_unit())
         self._show_detail()
 
@@ -489,137 +470,46 @@ class ReviewWindow(QMainWindow):
             if spans:
                 view.scroll_to(unit.start)
 
-    def _first_open(self, start: int, step: int = 1) -> int:
-        """The next undecided unit from `start` on (wrapping), else `start`."""
-        n = len(self._open)
-        for k in range(n):
-            i = (start + step * k) % n
-            if not self.is_decided(self._open[i]):
-                return i
-        return start
-
     def next_unit(self) -> None:
-        if self._open:
-            self.select_unit((self._current + 1) % len(self._open))
+        self.session.next_unit()
 
     def previous_unit(self) -> None:
-        if self._open:
-            self.select_unit((self._current - 1) % len(self._open))
+        self.session.previous_unit()
 
-    # -- decisions ------------------------------------------------------------------------------
-    def _edit_gold(self, change: Callable[[Layer], Layer]) -> bool:
-        if self._doc_id is None:
-            return False
-        try:
-            self.project.edit(self._doc_id, GOLD, self.reviewer, "review", change)
-        except ValidationError as exc:
-            self.statusBar().showMessage(tr("review.invalid", error=str(exc)))
-            return False
-        self._gold = self.project.get_layer(self._doc_id, GOLD)
-        self.gold_view.set_layer(self._gold)
-        self.gold_edited.emit()
-        return True
-
-    def _record(self, units: list[adj.Unit]) -> None:
-        for unit in units:
-            self._decisions[unit.key] = _version_json(
-                unit.kind, adj.gold_version(unit, self._gold, self._text))
-        self.project.set_setting(DECISIONS_SETTING + self._doc_id,
-                                 json.dumps(self._decisions, ensure_ascii=False))
-
-    def _after_decision(self, advance: bool = True) -> None:
-        self._fill_units()
-        if not self.open_units():
-            self.statusBar().showMessage(tr("review.all_decided"))
-        elif advance:
-            self.select_unit(self._first_open((self._current + 1) % len(self._open)))
+    # -- decisions: the selection in the gold view goes to the session ---------------------------
+    def _show_message(self, key: str, params: dict, timeout: int) -> None:
+        self.statusBar().showMessage(tr(key, **params), timeout)
 
     def accept_labeler(self, index: int) -> None:
         """Decide the unit in focus as labeler `index`'s (0-based) version."""
-        unit = self.current_unit()
-        if unit is None or index >= len(self.labelers):
-            return
-        name = self.labelers[index]
-        if name not in unit.labelers:
-            self.statusBar().showMessage(tr("review.missing", name=name))
-            return
-        text, layers, reviewer = self._text, self._layers, self.reviewer
-        if self._edit_gold(lambda gold: adj.accept(gold, unit, name, reviewer, text, layers)):
-            self._record([unit])
-            self._after_decision()
+        self.session.accept_labeler(index)
 
     def accept_agreed(self) -> None:
-        """Everything all labelers agree on, into gold, in one edit."""
-        text, layers, reviewer, units = self._text, self._layers, self.reviewer, self._units
-        if self._edit_gold(lambda gold: adj.accept_agreed(gold, units, reviewer, text, layers)):
-            self._after_decision(advance=False)
-            self.select_unit(self._first_open(max(0, self._current)))
-
-    def _touched(self, start: int, end: int, kinds: tuple[str, ...]) -> list[adj.Unit]:
-        return [u for u in self._open if u.kind in kinds and u.start < max(end, start + 1)
-                and u.end > start]
+        self.session.accept_agreed()
 
     def add_gold_entity(self, label: str) -> None:
-        start, end = self.gold_view.selection()
-        if start == end:
-            return
-        layers, reviewer, labelers = self._layers, self.reviewer, self.labelers
-        if self._edit_gold(lambda gold: adj.add_gold_entity(gold, start, end, label, reviewer,
-                                                            layers, labelers)):
-            self._record(self._touched(start, end, (adj.ENTITY,)))
-            self._after_decision(advance=False)
+        self.session.add_gold_entity(label, *self.gold_view.selection())
 
     def delete_gold_entities(self) -> None:
-        start, end = self.gold_view.selection()
-
-        def change(gold: Layer) -> Layer:
-            for entity in [e for e in gold.entities if e.start < max(end, start + 1)
-                           and e.end > start]:
-                gold = remove_entity(gold, entity)
-            return gold
-        if self._edit_gold(change):
-            self._record(self._touched(start, end, (adj.ENTITY,)))
-            self._after_decision(advance=False)
+        self.session.delete_gold_entities(*self.gold_view.selection())
 
     def set_gold_zone(self, label: str) -> None:
-        start, end = self.gold_view.selection()
-        if start == end:
-            return
-        if self._edit_gold(lambda gold: set_zone(gold, start, end, label)):
-            self._record(self._touched(start, end, (adj.ZONE,)))
-            self._after_decision(advance=False)
+        self.session.set_gold_zone(label, *self.gold_view.selection())
 
     def set_gold_stance(self, value: str) -> None:
-        """Give the stance unit in focus this value in gold (the reviewer's own call)."""
-        unit = self.current_unit()
-        if unit is None or unit.kind != adj.STANCE:
-            return
-        template = adj.gold_version(unit, self._gold, self._text) or next(
-            v for _n, v in unit.versions if v is not None)
-        chosen = Stance(template.holder, template.target, value, template.evidence)
-        sources = [n for n, v in unit.versions if v is not None and v.value == value]
-        text, layers, reviewer = self._text, self._layers, self.reviewer
-        if self._edit_gold(lambda gold: adj.set_stance(gold, unit, chosen, reviewer, text,
-                                                       layers, sources)):
-            self._record([unit])
-            self._after_decision()
+        self.session.set_gold_stance(value)
 
     def step_gold(self, redo: bool) -> None:
-        if self._doc_id is None:
-            return
-        step = self.project.redo if redo else self.project.undo
-        if step(self._doc_id, GOLD, self.reviewer) is not None:
-            self._reload_gold()
-            self.gold_edited.emit()
+        self.session.step_gold(redo)
 
     # -- documents ------------------------------------------------------------------------------
     def mark_reviewed(self) -> None:
-        if self._doc_id is None:
+        doc_id = self.session.doc_id
+        if not self.session.mark_reviewed():
             return
-        self.project.set_status(self._doc_id, self.reviewer, "reviewed")
-        self._queue = [(d, n, "reviewed" if d == self._doc_id else s) for d, n, s in self._queue]
+        self._queue = [(d, n, "reviewed" if d == doc_id else s) for d, n, s in self._queue]
         ids = self.queue_ids()
-        at = ids.index(self._doc_id) if self._doc_id in ids else -1
+        at = ids.index(doc_id) if doc_id in ids else -1
         following = [d for d, _n, s in self._queue[at + 1:] + self._queue[:at + 1]
                      if s != "reviewed"]
         if following:
@@ -632,7 +522,8 @@ class ReviewWindow(QMainWindow):
         ids = self.queue_ids()
         if not ids:
             return
-        at = ids.index(self._doc_id) if self._doc_id in ids else -1
+        doc_id = self.session.doc_id
+        at = ids.index(doc_id) if doc_id in ids else -1
         self.show_document(ids[(at + step) % len(ids)])
 
     def export_gold(self, path: str | Path) -> int:

@@ -13,7 +13,7 @@ from .conftest import TEXTS, Recorder, span
 
 def test_sessions_never_import_qt():
     # In a fresh interpreter: pytest-qt has already loaded Qt into this one.
-    code = ("import sys, annotator.session; "
+    code = ("import sys, annotator.session, annotator.session.review; "
             "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'annotator.gui'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -1,0 +1,72 @@
+"""ReviewSession without Qt: disagreements, decisions into gold (kept through the store's
+review_decisions API), undo in gold, reviewed status."""
+from __future__ import annotations
+
+from annotator.core import adjudication as adj
+from annotator.core.model import GOLD, Entity, Layer, add_entity, set_zone
+from annotator.session.review import ReviewSession
+from annotator.store.review_decisions import get_decisions
+
+from .conftest import TEXTS, span
+
+
+def two_labelers(store) -> tuple[tuple[int, int], tuple[int, int]]:
+    text = TEXTS["d1"]
+    name, org = span(text, "يوآف جالانت"), span(text, "حماس")
+    cut = text.index("المصدر")
+    for who, label, boundary in (("a", "PER", cut), ("b", "ORG", cut + 3)):
+        layer = set_zone(Layer.empty(len(text)), 0, boundary, "body")
+        layer = add_entity(add_entity(layer, Entity(*name, label)), Entity(*org, "ORG"))
+        store.put_layer("d1", who, layer, who)
+    return name, org
+
+
+def test_decisions_go_to_gold_and_to_the_store(store):
+    name, org = two_labelers(store)
+    session = ReviewSession(store, "rev")
+    assert session.labelers == ["a", "b"]
+    seen = []
+    session.gold_edited.connect(lambda: seen.append("gold_edited"))
+    session.current_changed.connect(lambda i: seen.append(("current", i)))
+    session.open_document("d1")
+    kinds = [u.kind for u in session.disagreements]
+    assert sorted(kinds) == [adj.ENTITY, adj.ZONE]
+    assert session.current == 0 and seen == [("current", 0)]
+    first = session.current_unit()
+    session.accept_labeler(1)  # b's version
+    assert session.is_decided(first)
+    assert "gold_edited" in seen
+    decisions = get_decisions(store, "d1")
+    assert list(decisions) == [first.key]
+    gold = store.get_layer("d1", GOLD)
+    assert adj.gold_version(first, gold, session.text) == first.version("b")
+    # The next open unit is in focus; a second session sees the same decision.
+    assert session.current_unit() is not first
+    again = ReviewSession(store, "rev")
+    again.open_document("d1")
+    assert again.is_decided(next(u for u in again.disagreements if u.key == first.key))
+    # Undo in gold: the unit is open again (gold no longer says what was decided).
+    assert session.step_gold(redo=False)
+    assert not session.is_decided(first)
+    assert session.step_gold(redo=True) and session.is_decided(first)
+    assert session.mark_reviewed()
+    assert store.get_status("d1", "rev").status == "reviewed"
+
+
+def test_accept_agreed_and_gold_entity_by_hand(store):
+    name, org = two_labelers(store)
+    session = ReviewSession(store, "rev")
+    messages = []
+    session.message.connect(lambda key, params, timeout: messages.append(key))
+    session.open_document("d1")
+    session.accept_agreed()
+    gold = store.get_layer("d1", GOLD)
+    assert Entity(*org, "ORG") in gold.entities and Entity(*name, "PER") not in gold.entities
+    session.add_gold_entity("PER", *name)
+    assert Entity(*name, "PER") in store.get_layer("d1", GOLD).entities
+    entity_unit = next(u for u in session.disagreements if u.kind == adj.ENTITY)
+    assert session.is_decided(entity_unit)
+    session.delete_gold_entities(name[0], name[0] + 1)
+    assert Entity(*name, "PER") not in store.get_layer("d1", GOLD).entities
+    session.add_gold_entity("PER", name[0], 10_000)  # outside the text: refused, said
+    assert messages[-1] == "review.invalid"
