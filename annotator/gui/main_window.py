@@ -7,24 +7,21 @@ so they also work after a restart.
 """
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Callable
-
 from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtGui import QActionGroup
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QDockWidget, QHeaderView,
-                               QLabel, QMainWindow, QMenu, QTableWidget, QTableWidgetItem,
-                               QToolBar, QVBoxLayout, QWidget)
+                               QLabel, QTableWidget, QTableWidgetItem, QToolBar, QVBoxLayout)
 
 from ..core.model import Entity, Layer
 from ..session import SAVED, AnnotationSession
 from ..session.annotation import entity_items
 from . import i18n, keys, settings
 from .article_view import ArticleView
-from .i18n import label_text, tr
-from .panels import (EntityPanel, GuidelinesPanel, NotePanel, StanceEditor, StancePanel,
-                     color_icon)
+from .commands import main_commands
+from .i18n import tr
+from .panels import EntityPanel, GuidelinesPanel, NotePanel, StanceEditor, StancePanel
 from .queue import QueuePanel, UNFINISHED
+from .window_base import WindowBase, register_commands
 
 NOT_SAVED_STYLE = "background: #c62828; color: white; font-weight: bold; padding: 2px 8px;"
 MENU_ORDER = ("file", "edit", "label", "document", "view", "review", "assist", "help")
@@ -33,10 +30,10 @@ TIME_FLUSH_MS = 30_000
 RETRY_MS = 5_000
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowBase):
+    MENU_ORDER = MENU_ORDER
     document_changed = Signal(str)
     layer_edited = Signal()
-    closed = Signal()
 
     def __init__(self, project, annotator: str, parent=None):
         """The window takes over `project` and closes it when it closes."""
@@ -50,8 +47,6 @@ class MainWindow(QMainWindow):
         self._position: int | None = None
         self._drawn_suggestions: Layer | None = None
         self._shown: Layer | None = None    # the layer the panels show
-        self._texts: list[tuple[Callable[[str], None], Callable[[], str]]] = []
-        self._menus: dict[str, QMenu] = {}
         self._is_closed = False
 
         self.article_view = ArticleView()
@@ -64,10 +59,8 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_status_bar()
 
-        self._key_filter = keys.ArabicLayoutKeys(self)
-        for widget in (self, self.article_view, self.queue_panel.table, self.entity_panel.tree,
-                       self.stance_panel.list):
-            widget.installEventFilter(self._key_filter)
+        self.install_layout_keys((self, self.article_view, self.queue_panel.table,
+                                  self.entity_panel.tree, self.stance_panel.list))
 
         self._panels_timer = QTimer(self, singleShot=True, interval=0)
         self._panels_timer.timeout.connect(self._refresh_panels)
@@ -91,82 +84,6 @@ class MainWindow(QMainWindow):
 
     # =========================================================================================
     # building
-    def translatable(self, setter: Callable[[str], None], text: str | Callable[[], str]) -> None:
-        """Set a piece of the interface now and again whenever the language changes, for as
-        long as this window lives. `text` is an i18n key or a function returning the text,
-        e.g. window.translatable(action.setText, "search.focus")."""
-        fn = (lambda key=text: tr(key)) if isinstance(text, str) else text
-        self._texts.append((setter, fn))
-        setter(fn())
-
-    def menu_for(self, key: str) -> QMenu:
-        """The menu for key (file, edit, label, document, view, review, assist, help), created
-        on demand in that order."""
-        menu = self._menus.get(key)
-        if menu is not None:
-            return menu
-        menu = QMenu(self)
-        menu.setObjectName(f"menu:{key}")
-        self.translatable(menu.setTitle, f"menu.{key}" if f"menu.{key}" in i18n.STRINGS
-                 else (lambda: key.capitalize()))
-        order = list(MENU_ORDER) + [k for k in self._menus if k not in MENU_ORDER]
-        rank = order.index(key) if key in order else len(order)
-        before = None
-        for other in order[rank + 1:]:
-            if other in self._menus:
-                before = self._menus[other].menuAction()
-                break
-        if before is None:
-            self.menuBar().addMenu(menu)
-        else:
-            self.menuBar().insertMenu(before, menu)
-        self._menus[key] = menu
-        return menu
-
-    def add_dock(self, widget: QWidget, title: str | Callable[[], str],
-                 area=Qt.RightDockWidgetArea) -> QDockWidget:
-        """Add a dock (listed in the View menu). A callable title is re-read when the
-        interface language changes."""
-        dock = QDockWidget(self)
-        if callable(title):
-            self.translatable(dock.setWindowTitle, title)
-        else:
-            dock.setWindowTitle(title)
-        name = widget.objectName() or dock.windowTitle()
-        dock.setObjectName(f"dock:{name}")
-        dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetClosable
-                         | QDockWidget.DockWidgetFloatable)
-        self.addDockWidget(area, dock)
-        self.menu_for("view").addAction(dock.toggleViewAction())
-        return dock
-
-    def _action(self, name: str, text, slot: Callable[[], None], shortcuts=(),
-                menu: str | QMenu | None = None, icon=None, checkable: bool = False,
-                toolbar: QToolBar | None = None, label=None) -> QAction:
-        action = QAction(self)
-        action.setObjectName(name)
-        self.translatable(action.setText, text)
-        if toolbar is not None:
-            # Toolbar buttons double as the legend: color, label name and its key.
-            hint = f"  {QKeySequence(label.key).toString(QKeySequence.NativeText)}" \
-                if label.key else ""
-            self.translatable(action.setIconText, lambda: label_text(label) + hint)
-            toolbar.addAction(action)
-        if icon is not None:
-            action.setIcon(icon)
-        action.setCheckable(checkable)
-        action.setShortcuts([QKeySequence(k) for k in shortcuts if k])
-        action.setShortcutContext(Qt.WindowShortcut)
-        if checkable:
-            action.triggered.connect(lambda checked: slot(checked))
-        else:
-            action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
-        if menu is not None:
-            (self.menu_for(menu) if isinstance(menu, str) else menu).addAction(action)
-        return action
-
     def _build_docks(self) -> None:
         self.queue_panel = QueuePanel(self.project, self.annotator)
         self.queue_panel.open_requested.connect(self.show_document)
@@ -199,21 +116,8 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["queue"], self.docks["entities"]], [300, 320],
                          Qt.Horizontal)
 
-    def _build_actions(self) -> None:
-        # File
-        self._action("file:open", "action.open", self.open_project_dialog, ["Ctrl+O"], "file")
-        self._action("file:settings", "action.settings", self.open_settings, ["Ctrl+,"], "file")
-        self.menu_for("file").addSeparator()
-        self._action("file:quit", "action.quit", self.close, ["Ctrl+Q"], "file")
-        # Edit
-        self._action("edit:undo", "action.undo", self.undo, ["Ctrl+Z"], "edit")
-        self._action("edit:redo", "action.redo", self.redo, ["Ctrl+Shift+Z", "Ctrl+Y"], "edit")
-        self.menu_for("edit").addSeparator()
-        self._action("edit:delete", "action.delete", self.delete_at_caret, ["Delete"], "edit")
-
-        # Label: zones, entities, stance values (keys from the schema)
-        label_menu = self.menu_for("label")
-        self.toolbars: dict[str, QToolBar] = {}
+    def _build_toolbars(self) -> None:
+        """The label toolbars (their buttons are the colour legend); stance on its own row."""
         for kind in ("zones", "entities", "stance"):
             if kind == "stance":
                 self.addToolBarBreak(Qt.TopToolBarArea)
@@ -223,122 +127,16 @@ class MainWindow(QMainWindow):
             self.translatable(bar.setWindowTitle, f"toolbar.{kind}")
             self.addToolBar(Qt.TopToolBarArea, bar)
             self.toolbars[kind] = bar
-        line_menu = QMenu(self)
-        self.translatable(line_menu.setTitle, "menu.zone_line")
-        exact_menu = QMenu(self)
-        self.translatable(exact_menu.setTitle, "menu.entity_exact")
-        taken = {label.key.replace(" ", "").lower() for label in self.schema.labels() if label.key}
 
-        for label in self.schema.zones:
-            self._action(f"label:zone:{label.name}", lambda lab=label: label_text(lab),
-                         lambda name=label.name: self.label_zone(name), [label.key],
-                         label_menu, color_icon(label.color),
-                         toolbar=self.toolbars["zones"], label=label)
-            self._action(f"label-line:zone:{label.name}",
-                         lambda lab=label: tr("action.zone_line", label=label_text(lab)),
-                         lambda name=label.name: self.label_zone(name, whole_line=True),
-                         [f"Alt+{label.key}" if label.key else None], line_menu,
-                         color_icon(label.color))
-        label_menu.addMenu(line_menu)
-        label_menu.addSeparator()
-        for label in self.schema.entities:
-            self._action(f"label:entity:{label.name}",
-                         lambda lab=label: label_text(lab),
-                         lambda name=label.name: self.label_entity(name), [label.key],
-                         label_menu, color_icon(label.color),
-                         toolbar=self.toolbars["entities"], label=label)
-            exact_key = f"Shift+{label.key}" if label.key and "+" not in label.key else None
-            if exact_key and exact_key.lower() in taken:
-                exact_key = None
-            self._action(f"label-exact:entity:{label.name}",
-                         lambda lab=label: tr("action.entity_exact", label=label_text(lab)),
-                         lambda name=label.name: self.label_entity(name, exact=True),
-                         [exact_key], exact_menu, color_icon(label.color))
-        label_menu.addMenu(exact_menu)
-        label_menu.addSeparator()
-        for label in self.schema.stance_values:
-            self._action(f"label:stance:{label.name}",
-                         lambda lab=label: tr("action.stance", label=label_text(lab)),
-                         lambda name=label.name: self.open_stance_editor(value=name),
-                         [label.key], label_menu, color_icon(label.color),
-                         toolbar=self.toolbars["stance"], label=label)
-        label_menu.addSeparator()
-        # Text runs right to left: visually Left is forward (later offsets) in the text.
-        self._action("zone:boundary-next-char", "action.boundary_next_char",
-                     lambda: self.move_nearest_boundary(+1, by_word=False), ["Alt+Left"],
-                     label_menu)
-        self._action("zone:boundary-prev-char", "action.boundary_prev_char",
-                     lambda: self.move_nearest_boundary(-1, by_word=False), ["Alt+Right"],
-                     label_menu)
-        self._action("zone:boundary-next-word", "action.boundary_next_word",
-                     lambda: self.move_nearest_boundary(+1, by_word=True), ["Alt+Shift+Left"],
-                     label_menu)
-        self._action("zone:boundary-prev-word", "action.boundary_prev_word",
-                     lambda: self.move_nearest_boundary(-1, by_word=True), ["Alt+Shift+Right"],
-                     label_menu)
-        self._action("zone:boundary-to-caret", "action.boundary_to_caret",
-                     self.boundary_to_caret, ["Ctrl+B"], label_menu)
-
-        # Document and queue
-        self._action("doc:done", "action.done", lambda: self.finish("done"),
-                     ["Ctrl+Return", "Ctrl+Enter"], "document")
-        self._action("doc:skip", "action.skip", lambda: self.finish("skipped"),
-                     ["Ctrl+Shift+Return", "Ctrl+Shift+Enter"], "document")
-        self._action("doc:reopen", "action.reopen", lambda: self.set_status("in_progress"),
-                     [], "document")
-        self.menu_for("document").addSeparator()
-        self._action("queue:next", "action.next", lambda: self.go_unfinished(+1),
-                     ["Ctrl+PgDown"], "document")
-        self._action("queue:previous", "action.previous", lambda: self.go_unfinished(-1),
-                     ["Ctrl+PgUp"], "document")
-        self.menu_for("document").addSeparator()
-        self.flag_action = self._action("doc:flag", "action.flag", self.set_flagged,
-                                        ["Ctrl+Shift+F"], "document", checkable=True)
-        self._action("doc:note", "action.note", lambda: self._focus("note", self.note_panel.edit),
-                     ["F7"], "document")
-
-        # View
-        view_menu = self.menu_for("view")
-        view_menu.addSeparator()
-        self._action("view:zoom-in", "action.zoom_in", self.article_view.zoom_in,
-                     [QKeySequence.ZoomIn, "Ctrl+="], view_menu)
-        self._action("view:zoom-out", "action.zoom_out", self.article_view.zoom_out,
-                     [QKeySequence.ZoomOut], view_menu)
-        self._action("view:zoom-reset", "action.zoom_reset", self.article_view.zoom_reset,
-                     ["Ctrl+0"], view_menu)
-        view_menu.addSeparator()
-        self._action("view:text", "action.focus_text", self.article_view.setFocus, ["F3"],
-                     view_menu)
-        self._action("view:queue", "action.focus_queue",
-                     lambda: self._focus("queue", self.queue_panel.table), ["F4"], view_menu)
-        self._action("view:entities", "action.focus_entities",
-                     lambda: self._focus("entities", self.entity_panel.tree), ["F5"], view_menu)
-        self._action("view:stances", "action.focus_stances",
-                     lambda: self._focus("stances", self.stance_panel.list), ["F6"], view_menu)
-        view_menu.addSeparator()
-        language_menu = view_menu.addMenu("")
-        self.translatable(language_menu.setTitle, "menu.language")
+    def _build_actions(self) -> None:
+        self._build_toolbars()
+        actions = register_commands(self, main_commands(self.schema, i18n.LANGUAGES))
+        self.flag_action = actions["doc:flag"]
+        self.language_actions = {lang: actions[f"view:language-{lang}"]
+                                 for lang in i18n.LANGUAGES}
         group = QActionGroup(self)
-        self.language_actions = {}
-        for lang in i18n.LANGUAGES:
-            action = self._action(f"view:language-{lang}", f"action.lang_{lang}",
-                                  lambda _checked, lang=lang: settings.set_language(lang), [],
-                                  language_menu, checkable=True)
+        for action in self.language_actions.values():
             group.addAction(action)
-            self.language_actions[lang] = action
-
-        # Suggestions
-        self._action("assist:accept", "action.accept", self.accept_suggestion, ["F8"], "assist")
-        self._action("assist:accept-all", "action.accept_all", self.accept_all_suggestions,
-                     ["Shift+F8"], "assist")
-        self._action("assist:reject", "action.reject", self.reject_suggestion, ["F9"], "assist")
-        self._action("assist:next", "action.next_suggestion", self.select_next_suggestion,
-                     ["Ctrl+F8"], "assist")
-
-        # Help
-        self._action("help:keys", "action.keys", self.show_keyboard_map, ["F1"], "help")
-        self._action("help:guidelines", "action.guidelines",
-                     lambda: self._focus("guidelines", self.guidelines_panel), ["F2"], "help")
 
     def _build_status_bar(self) -> None:
         self.progress_label = QLabel(objectName="progressLabel")
@@ -359,20 +157,22 @@ class MainWindow(QMainWindow):
         banner_bar.hide()
         self.save_banner_bar = banner_bar
 
-    def _focus(self, dock: str, widget: QWidget) -> None:
+    def focus_dock(self, dock: str) -> None:
+        """Show a side panel and put the keyboard focus in it (F4 … F7, F2)."""
+        widget = {"queue": self.queue_panel.table, "entities": self.entity_panel.tree,
+                  "stances": self.stance_panel.list, "note": self.note_panel.edit,
+                  "guidelines": self.guidelines_panel}[dock]
         self.docks[dock].show()
         self.docks[dock].raise_()
         widget.setFocus()
 
+    def set_language(self, lang: str) -> None:
+        settings.set_language(lang)
+
     # =========================================================================================
     # language
     def retranslate(self, _lang: str | None = None) -> None:
-        self.setLayoutDirection(i18n.direction())
-        for setter, fn in list(self._texts):
-            try:
-                setter(fn())
-            except RuntimeError:  # the widget is gone
-                self._texts.remove((setter, fn))
+        self.retranslate_texts()
         for panel in (self.queue_panel, self.entity_panel, self.stance_panel, self.note_panel,
                       self.guidelines_panel):
             panel.retranslate()

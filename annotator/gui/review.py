@@ -15,20 +15,22 @@ version decided), so a unit shows as decided only while gold still says what was
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QLabel,
-                               QListWidget, QListWidgetItem, QMainWindow, QProgressBar, QSplitter,
+                               QListWidget, QListWidgetItem, QProgressBar, QSplitter,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..core import adjudication as adj
 from ..core.model import GOLD
 from ..session.review import ReviewSession
-from . import i18n, keys
+from . import i18n, registry
+from .commands import REVIEW_OPEN, review_commands
 from .article_view import ArticleView
 from .i18n import label_text, ltr, tr
+from .window_base import WindowBase, register_commands
 
 MAX_KEYED_LABELERS = 9
 LABELER_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
@@ -102,10 +104,11 @@ def _line(text: str) -> str:
     return ("\u200f" if i18n.language() == "ar" else "\u200e") + text
 
 
-class ReviewWindow(QMainWindow):
+class ReviewWindow(WindowBase):
+    MENU_ORDER = ("review", "gold")
+    MENU_TITLES = {"gold": "review.menu.edit"}
     document_changed = Signal(str)
     gold_edited = Signal()
-    closed = Signal()
 
     def __init__(self, project, reviewer: str, labelers: list[str] | None = None,
                  owns_project: bool = False, parent=None):
@@ -120,15 +123,12 @@ class ReviewWindow(QMainWindow):
         self._owns_project = owns_project
         self._is_closed = False
         self._queue: list[tuple[str, int, str]] = []
-        self._texts: list[tuple[Callable[[str], None], Callable[[], str]]] = []
 
         self._build_views()
         self._build_docks()
         self._build_actions()
-        self._key_filter = keys.ArabicLayoutKeys(self)
-        for widget in [self, self.gold_view, self.unit_list, self.queue_table,
-                       *self.labeler_views.values()]:
-            widget.installEventFilter(self._key_filter)
+        self.install_layout_keys([self, self.gold_view, self.unit_list, self.queue_table,
+                                  *self.labeler_views.values()])
         session = self.session
         session.document_changed.connect(self._document_opened)
         session.gold_changed.connect(self._gold_changed)
@@ -147,10 +147,6 @@ class ReviewWindow(QMainWindow):
             self.statusBar().showMessage(tr("review.no_documents"))
 
     # -- building -------------------------------------------------------------------------------
-    def translatable(self, setter: Callable[[str], None], text: Callable[[], str]) -> None:
-        self._texts.append((setter, text))
-        setter(text())
-
     def _pane(self, view: ArticleView, color: str) -> tuple[QWidget, QLabel]:
         pane = QWidget()
         layout = QVBoxLayout(pane)
@@ -222,87 +218,16 @@ class ReviewWindow(QMainWindow):
         units.setMinimumWidth(380)
 
     def _dock(self, widget: QWidget, key: str, area) -> QDockWidget:
-        dock = QDockWidget(self)
-        dock.setObjectName(f"dock:{key}")
-        self.translatable(dock.setWindowTitle, lambda: tr(key))
-        dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
-        self.addDockWidget(area, dock)
-        return dock
-
-    def _action(self, name: str, text: Callable[[], str], slot, shortcuts=(), menu=None) -> QAction:
-        action = QAction(self)
-        action.setObjectName(name)
-        self.translatable(action.setText, text)
-        action.setShortcuts([QKeySequence(k) for k in shortcuts if k])
-        action.setShortcutContext(Qt.WindowShortcut)
-        action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
-        if menu is not None:
-            menu.addAction(action)
-        return action
-
-    def _menu(self, key: str):
-        menu = self.menuBar().addMenu("")
-        self.translatable(menu.setTitle, lambda: tr(key))
-        return menu
+        return self.add_dock(widget, lambda: tr(key), area, name=key, view_menu=False,
+                             features=QDockWidget.DockWidgetMovable
+                             | QDockWidget.DockWidgetFloatable)
 
     def _build_actions(self) -> None:
-        review = self._menu("menu.review")
-        self._action("review:next-unit", lambda: tr("review.menu.next"), self.next_unit,
-                     ["F8"], review)
-        self._action("review:previous-unit", lambda: tr("review.menu.previous"),
-                     self.previous_unit, ["Shift+F8"], review)
-        review.addSeparator()
-        for i, name in enumerate(self.labelers[:MAX_KEYED_LABELERS]):
-            self._action(f"review:accept:{i + 1}",
-                         lambda name=name: tr("review.menu.accept", name=name),
-                         lambda i=i: self.accept_labeler(i), [str(i + 1)], review)
-        self._action("review:accept-agreed", lambda: tr("review.menu.accept_agreed"),
-                     self.accept_agreed, ["Ctrl+Shift+A"], review)
-        review.addSeparator()
-        self._action("review:reviewed", lambda: tr("review.menu.reviewed"), self.mark_reviewed,
-                     ["Ctrl+Return", "Ctrl+Enter"], review)
-        self._action("review:next-document", lambda: tr("review.menu.next_doc"),
-                     lambda: self.step_document(+1), ["Ctrl+PgDown"], review)
-        self._action("review:previous-document", lambda: tr("review.menu.previous_doc"),
-                     lambda: self.step_document(-1), ["Ctrl+PgUp"], review)
-        review.addSeparator()
-        self._action("review:agreement", lambda: tr("review.menu.agreement"),
-                     self.open_agreement, [], review)
-        self._action("review:export", lambda: tr("review.menu.export"), self.ask_export,
-                     ["Ctrl+E"], review)
-        self._action("review:close", lambda: tr("review.menu.close"), self.close, ["Ctrl+W"],
-                     review)
-
-        gold = self._menu("review.menu.edit")
-        self._action("review:undo", lambda: tr("review.menu.undo"), lambda: self.step_gold(False),
-                     ["Ctrl+Z"], gold)
-        self._action("review:redo", lambda: tr("review.menu.redo"), lambda: self.step_gold(True),
-                     ["Ctrl+Shift+Z", "Ctrl+Y"], gold)
-        gold.addSeparator()
-        for label in self.schema.entities:
-            self._action(f"review:entity:{label.name}",
-                         lambda label=label: tr("review.menu.entity", label=label_text(label)),
-                         lambda name=label.name: self.add_gold_entity(name), [label.key], gold)
-        self._action("review:delete", lambda: tr("review.menu.delete"), self.delete_gold_entities,
-                     ["Delete"], gold)
-        gold.addSeparator()
-        for label in self.schema.zones:
-            self._action(f"review:zone:{label.name}",
-                         lambda label=label: tr("review.menu.zone", label=label_text(label)),
-                         lambda name=label.name: self.set_gold_zone(name),
-                         [f"Alt+{label.key}" if label.key else None], gold)
-        gold.addSeparator()
-        for label in self.schema.stance_values:
-            self._action(f"review:stance:{label.name}",
-                         lambda label=label: tr("review.menu.stance", label=label_text(label)),
-                         lambda name=label.name: self.set_gold_stance(name), [label.key], gold)
+        register_commands(self, review_commands(self.schema, self.labelers,
+                                                MAX_KEYED_LABELERS))
 
     def retranslate(self, _lang: str | None = None) -> None:
-        for setter, text in self._texts:
-            setter(text())
-        self.setLayoutDirection(i18n.direction())
+        self.retranslate_texts()
         self.queue_table.setHorizontalHeaderLabels(
             [tr("review.col.document"), tr("review.col.disagreements"), tr("review.col.status")])
         for i, name in enumerate(self.labelers):
@@ -563,18 +488,9 @@ class ReviewWindow(QMainWindow):
             self.project.close()
 
 
-_windows: list[ReviewWindow] = []
-
-
 def open_windows() -> list[ReviewWindow]:
     """The review windows open now (open_review's and the main windows' Review menu's)."""
-    return list(_windows)
-
-
-def _keep(window: ReviewWindow) -> ReviewWindow:
-    _windows.append(window)
-    window.closed.connect(lambda: _windows.remove(window) if window in _windows else None)
-    return window
+    return registry.open_windows(ReviewWindow)
 
 
 def open_review(project_path, reviewer: str, labelers: list[str] | None = None) -> ReviewWindow:
@@ -591,7 +507,7 @@ def open_review(project_path, reviewer: str, labelers: list[str] | None = None) 
         project.close()
         raise
     window.show()
-    return _keep(window)
+    return registry.keep(window)
 
 
 def run(project_path, reviewer: str) -> int:
@@ -600,19 +516,15 @@ def run(project_path, reviewer: str) -> int:
     return run_window(lambda: open_review(project_path, reviewer))
 
 
+def open_from(main) -> ReviewWindow:
+    """A review window on the main window's project, as its labeler."""
+    review = registry.keep(ReviewWindow(main.project, main.annotator, parent=main))
+    review.gold_edited.connect(main.refresh)
+    main.closed.connect(review.close)  # the main window closes the project they share
+    review.show()
+    return review
+
+
 def install(window) -> None:
     """The main window's Review menu: open the review window on its project."""
-    action = QAction(window)
-    action.setObjectName("review:open")
-    window.translatable(action.setText, "review.open")
-    action.setShortcut(QKeySequence("Ctrl+Shift+R"))
-
-    def open_window() -> ReviewWindow:
-        review = _keep(ReviewWindow(window.project, window.annotator, parent=window))
-        review.gold_edited.connect(window.refresh)
-        window.closed.connect(review.close)  # the main window closes the project they share
-        review.show()
-        return review
-    action.triggered.connect(lambda _checked=False: open_window())
-    window.addAction(action)
-    window.menu_for("review").addAction(action)
+    register_commands(window, [REVIEW_OPEN])
