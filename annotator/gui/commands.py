@@ -173,9 +173,17 @@ def _open_review(window):
     return open_from(window)
 
 
-# Commands extension modules add to the main window (review.install, search_panel.install,
-# assist_panel), declared here so the keyboard table knows them; each module registers its own.
+def _open_agreement(window):
+    from .agreement_panel import open_from
+    return open_from(window)
+
+
+# Commands extension modules add to the main window (review, agreement_panel, charts,
+# search_panel; assist_panel takes its key from here), declared here so the keyboard table knows them; each module registers its own.
 REVIEW_OPEN = Command("review:open", "review.open", _open_review, ("Ctrl+Shift+R",), "review")
+AGREEMENT_OPEN = Command("agreement:open", "agreement.open", _open_agreement,
+                         ("Ctrl+Shift+K",), "review")
+CHARTS_OPEN = Command("charts:open", "charts.open", lambda w: w.open_charts(), (), "view")
 SEARCH_FOCUS = Command("search:focus", "search.focus", lambda w: w.search_panel.focus(), ("Ctrl+F",), "edit")
 ASSIST_RUN_DOCUMENT_KEY = "Ctrl+Shift+G"
 
@@ -237,3 +245,71 @@ def review_commands(schema, labelers: list[str], keyed_labelers: int = 9) -> lis
         out.append(Command(f"review:stance:{label.name}", _tr("review.menu.stance", label),
                            _call("set_gold_stance", label.name), (label.key,), "gold"))
     return out
+
+
+# The README's keyboard table: rows of command groups and what they do. Keys are read from the
+# commands (default schema), so the table cannot drift from the bindings; scripts/keymap.py
+# prints it and a test compares it with the README. In a group, each command's keys are
+# separated by spaces (alternatives by "or"); groups by the row's separator.
+def _zones(prefix: str) -> tuple[str, ...]:
+    return tuple(f"{prefix}:zone:{z}" for z in ("body", "source", "boilerplate", "none"))
+
+
+def _entities(prefix: str) -> tuple[str, ...]:
+    return tuple(f"{prefix}:entity:{e}" for e in ("PER", "ORG", "LOC", "MISC"))
+
+
+KEYMAP_ROWS: list[tuple[tuple[tuple[str, ...], ...], str, str]] = [
+    ((_zones("label"),), "zone body / source / boilerplate / unlabeled for the selection; with "
+     "no selection, the caret's paragraph", "; "),
+    ((_zones("label-line"),), "the same zone for the caret's whole line", "; "),
+    ((_entities("label"),), "entity PER / ORG / LOC / MISC, snapped to whole words; the same "
+     "key on an entity relabels it", "; "),
+    ((_entities("label-exact"),), "entity on exactly the selected characters (to leave a "
+     "clitic و ب ل ال outside)", "; "),
+    ((tuple(f"label:stance:{v}" for v in ("favor", "against", "neutral", "unclear")),),
+     "stance favor / against / neutral / unclear: the editor opens with holder `author`, the "
+     "last target, the selection as evidence; `Tab` between fields, `Enter` saves", "; "),
+    ((("zone:boundary-next-char",), ("zone:boundary-prev-char",)), "move the zone boundary "
+     "nearest the caret one character forward / back (forward is the reading direction: "
+     "leftwards in Arabic)", " / "),
+    ((("zone:boundary-next-word",), ("zone:boundary-prev-word",)), "the same, one word", " / "),
+    ((("zone:boundary-to-caret",),), "move the nearest zone boundary to the caret", "; "),
+    ((("edit:delete",),), "delete the entity at the caret, or the item selected in the entity "
+     "or stance list", "; "),
+    ((("edit:undo",), ("edit:redo",)), "undo; redo (also after closing and reopening)", "; "),
+    ((("doc:done",), ("doc:skip",)), "done and next unfinished; skip and next", "; "),
+    ((("queue:next",), ("queue:previous",)), "next / previous unfinished document", " / "),
+    ((("doc:flag",), ("doc:note",)), "flag for review; edit the document's note", "; "),
+    ((("view:text", "view:queue", "view:entities", "view:stances"),),
+     "focus the text / queue / entity list / stance list", "; "),
+    ((("assist:accept",), ("assist:accept-all",), ("assist:reject",), ("assist:next",)),
+     "accept the suggestion at the caret; accept all; reject; select the next suggestion", "; "),
+    ((("assist:run-document",),), "run assist on this document (suggestions)", "; "),
+    ((("search:focus",),), "search the corpus (tashkeel-insensitive)", "; "),
+    ((("review:open",),), "open the review window", "; "),
+    ((("agreement:open",),), "agreement figures between labelers", "; "),
+    ((("view:zoom-in",), ("view:zoom-out",), ("view:zoom-reset",)),
+     "zoom in / out / normal size", " / "),
+    ((("help:keys",), ("help:guidelines",)), "this keyboard map; the labeling guidelines", "; "),
+    ((("file:open",), ("file:settings",), ("file:quit",)),
+     "open a project; settings (language, name); quit", "; "),
+]
+
+
+def keymap_table(schema) -> str:
+    """The README's keyboard table (Markdown) for this schema's keys."""
+    commands = {c.id: c for c in main_commands(schema)
+                if isinstance(c, Command)}
+    commands.update({c.id: c for c in (REVIEW_OPEN, AGREEMENT_OPEN, SEARCH_FOCUS, CHARTS_OPEN)})
+    commands["assist:run-document"] = Command("assist:run-document", "", lambda w: None,
+                                              (ASSIST_RUN_DOCUMENT_KEY,))
+
+    def keys_of(command_id: str) -> str:
+        keys = [STANDARD_KEYS.get(k, k) for k in commands[command_id].keys if k]
+        return " or ".join(f"`{k}`" for k in keys)
+    lines = ["| key | does |", "| --- | --- |"]
+    for groups, does, separator in KEYMAP_ROWS:
+        cell = separator.join(" ".join(keys_of(i) for i in group) for group in groups)
+        lines.append(f"| {cell} | {does} |")
+    return "\n".join(lines) + "\n"
