@@ -141,10 +141,11 @@ class MainWindow(WindowBase):
     def _build_status_bar(self) -> None:
         self.progress_label = QLabel(objectName="progressLabel")
         self.statusBar().addPermanentWidget(self.progress_label)
+        # Added to the status bar on the first failure: even hidden it would change the bar's
+        # height.
         self.save_badge = QLabel(objectName="saveState")
         self.save_badge.setStyleSheet(NOT_SAVED_STYLE)
         self.save_badge.hide()
-        self.statusBar().addPermanentWidget(self.save_badge)
         # Above the text, where the labeler looks: hidden while everything is saved.
         self.save_banner = QLabel(objectName="notSavedBanner")
         self.save_banner.setStyleSheet(NOT_SAVED_STYLE + "padding: 6px 12px; font-size: 14pt;")
@@ -152,8 +153,7 @@ class MainWindow(WindowBase):
         self.save_banner.setWordWrap(True)
         banner_bar = QToolBar(self, objectName="toolbar:save-state", movable=False)
         banner_bar.addWidget(self.save_banner)
-        self.addToolBarBreak(Qt.TopToolBarArea)
-        self.addToolBar(Qt.TopToolBarArea, banner_bar)
+        self.addToolBar(Qt.TopToolBarArea, banner_bar)  # on its own row while shown (below)
         banner_bar.hide()
         self.save_banner_bar = banner_bar
 
@@ -280,6 +280,8 @@ class MainWindow(WindowBase):
         """Unmissable while an edit is not on disk: a red banner above the text and a red
         status-bar badge, until a retry has written everything."""
         if state == SAVED:
+            if self.save_banner_bar.isVisible():
+                self.removeToolBarBreak(self.save_banner_bar)
             self.save_banner_bar.hide()
             self.save_badge.hide()
             self.retry_timer.stop()
@@ -289,6 +291,10 @@ class MainWindow(WindowBase):
         text = tr("bar.not_saved_banner", reason=tr(f"reason.{reason}"))
         self.save_banner.setText(text)
         self.save_badge.setText(tr("bar.not_saved_badge"))
+        if self.save_badge.parent() is not self.statusBar():
+            self.statusBar().addPermanentWidget(self.save_badge)
+        if not self.save_banner_bar.isVisible():
+            self.insertToolBarBreak(self.save_banner_bar)
         self.save_banner_bar.show()
         self.save_badge.show()
         if not self.retry_timer.isActive():
