@@ -9,25 +9,23 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QActionGroup
-from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QDockWidget, QHeaderView,
-                               QLabel, QTableWidget, QTableWidgetItem, QToolBar, QVBoxLayout)
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QToolBar
 
 from ..core.model import Entity, Layer
-from ..session import SAVED, AnnotationSession
+from ..session import AnnotationSession
 from ..session.annotation import entity_items
-from . import i18n, keys, settings
+from . import i18n, settings
 from .article_view import ArticleView
 from .commands import main_commands
 from .i18n import tr
 from .panels import EntityPanel, GuidelinesPanel, NotePanel, StanceEditor, StancePanel
 from .queue import QueuePanel, UNFINISHED
+from .save_state import SaveStateView
 from .window_base import WindowBase, register_commands
 
-NOT_SAVED_STYLE = "background: #c62828; color: white; font-weight: bold; padding: 2px 8px;"
 MENU_ORDER = ("file", "edit", "label", "document", "view", "review", "assist", "help")
 # Time spent is written at least this often, so a crash loses at most this much of it.
 TIME_FLUSH_MS = 30_000
-RETRY_MS = 5_000
 
 
 class MainWindow(WindowBase):
@@ -67,16 +65,12 @@ class MainWindow(WindowBase):
         self._time_timer = QTimer(self, interval=TIME_FLUSH_MS)
         self._time_timer.timeout.connect(self._flush_time)
         self._time_timer.start()
-        # While something is not saved, try again every RETRY_MS (and on every edit).
-        self.retry_timer = QTimer(self, interval=RETRY_MS)
-        self.retry_timer.timeout.connect(self.session.retry)
 
         session = self.session
         session.layers_changed.connect(self._show_layers)
         session.edited.connect(self.layer_edited.emit)
         session.message.connect(self._show_message)
         session.status_changed.connect(self._status_changed)
-        session.save_state_changed.connect(self._show_save_state)
 
         i18n.notifier.changed.connect(self.retranslate)
         self.retranslate()
@@ -141,21 +135,7 @@ class MainWindow(WindowBase):
     def _build_status_bar(self) -> None:
         self.progress_label = QLabel(objectName="progressLabel")
         self.statusBar().addPermanentWidget(self.progress_label)
-        # Added to the status bar on the first failure: even hidden it would change the bar's
-        # height.
-        self.save_badge = QLabel(objectName="saveState")
-        self.save_badge.setStyleSheet(NOT_SAVED_STYLE)
-        self.save_badge.hide()
-        # Above the text, where the labeler looks: hidden while everything is saved.
-        self.save_banner = QLabel(objectName="notSavedBanner")
-        self.save_banner.setStyleSheet(NOT_SAVED_STYLE + "padding: 6px 12px; font-size: 14pt;")
-        self.save_banner.setAlignment(Qt.AlignCenter)
-        self.save_banner.setWordWrap(True)
-        banner_bar = QToolBar(self, objectName="toolbar:save-state", movable=False)
-        banner_bar.addWidget(self.save_banner)
-        self.addToolBar(Qt.TopToolBarArea, banner_bar)  # on its own row while shown (below)
-        banner_bar.hide()
-        self.save_banner_bar = banner_bar
+        self.save_state = SaveStateView(self, self.session)
 
     def focus_dock(self, dock: str) -> None:
         """Show a side panel and put the keyboard focus in it (F4 … F7, F2)."""
@@ -275,30 +255,6 @@ class MainWindow(WindowBase):
             what = tr(f"what.{action}") if f"what.{action}" in i18n.STRINGS else action
             params = {**params, "what": what}
         self.statusBar().showMessage(tr(key, **params), timeout)
-
-    def _show_save_state(self, state: str) -> None:
-        """Unmissable while an edit is not on disk: a red banner above the text and a red
-        status-bar badge, until a retry has written everything."""
-        if state == SAVED:
-            if self.save_banner_bar.isVisible():
-                self.removeToolBarBreak(self.save_banner_bar)
-            self.save_banner_bar.hide()
-            self.save_badge.hide()
-            self.retry_timer.stop()
-            self.statusBar().showMessage(tr("bar.saved"), 3000)
-            return
-        reason = self.session.saving.reason or "io"
-        text = tr("bar.not_saved_banner", reason=tr(f"reason.{reason}"))
-        self.save_banner.setText(text)
-        self.save_badge.setText(tr("bar.not_saved_badge"))
-        if self.save_badge.parent() is not self.statusBar():
-            self.statusBar().addPermanentWidget(self.save_badge)
-        if not self.save_banner_bar.isVisible():
-            self.insertToolBarBreak(self.save_banner_bar)
-        self.save_banner_bar.show()
-        self.save_badge.show()
-        if not self.retry_timer.isActive():
-            self.retry_timer.start()
 
     # =========================================================================================
     # editing: the selection goes to the session, which edits through the store
@@ -477,7 +433,7 @@ class MainWindow(WindowBase):
         self._leave_document()
         self.session.close()
         self._time_timer.stop()
-        self.retry_timer.stop()
+        self.save_state.stop()
         i18n.notifier.changed.disconnect(self.retranslate)
         self.project.close()
         self.closed.emit()
@@ -494,29 +450,4 @@ class MainWindow(WindowBase):
             window = open_window(path, self.annotator)
             if window is not None:
                 self.close()
-
-    def show_keyboard_map(self) -> None:
-        dialog = QDialog(self)
-        dialog.setObjectName("keyboardMap")
-        dialog.setWindowTitle(tr("keys.title"))
-        rows = keys.keyboard_map(self)
-        table = QTableWidget(len(rows), 2, dialog)
-        table.setHorizontalHeaderLabels([tr("keys.col.key"), tr("keys.col.command")])
-        for i, (key, text, _name) in enumerate(rows):
-            table.setItem(i, 0, QTableWidgetItem(i18n.ltr(key)))
-            table.setItem(i, 1, QTableWidgetItem(text))
-        table.verticalHeader().setVisible(False)
-        table.setWordWrap(False)
-        table.resizeColumnToContents(0)
-        table.resizeRowsToContents()
-        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
-        table.setEditTriggers(QTableWidget.NoEditTriggers)
-        buttons = QDialogButtonBox(QDialogButtonBox.Close)
-        buttons.button(QDialogButtonBox.Close).setText(tr("button.close"))
-        buttons.rejected.connect(dialog.reject)
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(table)
-        layout.addWidget(buttons)
-        dialog.resize(560, 640)
-        dialog.open()
 

@@ -7,7 +7,9 @@ from typing import Callable, Iterable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar, QWidget
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QDockWidget, QHeaderView, QMainWindow,
+                               QMenu, QTableWidget, QTableWidgetItem, QToolBar, QVBoxLayout,
+                               QWidget)
 
 from . import i18n, keys
 from .commands import Command, Separator, Submenu
@@ -98,6 +100,32 @@ class WindowBase(QMainWindow):
         return dock
 
     # -- commands -------------------------------------------------------------------------------
+    def show_keyboard_map(self) -> None:
+        """The keyboard map (F1): every command with a key, as declared."""
+        dialog = QDialog(self)
+        dialog.setObjectName("keyboardMap")
+        dialog.setWindowTitle(tr("keys.title"))
+        rows = keys.keyboard_map(self)
+        table = QTableWidget(len(rows), 2, dialog)
+        table.setHorizontalHeaderLabels([tr("keys.col.key"), tr("keys.col.command")])
+        for i, (key, text, _name) in enumerate(rows):
+            table.setItem(i, 0, QTableWidgetItem(i18n.ltr(key)))
+            table.setItem(i, 1, QTableWidgetItem(text))
+        table.verticalHeader().setVisible(False)
+        table.setWordWrap(False)
+        table.resizeColumnToContents(0)
+        table.resizeRowsToContents()
+        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        table.setEditTriggers(QTableWidget.NoEditTriggers)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons.button(QDialogButtonBox.Close).setText(tr("button.close"))
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+        dialog.resize(560, 640)
+        dialog.open()
+
     def install_layout_keys(self, widgets: Iterable[QWidget]) -> None:
         """Arabic-layout keys on these widgets (those that take key presses themselves)."""
         for widget in widgets:

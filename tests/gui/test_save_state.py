@@ -19,7 +19,7 @@ def test_not_saved_banner_until_a_retry_writes_the_edits(qtbot, seeded_path):
     qtbot.waitUntil(w.isActiveWindow)
     view = w.article_view
     view.setFocus()
-    assert not w.save_banner_bar.isVisible() and not w.save_badge.isVisible()
+    assert not w.save_state.banner_bar.isVisible() and not w.save_state.badge.isVisible()
     pages = w.project.conn.execute("PRAGMA page_count").fetchone()[0]
     w.project.conn.execute(f"PRAGMA max_page_count = {pages}")
     text = view.text()
@@ -28,22 +28,22 @@ def test_not_saved_banner_until_a_retry_writes_the_edits(qtbot, seeded_path):
             continue
         view.set_selection(i, i + 1)
         QTest.keyClick(view, Qt.Key_M, Qt.ShiftModifier)  # MISC on exactly this character
-        if w.save_badge.isVisible():
+        if w.save_state.badge.isVisible():
             break
-    assert w.save_banner_bar.isVisible() and w.save_badge.isVisible()
-    assert w.save_banner.text().startswith("NOT SAVED — the disk is full")
-    assert w.save_badge.text() == "NOT SAVED"
+    assert w.save_state.banner_bar.isVisible() and w.save_state.badge.isVisible()
+    assert w.save_state.banner.text().startswith("NOT SAVED — the disk is full")
+    assert w.save_state.badge.text() == "NOT SAVED"
     assert "Saved" not in w.statusBar().currentMessage()
     shown = w.session.layer.entities
     assert shown[-1].start == i  # the edit that did not save is on screen
     assert w.project.get_layer(SEED, "sara").entities == shown[:-1]
-    assert w.retry_timer.isActive()
-    w.retry_timer.timeout.emit()  # still full: the state stays
-    assert w.save_badge.isVisible()
+    assert w.save_state.retry_timer.isActive()
+    w.save_state.retry_timer.timeout.emit()  # still full: the state stays
+    assert w.save_state.badge.isVisible()
 
     w.project.conn.execute("PRAGMA max_page_count = 1073741823")
-    w.retry_timer.timeout.emit()
-    assert not w.save_banner_bar.isVisible() and not w.save_badge.isVisible()
-    assert not w.retry_timer.isActive()
+    w.save_state.retry_timer.timeout.emit()
+    assert not w.save_state.banner_bar.isVisible() and not w.save_state.badge.isVisible()
+    assert not w.save_state.retry_timer.isActive()
     assert w.project.get_layer(SEED, "sara").entities == shown
     assert w.statusBar().currentMessage() == "Saved."
