@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QToolBar
 
 from ..core.model import Entity, Layer
 from ..session import AnnotationSession
-from ..session.annotation import entity_items
+from ..session.suggestions import entity_items
 from . import i18n, settings
 from .article_view import ArticleView
 from .commands import main_commands

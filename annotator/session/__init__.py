@@ -3,7 +3,8 @@
 AnnotationSession (a labeler's document, layers, edits, undo routing, suggestions, status,
 time) and ReviewSession (a reviewer's disagreements, decisions and gold). Both write only
 through the store's API and tell windows what changed through observer.Signal."""
-from .annotation import AnnotationSession, pending_suggestions
+from .annotation import AnnotationSession
+from .suggestions import pending_suggestions
 from .observer import Signal
 from .saving import SAVED, SaveQueue
 

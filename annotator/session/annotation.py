@@ -18,6 +18,8 @@ from ..core.model import (AUTHOR, NONE_ZONE, SUGGESTIONS, Entity, Layer, Stance,
                           add_entity, add_stance, move_boundary, relabel_entity, remove_entity,
                           remove_stance, replace_stance, set_zone, validate_layer,
                           zone_boundaries)
+from .suggestions import (accepting, next_suggestion, pending_suggestions, rejecting,
+                          suggestions_at)
 from ..core.spans import line_span, next_word_boundary, paragraph_span, word_span
 from .observer import Signal
 from .saving import SaveQueue, Write
@@ -242,26 +244,13 @@ class AnnotationSession:
 
     # -- suggestions ----------------------------------------------------------------------------
     def suggestions_at(self, start: int, end: int) -> tuple[list[Zone], list[Entity]]:
-        """The pending suggestions the selection overlaps (or the caret is in)."""
-        if self.pending is None:
-            return [], []
-
-        def hit(a: int, b: int) -> bool:
-            return (a < end and start < b) if start < end else a <= start < b
-        zones = [z for z in self.pending.zones if z.label != NONE_ZONE and hit(z.start, z.end)]
-        entities = [e for e in self.pending.entities if hit(e.start, e.end)]
-        return zones, entities
+        return suggestions_at(self.pending, start, end)
 
     def next_suggestion(self, caret: int) -> tuple[int, int] | None:
-        """The span of the next suggestion after the caret (from the start after the last)."""
-        spans = [] if self.pending is None else sorted(
-            {(z.start, z.end) for z in self.pending.zones if z.label != NONE_ZONE}
-            | {(e.start, e.end) for e in self.pending.entities})
-        if not spans:
+        span = next_suggestion(self.pending, caret)
+        if span is None:
             self.message.emit("bar.no_suggestion", {}, 4000)
-            return None
-        following = [s for s in spans if s[0] > caret]
-        return (following or spans)[0]
+        return span
 
     def accept_at(self, start: int, end: int) -> None:
         self.accept(*self.suggestions_at(start, end))
@@ -276,32 +265,15 @@ class AnnotationSession:
     def accept(self, zones: list[Zone], entities: list[Entity]) -> None:
         if not zones and not entities:
             self.message.emit("bar.no_suggestion", {}, 4000)
-            return
-
-        def change(layer: Layer) -> Layer:
-            for zone in zones:
-                layer = set_zone(layer, zone.start, zone.end, zone.label)
-            for entity in entities:
-                # The suggestion's provenance (gazetteer, variant matched) stays with the
-                # suggestion; the change log records that this entity came from an accept.
-                layer = add_entity(layer, replace(entity, extra=()))
-            return layer
-        if self.edit("accept", change) is not None and self.saving.saved:
+        elif self.edit("accept", accepting(zones, entities)) is not None and self.saving.saved:
             self.message.emit("bar.accepted", {"n": len(zones) + len(entities)}, 4000)
 
     def reject_at(self, start: int, end: int) -> None:
         zones, entities = self.suggestions_at(start, end)
         if not zones and not entities:
             self.message.emit("bar.no_suggestion", {}, 4000)
-            return
-
-        def change(layer: Layer) -> Layer:
-            for zone in zones:
-                layer = set_zone(layer, zone.start, zone.end, NONE_ZONE)
-            for entity in entities:
-                layer = remove_entity(layer, entity)
-            return layer
-        if self.edit("reject", change, layer=SUGGESTIONS) is not None and self.saving.saved:
+        elif (self.edit("reject", rejecting(zones, entities), layer=SUGGESTIONS) is not None
+              and self.saving.saved):
             self.message.emit("bar.rejected", {"n": len(zones) + len(entities)}, 4000)
 
     # -- undo / redo ----------------------------------------------------------------------------
@@ -416,29 +388,3 @@ class AnnotationSession:
         """Bank the time and try once more to write what is pending. The project stays open."""
         self.flush_time()
         self.retry()
-
-
-def entity_items(entities) -> list[tuple]:
-    """Entities with every attribute (Entity equality ignores the canonical name)."""
-    return [(e.start, e.end, e.label, e.canonical) for e in entities]
-
-
-def pending_suggestions(suggestions: Layer | None, layer: Layer | None) -> Layer | None:
-    """The suggestions the labeler's layer does not already have: entities not in it with the
-    same span and label; zones whose text is not already all of that zone (the others become
-    unlabeled, so the result still tiles the text)."""
-    if suggestions is None or layer is None:
-        return None
-    have = {(e.start, e.end, e.label) for e in layer.entities}
-    entities = tuple(e for e in suggestions.entities if (e.start, e.end, e.label) not in have)
-    zones = []
-    for zone in suggestions.zones:
-        label = zone.label
-        if label != NONE_ZONE and all(z.label == label for z in layer.zones
-                                      if z.start < zone.end and zone.start < z.end):
-            label = NONE_ZONE
-        if zones and zones[-1].label == label and zones[-1].end == zone.start:
-            zones[-1] = Zone(zones[-1].start, zone.end, label)
-        else:
-            zones.append(Zone(zone.start, zone.end, label))
-    return Layer(tuple(zones), entities, ())
