@@ -1,9 +1,13 @@
 """The main window: article view in the middle, queue, entities, stance, note and guidelines
 around it, every labeling command a QAction with a key.
 
-Every edit goes through project.edit (one committed transaction with its change-log row) and the
-status bar says "saved" only after that call has returned. Undo and redo come from the change log,
-so they also work after a restart.
+What is shown and edited lives in session/annotation.py (AnnotationSession, tested without
+Qt): every edit goes through project.edit there (one committed transaction with its change-log
+row), undo and redo come from the change log, and an edit that cannot be saved is kept and
+retried while save_state.py shows NOT SAVED. The commands are declared in commands.py. This
+module builds the widgets, forwards keys and selections to the session and repaints on its
+notifications. (About 450 lines: the side panels' wiring, the queue navigation and the clock's
+window activation rules are window concerns and stay here.)
 """
 from __future__ import annotations
 

@@ -8,14 +8,15 @@ document; in the gold view, select text and press an entity key (P, O, L, M …)
 entity, Alt+zone key (Alt+1 …) to set a zone, Delete to remove entities; stance keys
 (Shift+F …) set the value of the stance in focus; Ctrl+Z / Ctrl+Shift+Z undo / redo in gold.
 
-Every gold change is one project.edit(doc, "gold", reviewer, "review", …): undoable and logged.
-Which units the reviewer decided is kept as a project setting per document (with the gold
-version decided), so a unit shows as decided only while gold still says what was decided.
+What is reviewed and decided lives in session/review.py (ReviewSession, tested without Qt);
+decisions are kept through store/review_decisions.py; the texts about units are in
+review_text.py. This module builds the panes and docks, forwards keys and selections to the
+session and repaints on its notifications. (About 420 lines: the queue table, the unit list
+and the extension entry points stay together because they are the window's own widgets.)
 """
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor
@@ -29,7 +30,8 @@ from ..session.review import ReviewSession
 from . import i18n, registry
 from .commands import REVIEW_OPEN, review_commands
 from .article_view import ArticleView
-from .i18n import label_text, ltr, tr
+from . import review_text
+from .i18n import ltr, tr
 from .window_base import WindowBase, register_commands
 
 MAX_KEYED_LABELERS = 9
@@ -37,71 +39,6 @@ LABELER_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564
                   "#17becf", "#7f7f7f"]
 GOLD_COLOR = "#b8860b"
 
-i18n.add_strings({
-    "review.title": ("Review — {project}", "المراجعة — {project}"),
-    "review.title.doc": ("Review — {project} — {doc}", "المراجعة — {project} — {doc}"),
-    "review.open": ("Review disagreements…", "مراجعة الخلافات…"),
-    "review.queue": ("Review queue", "قائمة المراجعة"),
-    "review.units": ("Disagreements", "الخلافات"),
-    "review.col.document": ("Document", "المستند"),
-    "review.col.disagreements": ("Disagreements", "الخلافات"),
-    "review.col.status": ("Status", "الحالة"),
-    "review.progress": ("{done} of {total} documents reviewed", "رُوجع {done} من {total} مستند"),
-    "review.unit_progress": ("{done} of {total} disagreements decided",
-                             "حُسم {done} من {total} خلاف"),
-    "review.gold": ("Gold (reviewer: {name})", "المعيار الذهبي (المراجِع: {name})"),
-    "review.labeler": ("{number} · {name}", "{number} · {name}"),
-    "review.missing": ("{name} has not labeled this document", "لم يوسم {name} هذا المستند"),
-    "review.kind.entity": ("entity", "كيان"),
-    "review.kind.zone": ("zone", "منطقة"),
-    "review.kind.stance": ("stance", "موقف"),
-    "review.nothing": ("nothing", "لا شيء"),
-    "review.decided": ("decided", "محسوم"),
-    "review.open_unit": ("open", "مفتوح"),
-    "review.gold_has": ("gold: {version}", "الذهبي: {version}"),
-    "review.all_decided": ("Every disagreement is decided. Ctrl+Enter marks the document "
-                           "reviewed.", "حُسمت كل الخلافات. Ctrl+Enter لتعليم المستند مُراجَعًا."),
-    "review.no_disagreement": ("The labelers agree on everything here.",
-                               "المُعلِّمون متفقون على كل شيء هنا."),
-    "review.queue_done": ("Every document in the queue is reviewed.",
-                          "رُوجعت كل مستندات القائمة."),
-    "review.no_documents": ("No document has two labelers' layers yet.",
-                            "لا مستند عليه طبقتا مُعلِّمَين بعد."),
-    "review.invalid": ("Not saved: {error}", "لم يُحفظ: {error}"),
-    "review.menu.next": ("Next disagreement", "الخلاف التالي"),
-    "review.menu.previous": ("Previous disagreement", "الخلاف السابق"),
-    "review.menu.accept": ("Accept {name}'s version", "اعتماد نسخة {name}"),
-    "review.menu.accept_agreed": ("Accept everything all labelers agree on",
-                                  "اعتماد كل ما اتفق عليه المُعلِّمون"),
-    "review.menu.reviewed": ("Mark reviewed and open the next document",
-                             "تعليمه مُراجَعًا وفتح المستند التالي"),
-    "review.menu.next_doc": ("Next document", "المستند التالي"),
-    "review.menu.previous_doc": ("Previous document", "المستند السابق"),
-    "review.menu.undo": ("Undo in gold", "تراجع في الذهبي"),
-    "review.menu.redo": ("Redo in gold", "إعادة في الذهبي"),
-    "review.menu.entity": ("Gold entity: {label}", "كيان ذهبي: {label}"),
-    "review.menu.zone": ("Gold zone: {label}", "منطقة ذهبية: {label}"),
-    "review.menu.stance": ("Gold stance: {label}", "موقف ذهبي: {label}"),
-    "review.menu.delete": ("Remove gold entities in the selection", "حذف الكيانات الذهبية المحددة"),
-    "review.menu.export": ("Export gold (JSONL)…", "تصدير الذهبي (JSONL)…"),
-    "review.menu.agreement": ("Agreement figures…", "أرقام الاتفاق…"),
-    "review.menu.close": ("Close", "إغلاق"),
-    "review.menu.edit": ("Gold", "الذهبي"),
-    "review.exported": ("Gold written to {path} ({n} documents)",
-                        "كُتب الذهبي في {path} ({n} مستند)"),
-    "review.export_filter": ("JSON Lines (*.jsonl)", "JSON Lines (*.jsonl)"),
-})
-
-
-def _isolate(text: str) -> str:
-    """Text in its own direction (an Arabic name inside an English line and the reverse):
-    a first-strong isolate, for display only."""
-    return f"\u2068{text}\u2069"
-
-
-def _line(text: str) -> str:
-    """A line that reads in the interface's direction whatever text it starts with."""
-    return ("\u200f" if i18n.language() == "ar" else "\u200e") + text
 
 
 class ReviewWindow(WindowBase):
@@ -309,31 +246,6 @@ class ReviewWindow(WindowBase):
     def current_unit(self) -> adj.Unit | None:
         return self.session.current_unit()
 
-    def _describe(self, kind: str, version: Any) -> str:
-        if kind == adj.STANCE:
-            if version is None:
-                return tr("review.nothing")
-            return label_text(self.schema.label("stance", version.value))
-        if kind == adj.ZONE:
-            parts = [label_text(self.schema.label("zone", z.label)) for z in version]
-            return " | ".join(parts)
-        if not version:
-            return tr("review.nothing")
-        text = self.session.text
-        return ", ".join(f"{e.label} «{_isolate(text[e.start:e.end])}»" for e in version)
-
-    def _unit_title(self, unit: adj.Unit) -> str:
-        kind = tr(f"review.kind.{unit.kind}")
-        text = self.session.text
-        if unit.kind == adj.STANCE:
-            where = f"{_isolate(unit.stance_key[0])} → {_isolate(unit.stance_key[1])}"
-        elif unit.kind == adj.ENTITY:
-            where = f"«{_isolate(text[unit.start:unit.end])}»"
-        else:
-            snippet = text[unit.start:unit.end].replace("\n", " ⏎ ")
-            where = ltr(f"{unit.start}–{unit.end}") + f" «{_isolate(snippet[:30])}»"
-        return _line(f"{kind} · {where}")
-
     def _fill_units(self) -> None:
         session = self.session
         if session.gold is None:
@@ -342,12 +254,8 @@ class ReviewWindow(WindowBase):
             self.unit_list.clear()
             for unit in session.disagreements:
                 decided = self.is_decided(unit)
-                versions = "  |  ".join(
-                    _isolate(f"{self.labelers.index(n) + 1} {n}: {self._describe(unit.kind, v)}")
-                    for n, v in unit.versions)
-                item = QListWidgetItem(_line(f"{'✓' if decided else '•'} "
-                                             f"{self._unit_title(unit)}")
-                                       + "\n" + _line(f"   {versions}"))
+                item = QListWidgetItem(review_text.unit_item(
+                    self.schema, session.text, unit, self.labelers, decided))
                 item.setForeground(QColor("#2e7d32" if decided else "#111111"))
                 self.unit_list.addItem(item)
             self.unit_list.setCurrentRow(session.current)
@@ -361,19 +269,9 @@ class ReviewWindow(WindowBase):
         if unit is None:
             self.unit_detail.setText("")
             return
-        lines = [self._unit_title(unit), ""]
-        for name in self.labelers:
-            key = self.labelers.index(name) + 1
-            if name in unit.labelers:
-                lines.append(_line(f"{key}  {_isolate(name)}: "
-                                   f"{self._describe(unit.kind, unit.version(name))}"))
-            else:
-                lines.append(_line(f"{key}  {tr('review.missing', name=_isolate(name))}"))
         gold = adj.gold_version(unit, self.session.gold, self.session.text)
-        state = tr("review.decided") if self.is_decided(unit) else tr("review.open_unit")
-        lines += ["", _line(tr("review.gold_has", version=self._describe(unit.kind, gold))
-                            + f" ({state})")]
-        self.unit_detail.setText("\n".join(lines))
+        self.unit_detail.setText(review_text.unit_detail(
+            self.schema, self.session.text, unit, self.labelers, gold, self.is_decided(unit)))
 
     def _unit_row_changed(self, row: int) -> None:
         if row != self.session.current:
