@@ -32,6 +32,7 @@ from .commands import REVIEW_OPEN, review_commands
 from .article_view import ArticleView
 from . import review_text
 from .i18n import ltr, tr
+from .save_state import SaveStateView
 from .window_base import WindowBase, register_commands
 
 MAX_KEYED_LABELERS = 9
@@ -72,6 +73,7 @@ class ReviewWindow(WindowBase):
         session.gold_edited.connect(self.gold_edited.emit)
         session.current_changed.connect(self._current_changed)
         session.message.connect(self._show_message)
+        self.save_state = SaveStateView(self, session)
         i18n.notifier.changed.connect(self.retranslate)
         self.retranslate()
         self.resize(1400, 860)
@@ -380,6 +382,8 @@ class ReviewWindow(WindowBase):
         if self._is_closed:
             return
         self._is_closed = True
+        self.session.retry()  # a last try for what is not saved yet
+        self.save_state.stop()
         i18n.notifier.changed.disconnect(self.retranslate)
         self.closed.emit()
         if self._owns_project:

@@ -12,10 +12,12 @@ from typing import Any, Callable
 
 from ..core import adjudication as adj
 from ..core.errors import ValidationError
-from ..core.model import GOLD, Layer, Stance, remove_entity, set_zone
+from ..core.model import GOLD, Layer, Stance, remove_entity, set_zone, validate_layer
 from ..store.review_decisions import get_decisions, record_decisions
 from .observer import Signal
-from .saving import FAILURES
+from .saving import SaveQueue, Write
+
+DECISIONS = "review-decisions"  # what a kept decisions write is about (Write.layer)
 
 
 def version_json(kind: str, version: Any) -> Any:
@@ -45,6 +47,16 @@ class ReviewSession:
         self.gold_edited = Signal()       # () gold changed by an edit, undo or redo
         self.current_changed = Signal()   # (index of the unit in focus, or -1)
         self.message = Signal()           # (i18n key, params: dict, timeout ms or 0)
+        # Gold edits and decisions that could not be saved are kept and retried (saving.py).
+        self.saving = SaveQueue()
+        self.save_state_changed = self.saving.changed
+
+    @property
+    def save_state(self) -> str:
+        return self.saving.state
+
+    def retry(self) -> bool:
+        return self.saving.retry()
 
     # -- one document ---------------------------------------------------------------------------
     def open_document(self, doc_id: str) -> None:
@@ -56,14 +68,24 @@ class ReviewSession:
         self.disagreements = [u for u in self.all_units if not u.agreed]
         self.decisions = get_decisions(self.project, doc_id)
         self.current = -1
-        self.gold = self.project.get_layer(doc_id, GOLD)
+        self._read_gold()
         self.document_changed.emit(doc_id)
         self.gold_changed.emit()
         self.select(self.first_open(0))
 
     def reload_gold(self) -> None:
-        self.gold = self.project.get_layer(self.doc_id, GOLD)
+        self._read_gold()
         self.gold_changed.emit()
+
+    def _read_gold(self) -> None:
+        """Gold and the decisions as stored, with what is still waiting to be saved."""
+        gold = self.project.get_layer(self.doc_id, GOLD)
+        for write in self.saving.pending:
+            if write.doc_id == self.doc_id and write.layer == GOLD:
+                gold = write.change(gold)
+            elif write.doc_id == self.doc_id and write.layer == DECISIONS:
+                self.decisions.update(write.data)
+        self.gold = gold
 
     # -- units ----------------------------------------------------------------------------------
     def is_decided(self, unit: adj.Unit) -> bool:
@@ -105,26 +127,35 @@ class ReviewSession:
     def _edit_gold(self, change: Callable[[Layer], Layer]) -> bool:
         if self.doc_id is None:
             return False
+        doc_id, project, reviewer = self.doc_id, self.project, self.reviewer
         try:
-            self.project.edit(self.doc_id, GOLD, self.reviewer, "review", change)
+            ok, _ = self.saving.write(Write(
+                lambda: project.edit(doc_id, GOLD, reviewer, "review", change),
+                doc_id=doc_id, layer=GOLD, change=change))
+            if ok:
+                self.gold = project.get_layer(doc_id, GOLD)
+            else:
+                # Kept: shown as it will be saved, so the reviewer's decision is not lost.
+                gold = change(self.gold)
+                try:
+                    validate_layer(gold, len(self.text), self.schema)
+                except ValidationError:
+                    self.saving.take_back(doc_id, GOLD)
+                    raise
+                self.gold = gold
         except ValidationError as exc:
             self.message.emit("review.invalid", {"error": str(exc)}, 0)
             return False
-        except FAILURES as exc:
-            self.message.emit("bar.not_saved", {"error": str(exc)}, 0)
-            return False
-        self.gold = self.project.get_layer(self.doc_id, GOLD)
         self.gold_edited.emit()
         return True
 
     def _record(self, units: list[adj.Unit]) -> None:
         decided = {u.key: version_json(u.kind, adj.gold_version(u, self.gold, self.text))
                    for u in units}
-        try:
-            self.decisions = record_decisions(self.project, self.doc_id, decided)
-        except FAILURES as exc:
-            self.decisions.update(decided)
-            self.message.emit("bar.not_saved", {"error": str(exc)}, 0)
+        doc_id, project = self.doc_id, self.project
+        self.decisions.update(decided)
+        self.saving.write(Write(lambda: record_decisions(project, doc_id, decided),
+                                doc_id=doc_id, layer=DECISIONS, data=decided))
 
     def _after_decision(self, advance: bool = True) -> None:
         self.gold_changed.emit()
@@ -203,24 +234,25 @@ class ReviewSession:
         """Undo (or redo) the last gold change; True when there was one."""
         if self.doc_id is None:
             return False
-        step = self.project.redo if redo else self.project.undo
-        try:
-            change = step(self.doc_id, GOLD, self.reviewer)
-        except FAILURES as exc:
-            self.message.emit("bar.not_saved", {"error": str(exc)}, 0)
+        if not redo and self.saving.take_back(self.doc_id, GOLD) is not None:
+            self.reload_gold()  # it never reached the disk: undoing it is dropping it
+            self.gold_edited.emit()
+            return True
+        if not self.retry():
             return False
-        if change is None:
+        doc_id, reviewer = self.doc_id, self.reviewer
+        step = self.project.redo if redo else self.project.undo
+        ok, change = self.saving.write(Write(lambda: step(doc_id, GOLD, reviewer)))
+        if not ok or change is None:
             return False
         self.reload_gold()
         self.gold_edited.emit()
         return True
 
     def mark_reviewed(self) -> bool:
+        """The document is reviewed (kept and retried if it cannot be saved now)."""
         if self.doc_id is None:
             return False
-        try:
-            self.project.set_status(self.doc_id, self.reviewer, "reviewed")
-        except FAILURES as exc:
-            self.message.emit("bar.not_saved", {"error": str(exc)}, 0)
-            return False
+        doc_id, reviewer = self.doc_id, self.reviewer
+        self.saving.write(Write(lambda: self.project.set_status(doc_id, reviewer, "reviewed")))
         return True

@@ -45,6 +45,7 @@ class Write:
     doc_id: str | None = None
     layer: str | None = None
     change: Callable[[Layer], Layer] | None = None
+    data: Any = None   # what else the write carries, for a session to show before it is saved
 
 
 class SaveQueue:

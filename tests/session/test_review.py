@@ -70,3 +70,32 @@ def test_accept_agreed_and_gold_entity_by_hand(store):
     assert Entity(*name, "PER") not in store.get_layer("d1", GOLD).entities
     session.add_gold_entity("PER", name[0], 10_000)  # outside the text: refused, said
     assert messages[-1] == "review.invalid"
+
+
+def test_a_decision_that_cannot_be_saved_is_kept_and_written_on_retry(store):
+    two_labelers(store)
+    session = ReviewSession(store, "rev")
+    session.open_document("d1")
+    states = []
+    session.save_state_changed.connect(states.append)
+    pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+    store.conn.execute(f"PRAGMA max_page_count = {pages}")
+    decided = []
+    for i in range(300):  # deciding and re-deciding until the file is full
+        session.select(i % len(session.disagreements))
+        decided.append(session.current_unit())
+        session.accept_labeler((i // 2) % 2)
+        if not session.saving.saved:
+            break
+    decided = decided[-len(session.disagreements):]
+    assert session.save_state == "not saved: disk_full" and states[0] == session.save_state
+    assert all(session.is_decided(u) for u in decided)  # shown as decided: nothing lost
+    shown = session.gold
+    assert store.get_layer("d1", GOLD) != shown
+    store.conn.execute("PRAGMA max_page_count = 1073741823")
+    assert session.retry() and states[-1] == "saved"
+    assert store.get_layer("d1", GOLD) == shown
+    again = ReviewSession(store, "rev")
+    again.open_document("d1")
+    assert all(again.is_decided(next(u for u in again.disagreements if u.key == d.key))
+               for d in decided)
