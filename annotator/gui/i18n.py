@@ -148,6 +148,10 @@ STRINGS: dict[str, tuple[str, str]] = {
                       "لم يُحفظ بعد (محفوظ على الشاشة، ستُعاد المحاولة): {what}."),
     "bar.undone_unsaved": ("Undone an edit that had not been saved.",
                            "تم التراجع عن تعديل لم يكن قد حُفظ."),
+    "close.not_saved": ("Your last edits are NOT SAVED ({reason}). Closing now loses them. "
+                        "Cancel keeps the window open and tries again.",
+                        "تعديلاتك الأخيرة لم تُحفظ ({reason}). الإغلاق الآن يُضيّعها. "
+                        "«إلغاء» يُبقي النافذة مفتوحة ويعيد المحاولة."),
     "reason.disk_full": ("the disk is full", "القرص ممتلئ"),
     "reason.read_only": ("the project file is read-only", "ملف المشروع للقراءة فقط"),
     "reason.locked": ("the project file is locked by another program",

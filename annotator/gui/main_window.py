@@ -430,12 +430,16 @@ class MainWindow(WindowBase):
         self._update_clock()
 
     def closeEvent(self, event) -> None:
+        if not self._is_closed:
+            self._leave_document()
+            self.session.close()
+            if not self.save_state.may_close():
+                event.ignore()  # the labeler keeps the window and what is not saved yet
+                return
         super().closeEvent(event)
         if self._is_closed:
             return
         self._is_closed = True
-        self._leave_document()
-        self.session.close()
         self._time_timer.stop()
         self.save_state.stop()
         i18n.notifier.changed.disconnect(self.retranslate)

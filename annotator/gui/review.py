@@ -378,11 +378,13 @@ class ReviewWindow(WindowBase):
         return dialog
 
     def closeEvent(self, event) -> None:
+        if not self._is_closed and not self.save_state.may_close():
+            event.ignore()  # the reviewer keeps the window and what is not saved yet
+            return
         super().closeEvent(event)
         if self._is_closed:
             return
         self._is_closed = True
-        self.session.retry()  # a last try for what is not saved yet
         self.save_state.stop()
         i18n.notifier.changed.disconnect(self.retranslate)
         self.closed.emit()

@@ -5,7 +5,7 @@ go away and the status bar says saved. Nothing here says "saved" while anything 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel, QToolBar
+from PySide6.QtWidgets import QLabel, QMessageBox, QToolBar
 
 from ..session import SAVED
 from .i18n import tr
@@ -57,6 +57,17 @@ class SaveStateView:
         self.badge.show()
         if not self.retry_timer.isActive():
             self.retry_timer.start()
+
+    def may_close(self) -> bool:
+        """Before the window closes: one more try, and if edits are still not on disk, ask
+        whether to close anyway (they would be lost) or stay and try again later."""
+        if self.session.retry():
+            return True
+        answer = QMessageBox.warning(
+            self.window, tr("bar.not_saved_badge"),
+            tr("close.not_saved", reason=tr(f"reason.{self.session.saving.reason or 'io'}")),
+            QMessageBox.Close | QMessageBox.Cancel, QMessageBox.Cancel)
+        return answer == QMessageBox.Close
 
     def stop(self) -> None:
         self.retry_timer.stop()

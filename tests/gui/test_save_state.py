@@ -2,8 +2,9 @@
 edit kept on screen, and everything written once a retry succeeds. SQLite really fails: the
 window's connection may not grow the file (PRAGMA max_page_count), as on a full disk."""
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.gui import open_window
 
@@ -40,6 +41,17 @@ def test_not_saved_banner_until_a_retry_writes_the_edits(qtbot, seeded_path):
     assert w.save_state.retry_timer.isActive()
     w.save_state.retry_timer.timeout.emit()  # still full: the state stays
     assert w.save_state.badge.isVisible()
+
+    # Closing now would lose the edit: the window asks, and Cancel keeps it open.
+    answers = []
+
+    def answer_cancel():
+        box = QApplication.activeModalWidget()
+        answers.append(box.text())
+        box.button(QMessageBox.Cancel).click()
+    QTimer.singleShot(0, answer_cancel)
+    assert not w.close()
+    assert w.isVisible() and answers and "NOT SAVED" in answers[0]
 
     w.project.conn.execute("PRAGMA max_page_count = 1073741823")
     w.save_state.retry_timer.timeout.emit()
