@@ -56,3 +56,27 @@ def test_every_declared_command_is_an_action_with_its_keys(qtbot, seeded_path):
             action = review.findChild(QAction, command.id)
             assert action is not None and shortcuts(action) == declared_keys(command)
     review.close()
+
+
+def test_a_command_can_keep_its_key_to_the_latin_layout(qtbot, seeded_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from annotator.gui.window_base import register_commands
+
+    w = open_window(seeded_path, "sara")
+    qtbot.addWidget(w)
+    fired = []
+    register_commands(w, [
+        Command("test:both", "action.undo", lambda _w: fired.append("both"), ("Ctrl+Shift+J",)),
+        Command("test:latin", "action.undo", lambda _w: fired.append("latin"), ("Ctrl+Shift+Y",),
+                arabic_layout=False)])
+    view = w.article_view
+    # The Arabic layout's J and Y keys ('ت', 'غ') with Ctrl+Shift held.
+    QTest.sendKeyEvent(QTest.KeyAction.Click, view, Qt.Key_unknown, "ت",
+                       Qt.ControlModifier | Qt.ShiftModifier)
+    QTest.sendKeyEvent(QTest.KeyAction.Click, view, Qt.Key_unknown, "غ",
+                       Qt.ControlModifier | Qt.ShiftModifier)
+    assert fired == ["both"]
+    w.findChild(QAction, "test:latin").trigger()
+    assert fired == ["both", "latin"]
