@@ -10,10 +10,9 @@ import importlib
 import sys
 from pathlib import Path
 
-EXTENSIONS = ("review", "agreement_panel", "assist_panel", "search_panel", "charts")
+from .registry import _windows  # noqa: F401  (the open windows; scripts and tests read it)
 
-# Windows opened by open_window stay referenced here until closed.
-_windows: list = []
+EXTENSIONS = ("review", "agreement_panel", "assist_panel", "search_panel", "charts")
 
 
 def application():
@@ -91,7 +90,7 @@ def open_window(project_path, annotator: str):
     """Open the project at project_path as `annotator`, show its window on the first document
     (the one last open, else the first unfinished) and return it."""
     from ..store import Project
-    from . import settings
+    from . import registry, settings
     from .main_window import MainWindow
 
     application()
@@ -110,9 +109,7 @@ def open_window(project_path, annotator: str):
         project.close()
         raise
     settings.set_last_project(Path(project_path))
-    _windows.append(window)
-    window.closed.connect(lambda: _windows.remove(window) if window in _windows else None)
-    return window
+    return registry.keep(window)
 
 
 def run(project_path=None, annotator: str | None = None) -> int:

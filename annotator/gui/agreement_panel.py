@@ -10,14 +10,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QAction, QColor, QFontMetricsF, QImage, QKeySequence, QPainter, QPen
+from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel,
                                QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from ..core.agreement import DEFAULT_TOLERANCE
 from ..store.tallies import project_agreement
 from . import i18n
+from .commands import AGREEMENT_OPEN
 from .i18n import tr
+from .window_base import register_commands
 
 SERIES_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
 CHART_HEIGHT_PER_BAR = 18
@@ -312,17 +314,12 @@ class AgreementDialog(QDialog):
         self.resize(1040, 760)
 
 
+def open_from(main) -> AgreementDialog:
+    dialog = AgreementDialog(main.project, parent=main)
+    dialog.show()
+    return dialog
+
+
 def install(window) -> None:
     """The main window's Review menu: the agreement figures in a dialog."""
-    action = QAction(window)
-    action.setObjectName("agreement:open")
-    window.translatable(action.setText, "agreement.open")
-    action.setShortcut(QKeySequence("Ctrl+Shift+K"))
-
-    def open_dialog() -> AgreementDialog:
-        dialog = AgreementDialog(window.project, parent=window)
-        dialog.show()
-        return dialog
-    action.triggered.connect(lambda _checked=False: open_dialog())
-    window.addAction(action)
-    window.menu_for("review").addAction(action)
+    register_commands(window, [AGREEMENT_OPEN])

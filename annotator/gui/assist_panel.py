@@ -24,6 +24,7 @@ from ..core.errors import AnnotatorError
 from ..core.model import SUGGESTIONS
 from ..store.models import confirmed_layer_refs, model_meta
 from . import i18n
+from .commands import ASSIST_RUN_DOCUMENT_KEY
 from .i18n import tr
 
 GAZETTEER_SETTING = "assist:gazetteer"
@@ -98,7 +99,7 @@ class AssistActions:
         menu = window.menu_for("assist")
         menu.addSeparator()
         self.run_document_action = self._action("assist:run-document", "assist.run_document",
-                                                self.run_document, "Ctrl+Shift+G")
+                                                self.run_document, ASSIST_RUN_DOCUMENT_KEY)
         self.run_all_action = self._action("assist:run-all", "assist.run_all", self.run_all)
         self.gazetteer_action = self._action("assist:gazetteer", "assist.gazetteer",
                                              self.choose_gazetteer)

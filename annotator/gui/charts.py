@@ -367,7 +367,8 @@ class ChartsDialog(QDialog):
 
 
 def install(window) -> None:
-    from PySide6.QtGui import QAction
+    from .commands import CHARTS_OPEN
+    from .window_base import register_commands
 
     dialogs: list[ChartsDialog] = []
 
@@ -380,9 +381,5 @@ def install(window) -> None:
         dialogs[0].raise_()
         return dialogs[0]
 
-    action = QAction(tr("charts.open"), window, objectName="charts:open")
-    action.triggered.connect(open_charts)
-    window.addAction(action)
-    window.menu_for("view").addAction(action)
-    i18n.notifier.changed.connect(lambda _lang=None: action.setText(tr("charts.open")))
     window.open_charts = open_charts
+    register_commands(window, [CHARTS_OPEN])

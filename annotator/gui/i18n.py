@@ -139,6 +139,25 @@ STRINGS: dict[str, tuple[str, str]] = {
     "bar.no_entity": ("No entity at the caret.", "لا كيان عند المؤشر."),
     "bar.no_suggestion": ("No suggestion at the caret.", "لا اقتراح عند المؤشر."),
     "bar.not_saved": ("Not saved: {error}", "لم يُحفظ: {error}"),
+    "bar.not_saved_banner": ("NOT SAVED — {reason}. Your last edits are kept on screen and "
+                             "will be written as soon as the file can be written again.",
+                             "لم يُحفظ — {reason}. تعديلاتك الأخيرة باقية على الشاشة وستُكتب "
+                             "حالما أمكنت الكتابة في الملف."),
+    "bar.not_saved_badge": ("NOT SAVED", "لم يُحفظ"),
+    "bar.kept_what": ("Not saved yet (kept, retrying): {what}.",
+                      "لم يُحفظ بعد (محفوظ على الشاشة، ستُعاد المحاولة): {what}."),
+    "bar.undone_unsaved": ("Undone an edit that had not been saved.",
+                           "تم التراجع عن تعديل لم يكن قد حُفظ."),
+    "close.not_saved": ("Your last edits are NOT SAVED ({reason}). Closing now loses them. "
+                        "Cancel keeps the window open and tries again.",
+                        "تعديلاتك الأخيرة لم تُحفظ ({reason}). الإغلاق الآن يُضيّعها. "
+                        "«إلغاء» يُبقي النافذة مفتوحة ويعيد المحاولة."),
+    "reason.disk_full": ("the disk is full", "القرص ممتلئ"),
+    "reason.read_only": ("the project file is read-only", "ملف المشروع للقراءة فقط"),
+    "reason.locked": ("the project file is locked by another program",
+                      "ملف المشروع مقفل من برنامج آخر"),
+    "reason.damaged": ("the project file is damaged", "ملف المشروع تالف"),
+    "reason.io": ("the project file cannot be written", "تتعذر الكتابة في ملف المشروع"),
     "bar.all_finished": ("No unfinished document left in that direction.",
                          "لا مستند غير منجز في هذا الاتجاه."),
     "bar.progress": ("{done} of {total} done · {time} spent",

@@ -67,7 +67,7 @@ def latin_key(key: int, text: str, modifiers: Qt.KeyboardModifier
 def matching_action(actions, key: int, modifiers) -> QAction | None:
     sequence = QKeySequence(QKeyCombination(Qt.KeyboardModifier(modifiers), Qt.Key(key)))
     for action in actions:
-        if not action.isEnabled():
+        if not action.isEnabled() or action.property("latinKeysOnly"):
             continue
         for shortcut in action.shortcuts():
             if shortcut.matches(sequence) == QKeySequence.ExactMatch:
@@ -97,10 +97,13 @@ class ArabicLayoutKeys(QObject):
 
 
 def keyboard_map(window) -> list[tuple[str, str, str]]:
-    """(keys as shown, command text, action object name) for every action with a key."""
+    """(keys as shown, command text, action object name) for every action with a key: the
+    window's declared commands (gui/commands.py) in their order, then any other action an
+    extension added."""
     rows = []
     seen = set()
-    for action in window.findChildren(QAction):
+    declared = [action for _command, action in getattr(window, "commands", {}).values()]
+    for action in declared + window.findChildren(QAction):
         name = action.objectName()
         if not action.shortcuts() or not name or name in seen:
             continue

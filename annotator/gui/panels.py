@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 from functools import lru_cache
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
@@ -412,12 +412,9 @@ class NotePanel(QWidget):
     def show_note(self, note: str, flagged: bool) -> None:
         self._timer.stop()
         self._saved = note
-        self.edit.blockSignals(True)
-        self.edit.setPlainText(note)
-        self.edit.blockSignals(False)
-        self.flag_box.blockSignals(True)
-        self.flag_box.setChecked(flagged)
-        self.flag_box.blockSignals(False)
+        with QSignalBlocker(self.edit), QSignalBlocker(self.flag_box):
+            self.edit.setPlainText(note)
+            self.flag_box.setChecked(flagged)
 
     def flush(self) -> None:
         self._timer.stop()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
                                QTableView, QVBoxLayout, QWidget)
@@ -246,9 +246,8 @@ class QueuePanel(QWidget):
             return
         box_index = self.filter_box.findData(statuses)
         if box_index >= 0 and box_index != self.filter_box.currentIndex():
-            self.filter_box.blockSignals(True)
-            self.filter_box.setCurrentIndex(box_index)
-            self.filter_box.blockSignals(False)
+            with QSignalBlocker(self.filter_box):
+                self.filter_box.setCurrentIndex(box_index)
         self.model.set_filter(statuses)
 
     def _open_index(self, index) -> None:

@@ -8,114 +8,46 @@ document; in the gold view, select text and press an entity key (P, O, L, M …)
 entity, Alt+zone key (Alt+1 …) to set a zone, Delete to remove entities; stance keys
 (Shift+F …) set the value of the stance in focus; Ctrl+Z / Ctrl+Shift+Z undo / redo in gold.
 
-Every gold change is one project.edit(doc, "gold", reviewer, "review", …): undoable and logged.
-Which units the reviewer decided is kept as a project setting per document (with the gold
-version decided), so a unit shows as decided only while gold still says what was decided.
+What is reviewed and decided lives in session/review.py (ReviewSession, tested without Qt);
+decisions are kept through store/review_decisions.py; the texts about units are in
+review_text.py. This module builds the panes and docks, forwards keys and selections to the
+session and repaints on its notifications. (About 420 lines: the queue table, the unit list
+and the extension entry points stay together because they are the window's own widgets.)
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any, Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QLabel,
-                               QListWidget, QListWidgetItem, QMainWindow, QProgressBar, QSplitter,
+                               QListWidget, QListWidgetItem, QProgressBar, QSplitter,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..core import adjudication as adj
-from ..core.errors import ValidationError
-from ..core.model import GOLD, Layer, Stance, remove_entity, set_zone
+from ..core.model import GOLD
+from ..session.review import ReviewSession
 from ..store.tallies import review_queue
-from . import i18n, keys
+from . import i18n, registry
+from .commands import REVIEW_OPEN, review_commands
 from .article_view import ArticleView
-from .i18n import label_text, ltr, tr
+from . import review_text
+from .i18n import ltr, tr
+from .save_state import SaveStateView
+from .window_base import WindowBase, register_commands
 
 MAX_KEYED_LABELERS = 9
 LABELER_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
                   "#17becf", "#7f7f7f"]
 GOLD_COLOR = "#b8860b"
-DECISIONS_SETTING = "review:"  # + document id
-
-i18n.add_strings({
-    "review.title": ("Review — {project}", "المراجعة — {project}"),
-    "review.title.doc": ("Review — {project} — {doc}", "المراجعة — {project} — {doc}"),
-    "review.open": ("Review disagreements…", "مراجعة الخلافات…"),
-    "review.queue": ("Review queue", "قائمة المراجعة"),
-    "review.units": ("Disagreements", "الخلافات"),
-    "review.col.document": ("Document", "المستند"),
-    "review.col.disagreements": ("Disagreements", "الخلافات"),
-    "review.col.status": ("Status", "الحالة"),
-    "review.progress": ("{done} of {total} documents reviewed", "رُوجع {done} من {total} مستند"),
-    "review.unit_progress": ("{done} of {total} disagreements decided",
-                             "حُسم {done} من {total} خلاف"),
-    "review.gold": ("Gold (reviewer: {name})", "المعيار الذهبي (المراجِع: {name})"),
-    "review.labeler": ("{number} · {name}", "{number} · {name}"),
-    "review.missing": ("{name} has not labeled this document", "لم يوسم {name} هذا المستند"),
-    "review.kind.entity": ("entity", "كيان"),
-    "review.kind.zone": ("zone", "منطقة"),
-    "review.kind.stance": ("stance", "موقف"),
-    "review.nothing": ("nothing", "لا شيء"),
-    "review.decided": ("decided", "محسوم"),
-    "review.open_unit": ("open", "مفتوح"),
-    "review.gold_has": ("gold: {version}", "الذهبي: {version}"),
-    "review.all_decided": ("Every disagreement is decided. Ctrl+Enter marks the document "
-                           "reviewed.", "حُسمت كل الخلافات. Ctrl+Enter لتعليم المستند مُراجَعًا."),
-    "review.no_disagreement": ("The labelers agree on everything here.",
-                               "المُعلِّمون متفقون على كل شيء هنا."),
-    "review.queue_done": ("Every document in the queue is reviewed.",
-                          "رُوجعت كل مستندات القائمة."),
-    "review.no_documents": ("No document has two labelers' layers yet.",
-                            "لا مستند عليه طبقتا مُعلِّمَين بعد."),
-    "review.invalid": ("Not saved: {error}", "لم يُحفظ: {error}"),
-    "review.menu.next": ("Next disagreement", "الخلاف التالي"),
-    "review.menu.previous": ("Previous disagreement", "الخلاف السابق"),
-    "review.menu.accept": ("Accept {name}'s version", "اعتماد نسخة {name}"),
-    "review.menu.accept_agreed": ("Accept everything all labelers agree on",
-                                  "اعتماد كل ما اتفق عليه المُعلِّمون"),
-    "review.menu.reviewed": ("Mark reviewed and open the next document",
-                             "تعليمه مُراجَعًا وفتح المستند التالي"),
-    "review.menu.next_doc": ("Next document", "المستند التالي"),
-    "review.menu.previous_doc": ("Previous document", "المستند السابق"),
-    "review.menu.undo": ("Undo in gold", "تراجع في الذهبي"),
-    "review.menu.redo": ("Redo in gold", "إعادة في الذهبي"),
-    "review.menu.entity": ("Gold entity: {label}", "كيان ذهبي: {label}"),
-    "review.menu.zone": ("Gold zone: {label}", "منطقة ذهبية: {label}"),
-    "review.menu.stance": ("Gold stance: {label}", "موقف ذهبي: {label}"),
-    "review.menu.delete": ("Remove gold entities in the selection", "حذف الكيانات الذهبية المحددة"),
-    "review.menu.export": ("Export gold (JSONL)…", "تصدير الذهبي (JSONL)…"),
-    "review.menu.agreement": ("Agreement figures…", "أرقام الاتفاق…"),
-    "review.menu.close": ("Close", "إغلاق"),
-    "review.menu.edit": ("Gold", "الذهبي"),
-    "review.exported": ("Gold written to {path} ({n} documents)",
-                        "كُتب الذهبي في {path} ({n} مستند)"),
-    "review.export_filter": ("JSON Lines (*.jsonl)", "JSON Lines (*.jsonl)"),
-})
 
 
-def _isolate(text: str) -> str:
-    """Text in its own direction (an Arabic name inside an English line and the reverse):
-    a first-strong isolate, for display only."""
-    return f"\u2068{text}\u2069"
 
-
-def _line(text: str) -> str:
-    """A line that reads in the interface's direction whatever text it starts with."""
-    return ("\u200f" if i18n.language() == "ar" else "\u200e") + text
-
-
-def _version_json(kind: str, version: Any) -> Any:
-    """A unit version as plain data (what a decision records)."""
-    if kind == adj.STANCE:
-        return None if version is None else version.value
-    return [[x.start, x.end, x.label] for x in version]
-
-
-class ReviewWindow(QMainWindow):
+class ReviewWindow(WindowBase):
+    MENU_ORDER = ("review", "gold")
+    MENU_TITLES = {"gold": "review.menu.edit"}
     document_changed = Signal(str)
     gold_edited = Signal()
-    closed = Signal()
 
     def __init__(self, project, reviewer: str, labelers: list[str] | None = None,
                  owns_project: bool = False, parent=None):
@@ -124,27 +56,25 @@ class ReviewWindow(QMainWindow):
         self.project = project
         self.reviewer = reviewer
         self.schema = project.schema
-        self.labelers = list(labelers) if labelers else adj.labelers_in(project.layer_names())
+        # What is reviewed and decided lives in the session; the window draws it.
+        self.session = ReviewSession(project, reviewer, labelers)
+        self.labelers = self.session.labelers
         self._owns_project = owns_project
         self._is_closed = False
-        self._doc_id: str | None = None
-        self._text = ""
-        self._layers: dict[str, Layer] = {}
-        self._gold: Layer | None = None
-        self._units: list[adj.Unit] = []
-        self._open: list[adj.Unit] = []      # the disagreements, in text order
-        self._current = -1
-        self._decisions: dict[str, Any] = {}
         self._queue: list[tuple[str, int, str]] = []
-        self._texts: list[tuple[Callable[[str], None], Callable[[], str]]] = []
 
         self._build_views()
         self._build_docks()
         self._build_actions()
-        self._key_filter = keys.ArabicLayoutKeys(self)
-        for widget in [self, self.gold_view, self.unit_list, self.queue_table,
-                       *self.labeler_views.values()]:
-            widget.installEventFilter(self._key_filter)
+        self.install_layout_keys([self, self.gold_view, self.unit_list, self.queue_table,
+                                  *self.labeler_views.values()])
+        session = self.session
+        session.document_changed.connect(self._document_opened)
+        session.gold_changed.connect(self._gold_changed)
+        session.gold_edited.connect(self.gold_edited.emit)
+        session.current_changed.connect(self._current_changed)
+        session.message.connect(self._show_message)
+        self.save_state = SaveStateView(self, session)
         i18n.notifier.changed.connect(self.retranslate)
         self.retranslate()
         self.resize(1400, 860)
@@ -157,10 +87,6 @@ class ReviewWindow(QMainWindow):
             self.statusBar().showMessage(tr("review.no_documents"))
 
     # -- building -------------------------------------------------------------------------------
-    def translatable(self, setter: Callable[[str], None], text: Callable[[], str]) -> None:
-        self._texts.append((setter, text))
-        setter(text())
-
     def _pane(self, view: ArticleView, color: str) -> tuple[QWidget, QLabel]:
         pane = QWidget()
         layout = QVBoxLayout(pane)
@@ -232,87 +158,16 @@ class ReviewWindow(QMainWindow):
         units.setMinimumWidth(380)
 
     def _dock(self, widget: QWidget, key: str, area) -> QDockWidget:
-        dock = QDockWidget(self)
-        dock.setObjectName(f"dock:{key}")
-        self.translatable(dock.setWindowTitle, lambda: tr(key))
-        dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
-        self.addDockWidget(area, dock)
-        return dock
-
-    def _action(self, name: str, text: Callable[[], str], slot, shortcuts=(), menu=None) -> QAction:
-        action = QAction(self)
-        action.setObjectName(name)
-        self.translatable(action.setText, text)
-        action.setShortcuts([QKeySequence(k) for k in shortcuts if k])
-        action.setShortcutContext(Qt.WindowShortcut)
-        action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
-        if menu is not None:
-            menu.addAction(action)
-        return action
-
-    def _menu(self, key: str):
-        menu = self.menuBar().addMenu("")
-        self.translatable(menu.setTitle, lambda: tr(key))
-        return menu
+        return self.add_dock(widget, lambda: tr(key), area, name=key, view_menu=False,
+                             features=QDockWidget.DockWidgetMovable
+                             | QDockWidget.DockWidgetFloatable)
 
     def _build_actions(self) -> None:
-        review = self._menu("menu.review")
-        self._action("review:next-unit", lambda: tr("review.menu.next"), self.next_unit,
-                     ["F8"], review)
-        self._action("review:previous-unit", lambda: tr("review.menu.previous"),
-                     self.previous_unit, ["Shift+F8"], review)
-        review.addSeparator()
-        for i, name in enumerate(self.labelers[:MAX_KEYED_LABELERS]):
-            self._action(f"review:accept:{i + 1}",
-                         lambda name=name: tr("review.menu.accept", name=name),
-                         lambda i=i: self.accept_labeler(i), [str(i + 1)], review)
-        self._action("review:accept-agreed", lambda: tr("review.menu.accept_agreed"),
-                     self.accept_agreed, ["Ctrl+Shift+A"], review)
-        review.addSeparator()
-        self._action("review:reviewed", lambda: tr("review.menu.reviewed"), self.mark_reviewed,
-                     ["Ctrl+Return", "Ctrl+Enter"], review)
-        self._action("review:next-document", lambda: tr("review.menu.next_doc"),
-                     lambda: self.step_document(+1), ["Ctrl+PgDown"], review)
-        self._action("review:previous-document", lambda: tr("review.menu.previous_doc"),
-                     lambda: self.step_document(-1), ["Ctrl+PgUp"], review)
-        review.addSeparator()
-        self._action("review:agreement", lambda: tr("review.menu.agreement"),
-                     self.open_agreement, [], review)
-        self._action("review:export", lambda: tr("review.menu.export"), self.ask_export,
-                     ["Ctrl+E"], review)
-        self._action("review:close", lambda: tr("review.menu.close"), self.close, ["Ctrl+W"],
-                     review)
-
-        gold = self._menu("review.menu.edit")
-        self._action("review:undo", lambda: tr("review.menu.undo"), lambda: self.step_gold(False),
-                     ["Ctrl+Z"], gold)
-        self._action("review:redo", lambda: tr("review.menu.redo"), lambda: self.step_gold(True),
-                     ["Ctrl+Shift+Z", "Ctrl+Y"], gold)
-        gold.addSeparator()
-        for label in self.schema.entities:
-            self._action(f"review:entity:{label.name}",
-                         lambda label=label: tr("review.menu.entity", label=label_text(label)),
-                         lambda name=label.name: self.add_gold_entity(name), [label.key], gold)
-        self._action("review:delete", lambda: tr("review.menu.delete"), self.delete_gold_entities,
-                     ["Delete"], gold)
-        gold.addSeparator()
-        for label in self.schema.zones:
-            self._action(f"review:zone:{label.name}",
-                         lambda label=label: tr("review.menu.zone", label=label_text(label)),
-                         lambda name=label.name: self.set_gold_zone(name),
-                         [f"Alt+{label.key}" if label.key else None], gold)
-        gold.addSeparator()
-        for label in self.schema.stance_values:
-            self._action(f"review:stance:{label.name}",
-                         lambda label=label: tr("review.menu.stance", label=label_text(label)),
-                         lambda name=label.name: self.set_gold_stance(name), [label.key], gold)
+        register_commands(self, review_commands(self.schema, self.labelers,
+                                                MAX_KEYED_LABELERS))
 
     def retranslate(self, _lang: str | None = None) -> None:
-        for setter, text in self._texts:
-            setter(text())
-        self.setLayoutDirection(i18n.direction())
+        self.retranslate_texts()
         self.queue_table.setHorizontalHeaderLabels(
             [tr("review.col.document"), tr("review.col.disagreements"), tr("review.col.status")])
         for i, name in enumerate(self.labelers):
@@ -324,9 +179,9 @@ class ReviewWindow(QMainWindow):
         self._fill_units()
 
     def _update_title(self) -> None:
-        project = self.project.path.name
-        self.setWindowTitle(tr("review.title.doc", project=project, doc=ltr(self._doc_id))
-                            if self._doc_id else tr("review.title", project=project))
+        project, doc_id = self.project.path.name, self.session.doc_id
+        self.setWindowTitle(tr("review.title.doc", project=project, doc=ltr(doc_id))
+                            if doc_id else tr("review.title", project=project))
 
     # -- the queue ------------------------------------------------------------------------------
     def refresh_queue(self) -> None:
@@ -342,7 +197,7 @@ class ReviewWindow(QMainWindow):
                 if col == 1:
                     item.setTextAlignment(Qt.AlignCenter)
                 table.setItem(row, col, item)
-            if doc_id == self._doc_id:
+            if doc_id == self.session.doc_id:
                 table.selectRow(row)
         done = sum(1 for _d, _n, s in self._queue if s == "reviewed")
         self.queue_progress.setMaximum(max(1, len(self._queue)))
@@ -351,7 +206,7 @@ class ReviewWindow(QMainWindow):
         table.resizeColumnsToContents()
 
     def _open_row(self, row: int) -> None:
-        if 0 <= row < len(self._queue) and self._queue[row][0] != self._doc_id:
+        if 0 <= row < len(self._queue) and self._queue[row][0] != self.session.doc_id:
             self.show_document(self._queue[row][0])
 
     def queue_ids(self) -> list[str]:
@@ -359,92 +214,57 @@ class ReviewWindow(QMainWindow):
 
     # -- one document ---------------------------------------------------------------------------
     def current_doc_id(self) -> str | None:
-        return self._doc_id
+        return self.session.doc_id
 
     def show_document(self, doc_id: str) -> None:
-        self._doc_id = doc_id
-        self._text = self.project.get_text(doc_id)
-        names = set(self.project.layer_names(doc_id))
-        self._layers = {n: self.project.get_layer(doc_id, n) for n in self.labelers if n in names}
-        self._units = adj.units(self._text, self._layers, self.labelers)
-        self._open = [u for u in self._units if not u.agreed]
-        self._decisions = json.loads(self.project.get_setting(DECISIONS_SETTING + doc_id) or "{}")
-        for name, view in self.labeler_views.items():
-            view.set_document(self._text, self.schema)
-            view.set_layer(self._layers.get(name))
-            view.setEnabled(name in self._layers)
-        self.gold_view.set_document(self._text, self.schema)
-        self._current = -1
-        self._reload_gold()
-        self._update_title()
-        self._fill_queue()
-        self.select_unit(self._first_open(0))
-        if not self._open:
+        self.session.open_document(doc_id)
+        if not self.session.disagreements:
             self.statusBar().showMessage(tr("review.no_disagreement"))
         self.document_changed.emit(doc_id)
 
-    def _reload_gold(self) -> None:
-        self._gold = self.project.get_layer(self._doc_id, GOLD)
-        self.gold_view.set_layer(self._gold)
+    def _document_opened(self, doc_id: str) -> None:
+        session = self.session
+        for name, view in self.labeler_views.items():
+            view.set_document(session.text, self.schema)
+            view.set_layer(session.layers.get(name))
+            view.setEnabled(name in session.layers)
+        self.gold_view.set_document(session.text, self.schema)
+        self._update_title()
+        self._fill_queue()
+
+    def _gold_changed(self) -> None:
+        self.gold_view.set_layer(self.session.gold)
         self._fill_units()
 
     def units(self) -> list[adj.Unit]:
         """This document's disagreements, in the order they are stepped through."""
-        return list(self._open)
+        return list(self.session.disagreements)
 
     def is_decided(self, unit: adj.Unit) -> bool:
-        if unit.key not in self._decisions:
-            return False
-        gold = adj.gold_version(unit, self._gold, self._text)
-        return self._decisions[unit.key] == _version_json(unit.kind, gold)
+        return self.session.is_decided(unit)
 
     def open_units(self) -> list[adj.Unit]:
-        return [u for u in self._open if not self.is_decided(u)]
+        return self.session.open_units()
 
     def current_unit(self) -> adj.Unit | None:
-        return self._open[self._current] if 0 <= self._current < len(self._open) else None
-
-    def _describe(self, kind: str, version: Any) -> str:
-        if kind == adj.STANCE:
-            if version is None:
-                return tr("review.nothing")
-            return label_text(self.schema.label("stance", version.value))
-        if kind == adj.ZONE:
-            parts = [label_text(self.schema.label("zone", z.label)) for z in version]
-            return " | ".join(parts)
-        if not version:
-            return tr("review.nothing")
-        return ", ".join(f"{e.label} «{_isolate(self._text[e.start:e.end])}»" for e in version)
-
-    def _unit_title(self, unit: adj.Unit) -> str:
-        kind = tr(f"review.kind.{unit.kind}")
-        if unit.kind == adj.STANCE:
-            where = f"{_isolate(unit.stance_key[0])} → {_isolate(unit.stance_key[1])}"
-        elif unit.kind == adj.ENTITY:
-            where = f"«{_isolate(self._text[unit.start:unit.end])}»"
-        else:
-            snippet = self._text[unit.start:unit.end].replace("\n", " ⏎ ")
-            where = ltr(f"{unit.start}–{unit.end}") + f" «{_isolate(snippet[:30])}»"
-        return _line(f"{kind} · {where}")
+        return self.session.current_unit()
 
     def _fill_units(self) -> None:
-        if self._gold is None:
+        session = self.session
+        if session.gold is None:
             return
-        self.unit_list.blockSignals(True)
-        self.unit_list.clear()
-        for unit in self._open:
-            decided = self.is_decided(unit)
-            versions = "  |  ".join(
-                _isolate(f"{self.labelers.index(n) + 1} {n}: {self._describe(unit.kind, v)}")
-                for n, v in unit.versions)
-            item = QListWidgetItem(_line(f"{'✓' if decided else '•'} {self._unit_title(unit)}")
-                                   + "\n" + _line(f"   {versions}"))
-            item.setForeground(QColor("#2e7d32" if decided else "#111111"))
-            self.unit_list.addItem(item)
-        self.unit_list.setCurrentRow(self._current)
-        self.unit_list.blockSignals(False)
-        decided = len(self._open) - len(self.open_units())
-        self.unit_progress.setText(tr("review.unit_progress", done=decided, total=len(self._open)))
+        with QSignalBlocker(self.unit_list):
+            self.unit_list.clear()
+            for unit in session.disagreements:
+                decided = self.is_decided(unit)
+                item = QListWidgetItem(review_text.unit_item(
+                    self.schema, session.text, unit, self.labelers, decided))
+                item.setForeground(QColor("#2e7d32" if decided else "#111111"))
+                self.unit_list.addItem(item)
+            self.unit_list.setCurrentRow(session.current)
+        total = len(session.disagreements)
+        decided = total - len(self.open_units())
+        self.unit_progress.setText(tr("review.unit_progress", done=decided, total=total))
         self._show_detail()
 
     def _show_detail(self) -> None:
@@ -452,34 +272,20 @@ class ReviewWindow(QMainWindow):
         if unit is None:
             self.unit_detail.setText("")
             return
-        lines = [self._unit_title(unit), ""]
-        for name in self.labelers:
-            key = self.labelers.index(name) + 1
-            if name in unit.labelers:
-                lines.append(_line(f"{key}  {_isolate(name)}: "
-                                   f"{self._describe(unit.kind, unit.version(name))}"))
-            else:
-                lines.append(_line(f"{key}  {tr('review.missing', name=_isolate(name))}"))
-        gold = adj.gold_version(unit, self._gold, self._text)
-        state = tr("review.decided") if self.is_decided(unit) else tr("review.open_unit")
-        lines += ["", _line(tr("review.gold_has", version=self._describe(unit.kind, gold))
-                            + f" ({state})")]
-        self.unit_detail.setText("\n".join(lines))
+        gold = adj.gold_version(unit, self.session.gold, self.session.text)
+        self.unit_detail.setText(review_text.unit_detail(
+            self.schema, self.session.text, unit, self.labelers, gold, self.is_decided(unit)))
 
     def _unit_row_changed(self, row: int) -> None:
-        if row != self._current:
+        if row != self.session.current:
             self.select_unit(row)
 
     def select_unit(self, index: int) -> None:
-        if not self._open:
-            self._current = -1
-            self._highlight(None)
-            self._show_detail()
-            return
-        self._current = max(0, min(index, len(self._open) - 1))
-        self.unit_list.blockSignals(True)
-        self.unit_list.setCurrentRow(self._current)
-        self.unit_list.blockSignals(False)
+        self.session.select(index)
+
+    def _current_changed(self, index: int) -> None:
+        with QSignalBlocker(self.unit_list):
+            self.unit_list.setCurrentRow(index)
         self._highlight(self.current_unit())
         self._show_detail()
 
@@ -490,137 +296,46 @@ class ReviewWindow(QMainWindow):
             if spans:
                 view.scroll_to(unit.start)
 
-    def _first_open(self, start: int, step: int = 1) -> int:
-        """The next undecided unit from `start` on (wrapping), else `start`."""
-        n = len(self._open)
-        for k in range(n):
-            i = (start + step * k) % n
-            if not self.is_decided(self._open[i]):
-                return i
-        return start
-
     def next_unit(self) -> None:
-        if self._open:
-            self.select_unit((self._current + 1) % len(self._open))
+        self.session.next_unit()
 
     def previous_unit(self) -> None:
-        if self._open:
-            self.select_unit((self._current - 1) % len(self._open))
+        self.session.previous_unit()
 
-    # -- decisions ------------------------------------------------------------------------------
-    def _edit_gold(self, change: Callable[[Layer], Layer]) -> bool:
-        if self._doc_id is None:
-            return False
-        try:
-            self.project.edit(self._doc_id, GOLD, self.reviewer, "review", change)
-        except ValidationError as exc:
-            self.statusBar().showMessage(tr("review.invalid", error=str(exc)))
-            return False
-        self._gold = self.project.get_layer(self._doc_id, GOLD)
-        self.gold_view.set_layer(self._gold)
-        self.gold_edited.emit()
-        return True
-
-    def _record(self, units: list[adj.Unit]) -> None:
-        for unit in units:
-            self._decisions[unit.key] = _version_json(
-                unit.kind, adj.gold_version(unit, self._gold, self._text))
-        self.project.set_setting(DECISIONS_SETTING + self._doc_id,
-                                 json.dumps(self._decisions, ensure_ascii=False))
-
-    def _after_decision(self, advance: bool = True) -> None:
-        self._fill_units()
-        if not self.open_units():
-            self.statusBar().showMessage(tr("review.all_decided"))
-        elif advance:
-            self.select_unit(self._first_open((self._current + 1) % len(self._open)))
+    # -- decisions: the selection in the gold view goes to the session ---------------------------
+    def _show_message(self, key: str, params: dict, timeout: int) -> None:
+        self.statusBar().showMessage(tr(key, **params), timeout)
 
     def accept_labeler(self, index: int) -> None:
         """Decide the unit in focus as labeler `index`'s (0-based) version."""
-        unit = self.current_unit()
-        if unit is None or index >= len(self.labelers):
-            return
-        name = self.labelers[index]
-        if name not in unit.labelers:
-            self.statusBar().showMessage(tr("review.missing", name=name))
-            return
-        text, layers, reviewer = self._text, self._layers, self.reviewer
-        if self._edit_gold(lambda gold: adj.accept(gold, unit, name, reviewer, text, layers)):
-            self._record([unit])
-            self._after_decision()
+        self.session.accept_labeler(index)
 
     def accept_agreed(self) -> None:
-        """Everything all labelers agree on, into gold, in one edit."""
-        text, layers, reviewer, units = self._text, self._layers, self.reviewer, self._units
-        if self._edit_gold(lambda gold: adj.accept_agreed(gold, units, reviewer, text, layers)):
-            self._after_decision(advance=False)
-            self.select_unit(self._first_open(max(0, self._current)))
-
-    def _touched(self, start: int, end: int, kinds: tuple[str, ...]) -> list[adj.Unit]:
-        return [u for u in self._open if u.kind in kinds and u.start < max(end, start + 1)
-                and u.end > start]
+        self.session.accept_agreed()
 
     def add_gold_entity(self, label: str) -> None:
-        start, end = self.gold_view.selection()
-        if start == end:
-            return
-        layers, reviewer, labelers = self._layers, self.reviewer, self.labelers
-        if self._edit_gold(lambda gold: adj.add_gold_entity(gold, start, end, label, reviewer,
-                                                            layers, labelers)):
-            self._record(self._touched(start, end, (adj.ENTITY,)))
-            self._after_decision(advance=False)
+        self.session.add_gold_entity(label, *self.gold_view.selection())
 
     def delete_gold_entities(self) -> None:
-        start, end = self.gold_view.selection()
-
-        def change(gold: Layer) -> Layer:
-            for entity in [e for e in gold.entities if e.start < max(end, start + 1)
-                           and e.end > start]:
-                gold = remove_entity(gold, entity)
-            return gold
-        if self._edit_gold(change):
-            self._record(self._touched(start, end, (adj.ENTITY,)))
-            self._after_decision(advance=False)
+        self.session.delete_gold_entities(*self.gold_view.selection())
 
     def set_gold_zone(self, label: str) -> None:
-        start, end = self.gold_view.selection()
-        if start == end:
-            return
-        if self._edit_gold(lambda gold: set_zone(gold, start, end, label)):
-            self._record(self._touched(start, end, (adj.ZONE,)))
-            self._after_decision(advance=False)
+        self.session.set_gold_zone(label, *self.gold_view.selection())
 
     def set_gold_stance(self, value: str) -> None:
-        """Give the stance unit in focus this value in gold (the reviewer's own call)."""
-        unit = self.current_unit()
-        if unit is None or unit.kind != adj.STANCE:
-            return
-        template = adj.gold_version(unit, self._gold, self._text) or next(
-            v for _n, v in unit.versions if v is not None)
-        chosen = Stance(template.holder, template.target, value, template.evidence)
-        sources = [n for n, v in unit.versions if v is not None and v.value == value]
-        text, layers, reviewer = self._text, self._layers, self.reviewer
-        if self._edit_gold(lambda gold: adj.set_stance(gold, unit, chosen, reviewer, text,
-                                                       layers, sources)):
-            self._record([unit])
-            self._after_decision()
+        self.session.set_gold_stance(value)
 
     def step_gold(self, redo: bool) -> None:
-        if self._doc_id is None:
-            return
-        step = self.project.redo if redo else self.project.undo
-        if step(self._doc_id, GOLD, self.reviewer) is not None:
-            self._reload_gold()
-            self.gold_edited.emit()
+        self.session.step_gold(redo)
 
     # -- documents ------------------------------------------------------------------------------
     def mark_reviewed(self) -> None:
-        if self._doc_id is None:
+        doc_id = self.session.doc_id
+        if not self.session.mark_reviewed():
             return
-        self.project.set_status(self._doc_id, self.reviewer, "reviewed")
-        self._queue = [(d, n, "reviewed" if d == self._doc_id else s) for d, n, s in self._queue]
+        self._queue = [(d, n, "reviewed" if d == doc_id else s) for d, n, s in self._queue]
         ids = self.queue_ids()
-        at = ids.index(self._doc_id) if self._doc_id in ids else -1
+        at = ids.index(doc_id) if doc_id in ids else -1
         following = [d for d, _n, s in self._queue[at + 1:] + self._queue[:at + 1]
                      if s != "reviewed"]
         if following:
@@ -633,7 +348,8 @@ class ReviewWindow(QMainWindow):
         ids = self.queue_ids()
         if not ids:
             return
-        at = ids.index(self._doc_id) if self._doc_id in ids else -1
+        doc_id = self.session.doc_id
+        at = ids.index(doc_id) if doc_id in ids else -1
         self.show_document(ids[(at + step) % len(ids)])
 
     def export_gold(self, path: str | Path) -> int:
@@ -663,28 +379,23 @@ class ReviewWindow(QMainWindow):
         return dialog
 
     def closeEvent(self, event) -> None:
+        if not self._is_closed and not self.save_state.may_close():
+            event.ignore()  # the reviewer keeps the window and what is not saved yet
+            return
         super().closeEvent(event)
         if self._is_closed:
             return
         self._is_closed = True
+        self.save_state.stop()
         i18n.notifier.changed.disconnect(self.retranslate)
         self.closed.emit()
         if self._owns_project:
             self.project.close()
 
 
-_windows: list[ReviewWindow] = []
-
-
 def open_windows() -> list[ReviewWindow]:
     """The review windows open now (open_review's and the main windows' Review menu's)."""
-    return list(_windows)
-
-
-def _keep(window: ReviewWindow) -> ReviewWindow:
-    _windows.append(window)
-    window.closed.connect(lambda: _windows.remove(window) if window in _windows else None)
-    return window
+    return registry.open_windows(ReviewWindow)
 
 
 def open_review(project_path, reviewer: str, labelers: list[str] | None = None) -> ReviewWindow:
@@ -701,7 +412,7 @@ def open_review(project_path, reviewer: str, labelers: list[str] | None = None) 
         project.close()
         raise
     window.show()
-    return _keep(window)
+    return registry.keep(window)
 
 
 def run(project_path, reviewer: str) -> int:
@@ -710,19 +421,15 @@ def run(project_path, reviewer: str) -> int:
     return run_window(lambda: open_review(project_path, reviewer))
 
 
+def open_from(main) -> ReviewWindow:
+    """A review window on the main window's project, as its labeler."""
+    review = registry.keep(ReviewWindow(main.project, main.annotator, parent=main))
+    review.gold_edited.connect(main.refresh)
+    main.closed.connect(review.close)  # the main window closes the project they share
+    review.show()
+    return review
+
+
 def install(window) -> None:
     """The main window's Review menu: open the review window on its project."""
-    action = QAction(window)
-    action.setObjectName("review:open")
-    window.translatable(action.setText, "review.open")
-    action.setShortcut(QKeySequence("Ctrl+Shift+R"))
-
-    def open_window() -> ReviewWindow:
-        review = _keep(ReviewWindow(window.project, window.annotator, parent=window))
-        review.gold_edited.connect(window.refresh)
-        window.closed.connect(review.close)  # the main window closes the project they share
-        review.show()
-        return review
-    action.triggered.connect(lambda _checked=False: open_window())
-    window.addAction(action)
-    window.menu_for("review").addAction(action)
+    register_commands(window, [REVIEW_OPEN])

@@ -182,19 +182,11 @@ class SearchPanel(QWidget):
 
 
 def install(window) -> SearchPanel:
-    from PySide6.QtGui import QAction, QKeySequence
+    from .commands import SEARCH_FOCUS
+    from .window_base import register_commands
 
     panel = SearchPanel(window)
-    dock = window.add_dock(panel, tr("search.title"), Qt.LeftDockWidgetArea)
-    action = QAction(tr("search.focus"), window, objectName="search:focus")
-    action.setShortcut(QKeySequence("Ctrl+F"))
-    action.triggered.connect(panel.focus)
-    window.addAction(action)
-    window.menu_for("edit").addAction(action)
-
-    def retranslate(_lang=None) -> None:
-        dock.setWindowTitle(tr("search.title"))
-        action.setText(tr("search.focus"))
-    i18n.notifier.changed.connect(retranslate)
+    window.add_dock(panel, lambda: tr("search.title"), Qt.LeftDockWidgetArea)
     window.search_panel = panel
+    register_commands(window, [SEARCH_FOCUS])
     return panel

@@ -27,6 +27,7 @@ from typing import Sequence
 from ..core.errors import ProjectError, ValidationError
 from ..core.model import GOLD, SUGGESTIONS, layer_from_json, validate_layer
 from ..core.schema import Schema
+from . import review_decisions
 from .project import STATUSES, Project, now
 
 BATCH_LABELER = "batch.labeler"
@@ -34,7 +35,7 @@ MERGE = "merge"  # the change-log action of a layer brought in by merge
 BATCH_PACKED_AT = "batch.packed_at"
 RESERVED = (GOLD, SUGGESTIONS)
 # Project settings that describe the source file's own state and mean nothing in a batch.
-_NOT_COPIED = ("setting:agreement-tallies:", "setting:review:")
+_NOT_COPIED = ("setting:agreement-tallies:", review_decisions.SETTING_ROW_PREFIX)
 _CHUNK = 500
 
 

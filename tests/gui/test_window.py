@@ -265,7 +265,7 @@ def test_undo_redo_after_closing_and_reopening(qtbot, seeded_path):
     assert layer.zones[0].label == "none" and layer.entities == (Entity(*name, "PER"),)
     QTest.keyClick(again.article_view, Qt.Key_Z, Qt.ControlModifier)
     assert again.project.get_layer(SEED, "sara").is_empty()
-    assert again._layer.is_empty()  # and the window shows it
+    assert again.session.layer.is_empty()  # and the window shows it
     QTest.keyClick(again.article_view, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
     assert again.project.get_layer(SEED, "sara").entities == (Entity(*name, "PER"),)
     QTest.keyClick(again.article_view, Qt.Key_Y, Qt.ControlModifier)
@@ -440,7 +440,7 @@ def test_suggestions_accept_reject_accept_all(qtbot, seeded_path):
         project.put_layer(SEED, SUGGESTIONS, suggested, "assist", "assist")
     w = open_(qtbot, seeded_path)
     view = w.article_view
-    assert len(w._pending.entities) == 3
+    assert len(w.session.pending.entities) == 3
     view.set_caret(body_end)
     QTest.keyClick(view, Qt.Key_F8, Qt.ControlModifier)  # next suggestion: wraps to the start
     assert view.selection() == (0, body_end)
@@ -449,7 +449,7 @@ def test_suggestions_accept_reject_accept_all(qtbot, seeded_path):
     view.set_caret(a[0] + 1)
     QTest.keyClick(view, Qt.Key_F8)
     assert w.project.get_layer(SEED, "sara").entities == (Entity(*a, "PER"),)
-    assert len(w._pending.entities) == 2  # an accepted one is no longer drawn as suggestion
+    assert len(w.session.pending.entities) == 2  # an accepted one is no longer drawn as suggestion
     view.set_caret(b[0] + 1)
     QTest.keyClick(view, Qt.Key_F9)
     assert Entity(*b, "ORG") not in w.project.get_layer(SEED, SUGGESTIONS).entities
@@ -459,7 +459,7 @@ def test_suggestions_accept_reject_accept_all(qtbot, seeded_path):
     # the machine's provenance stays with the suggestion: the labeler's layer holds decisions
     assert all(e.extra == () for e in layer.entities)
     assert layer.zones[0] == Zone(0, body_end, "body")
-    assert w._pending.entities == () and all(z.label == "none" for z in w._pending.zones)
+    assert w.session.pending.entities == () and all(z.label == "none" for z in w.session.pending.zones)
     actions = [(ch.layer, ch.action) for ch in w.project.history(SEED)]
     assert actions[-3:] == [("sara", "accept"), (SUGGESTIONS, "reject"), ("sara", "accept")]
     # Undo follows the session's edits across layers: accept-all, then the rejection.
@@ -540,7 +540,7 @@ def test_extension_api(qtbot, seeded_path):
     with Project.open(seeded_path) as project:
         project.edit(other, "sara", "script", "zone", lambda lay: set_zone(lay, 0, 4, "source"))
     w.refresh()
-    assert w._layer.zones[0] == Zone(0, 4, "source")
+    assert w.session.layer.zones[0] == Zone(0, 4, "source")
 
 
 def test_zone_line_takes_the_line_not_the_paragraph(qtbot, seeded_path):

@@ -240,3 +240,32 @@ def test_closing_the_main_window_closes_its_review_window(labeled_path, qtbot):
     assert second is not review and second.isVisible()
     main.close()
     assert not second.isVisible() and second not in open_windows()
+
+
+def stored(window):
+    """Gold and the decisions as the project file has them."""
+    from annotator.store.review_decisions import get_decisions
+    doc_id = window.current_doc_id()
+    return (window.project.get_layer(doc_id, GOLD), get_decisions(window.project, doc_id))
+
+
+def test_a_decision_that_cannot_be_saved_shows_not_saved_until_written(labeled_path, qtbot):
+    window = _active(qtbot, open_review(labeled_path, "rev"))
+    state = window.save_state
+    assert not state.banner_bar.isVisible()
+    conn = window.project.conn
+    conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
+    try:
+        for i in range(300):  # deciding and re-deciding until the file is full
+            window.select_unit(0)
+            _key(window, Qt.Key_1 if i % 2 else Qt.Key_2)
+            if state.badge.isVisible():
+                break
+        assert state.banner_bar.isVisible() and state.banner.text().startswith("NOT SAVED")
+        assert window.session.saving.pending  # kept, with what the window shows
+        shown = (window.session.gold, dict(window.session.decisions))
+    finally:
+        conn.execute("PRAGMA max_page_count = 1073741823")  # never leave a window that asks
+    state.retry_timer.timeout.emit()
+    assert not state.banner_bar.isVisible() and not state.badge.isVisible()
+    assert stored(window) == shown

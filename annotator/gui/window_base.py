@@ -1,0 +1,179 @@
+"""What every window shares: texts that follow the interface language, menus in a fixed order,
+docks, and commands (gui/commands.py) turned into QActions, with keys that also work on an
+Arabic keyboard layout. The main and review windows derive from WindowBase."""
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QDockWidget, QHeaderView, QMainWindow,
+                               QMenu, QTableWidget, QTableWidgetItem, QToolBar, QVBoxLayout,
+                               QWidget)
+
+from . import i18n, keys
+from .commands import Command, Separator, Submenu
+from .i18n import label_text, tr
+from .panels import color_icon
+
+DOCK_FEATURES = (QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetClosable
+                 | QDockWidget.DockWidgetFloatable)
+
+
+def key_sequence(key: str) -> QKeySequence:
+    if key.startswith("std:"):
+        return QKeySequence(getattr(QKeySequence.StandardKey, key[4:]))
+    return QKeySequence(key)
+
+
+class WindowBase(QMainWindow):
+    closed = Signal()
+    MENU_ORDER: tuple[str, ...] = ()
+    MENU_TITLES: dict[str, str] = {}   # menu key -> i18n key, where not "menu.<key>"
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._texts: list[tuple[Callable[[str], None], Callable[[], str]]] = []
+        self._menus: dict[str, QMenu] = {}
+        self.toolbars: dict[str, QToolBar] = {}
+        self.commands: dict[str, tuple[Command, QAction]] = {}  # by id, in registration order
+        self._key_filter = keys.ArabicLayoutKeys(self)
+
+    # -- language -------------------------------------------------------------------------------
+    def translatable(self, setter: Callable[[str], None], text: str | Callable[[], str]) -> None:
+        """Set a piece of the interface now and again whenever the language changes, for as
+        long as this window lives. `text` is an i18n key or a function returning the text,
+        e.g. window.translatable(action.setText, "search.focus")."""
+        fn = (lambda key=text: tr(key)) if isinstance(text, str) else text
+        self._texts.append((setter, fn))
+        setter(fn())
+
+    def retranslate_texts(self) -> None:
+        self.setLayoutDirection(i18n.direction())
+        for setter, fn in list(self._texts):
+            try:
+                setter(fn())
+            except RuntimeError:  # the widget is gone
+                self._texts.remove((setter, fn))
+
+    # -- menus and docks ------------------------------------------------------------------------
+    def menu_for(self, key: str) -> QMenu:
+        """The menu for key (in MENU_ORDER, others after), created on demand. "a/b" is
+        submenu b of menu a, created detached: a Submenu command places it."""
+        menu = self._menus.get(key)
+        if menu is not None:
+            return menu
+        menu = QMenu(self)
+        menu.setObjectName(f"menu:{key}")
+        self._menus[key] = menu
+        if "/" in key:
+            return menu  # titled by its Submenu declaration
+        title = self.MENU_TITLES.get(key, f"menu.{key}")
+        self.translatable(menu.setTitle, title if title in i18n.STRINGS
+                          else (lambda: key.capitalize()))
+        order = list(self.MENU_ORDER) + [k for k in self._menus if k not in self.MENU_ORDER]
+        rank = order.index(key) if key in order else len(order)
+        before = next((self._menus[k].menuAction() for k in order[rank + 1:]
+                       if k in self._menus and "/" not in k), None)
+        if before is None:
+            self.menuBar().addMenu(menu)
+        else:
+            self.menuBar().insertMenu(before, menu)
+        return menu
+
+    def add_dock(self, widget: QWidget, title: str | Callable[[], str],
+                 area=Qt.RightDockWidgetArea, name: str | None = None,
+                 features=DOCK_FEATURES, view_menu: bool = True) -> QDockWidget:
+        """Add a dock (listed in the View menu). A callable title is re-read when the
+        interface language changes."""
+        dock = QDockWidget(self)
+        if callable(title):
+            self.translatable(dock.setWindowTitle, title)
+        else:
+            dock.setWindowTitle(title)
+        dock.setObjectName(f"dock:{name or widget.objectName() or dock.windowTitle()}")
+        dock.setWidget(widget)
+        dock.setFeatures(features)
+        self.addDockWidget(area, dock)
+        if view_menu:
+            self.menu_for("view").addAction(dock.toggleViewAction())
+        return dock
+
+    # -- commands -------------------------------------------------------------------------------
+    def show_keyboard_map(self) -> None:
+        """The keyboard map (F1): every command with a key, as declared."""
+        dialog = QDialog(self)
+        dialog.setObjectName("keyboardMap")
+        dialog.setWindowTitle(tr("keys.title"))
+        rows = keys.keyboard_map(self)
+        table = QTableWidget(len(rows), 2, dialog)
+        table.setHorizontalHeaderLabels([tr("keys.col.key"), tr("keys.col.command")])
+        for i, (key, text, _name) in enumerate(rows):
+            table.setItem(i, 0, QTableWidgetItem(i18n.ltr(key)))
+            table.setItem(i, 1, QTableWidgetItem(text))
+        table.verticalHeader().setVisible(False)
+        table.setWordWrap(False)
+        table.resizeColumnToContents(0)
+        table.resizeRowsToContents()
+        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        table.setEditTriggers(QTableWidget.NoEditTriggers)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons.button(QDialogButtonBox.Close).setText(tr("button.close"))
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+        dialog.resize(560, 640)
+        dialog.open()
+
+    def install_layout_keys(self, widgets: Iterable[QWidget]) -> None:
+        """Arabic-layout keys on these widgets (those that take key presses themselves)."""
+        for widget in widgets:
+            widget.installEventFilter(self._key_filter)
+
+
+def register_commands(window: WindowBase, commands: Iterable) -> dict[str, QAction]:
+    """Turn command declarations into the window's QActions (object name = id, keys as window
+    shortcuts), put them in their menus and toolbars; returns the actions by id."""
+    actions = {}
+    for item in commands:
+        if isinstance(item, Separator):
+            window.menu_for(item.menu).addSeparator()
+            continue
+        if isinstance(item, Submenu):
+            submenu = window.menu_for(item.menu)
+            window.translatable(submenu.setTitle, item.text)
+            window.menu_for(item.menu.rsplit("/", 1)[0]).addMenu(submenu)
+            continue
+        actions[item.id] = _action(window, item)
+    return actions
+
+
+def _action(window: WindowBase, command: Command) -> QAction:
+    action = QAction(window)
+    action.setObjectName(command.id)
+    window.translatable(action.setText, command.text)
+    if command.toolbar is not None:
+        # Toolbar buttons double as the legend: colour, label name and its key.
+        label = command.label
+        hint = f"  {QKeySequence(label.key).toString(QKeySequence.NativeText)}" \
+            if label.key else ""
+        window.translatable(action.setIconText, lambda: label_text(label) + hint)
+        window.toolbars[command.toolbar].addAction(action)
+    if command.color is not None:
+        action.setIcon(color_icon(command.color))
+    action.setCheckable(command.checkable)
+    action.setShortcuts([key_sequence(k) for k in command.keys if k])
+    action.setShortcutContext(Qt.WindowShortcut)
+    if not command.arabic_layout:
+        action.setProperty("latinKeysOnly", True)
+    handler = command.handler
+    if command.checkable:
+        action.triggered.connect(lambda checked: handler(window, checked))
+    else:
+        action.triggered.connect(lambda _checked=False: handler(window))
+    window.addAction(action)
+    if command.menu is not None:
+        window.menu_for(command.menu).addAction(action)
+    window.commands[command.id] = (command, action)
+    return action

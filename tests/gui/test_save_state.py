@@ -1,0 +1,70 @@
+"""The window when the project file cannot be written: an unmissable NOT SAVED state, the
+edit kept on screen, and everything written once a retry succeeds. SQLite really fails: the
+window's connection may not grow the file (PRAGMA max_page_count), as on a full disk."""
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from annotator.gui import open_window
+
+SEED = "000_a3ed348b844c58ae"
+pytestmark = pytest.mark.usefixtures("english_ui")
+
+
+def test_not_saved_banner_until_a_retry_writes_the_edits(qtbot, seeded_path):
+    w = open_window(seeded_path, "sara")
+    qtbot.addWidget(w)
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    view = w.article_view
+    view.setFocus()
+    assert not w.save_state.banner_bar.isVisible() and not w.save_state.badge.isVisible()
+    pages = w.project.conn.execute("PRAGMA page_count").fetchone()[0]
+    w.project.conn.execute(f"PRAGMA max_page_count = {pages}")
+    try:
+        shown = fill_and_check(qtbot, w)
+    finally:  # a failure above must not leave a window that asks before closing
+        w.project.conn.execute("PRAGMA max_page_count = 1073741823")
+    w.save_state.retry_timer.timeout.emit()
+    assert not w.save_state.banner_bar.isVisible() and not w.save_state.badge.isVisible()
+    assert not w.save_state.retry_timer.isActive()
+    assert w.project.get_layer(SEED, "sara").entities == shown  # the kept edit is on disk
+    assert w.statusBar().currentMessage() == "Saved."
+
+
+def fill_and_check(qtbot, w):
+    """Label characters until the file is full; check the NOT SAVED state; returns the
+    entities on screen."""
+    view = w.article_view
+    text = view.text()
+    for i in range(len(text)):
+        if text[i].isspace():
+            continue
+        view.set_selection(i, i + 1)
+        QTest.keyClick(view, Qt.Key_M, Qt.ShiftModifier)  # MISC on exactly this character
+        if w.save_state.badge.isVisible():
+            break
+    assert w.save_state.banner_bar.isVisible() and w.save_state.badge.isVisible()
+    assert w.save_state.banner.text().startswith("NOT SAVED — the disk is full")
+    assert w.save_state.badge.text() == "NOT SAVED"
+    assert "Saved" not in w.statusBar().currentMessage()
+    shown = w.session.layer.entities
+    assert shown[-1].start == i  # the edit that did not save is on screen
+    assert w.project.get_layer(SEED, "sara").entities == shown[:-1]
+    assert w.save_state.retry_timer.isActive()
+    w.save_state.retry_timer.timeout.emit()  # still full: the state stays
+    assert w.save_state.badge.isVisible()
+
+    # Closing now would lose the edit: the window asks, and Cancel keeps it open.
+    answers = []
+
+    def answer_cancel():
+        box = QApplication.activeModalWidget()
+        answers.append(box.text())
+        box.button(QMessageBox.Cancel).click()
+    QTimer.singleShot(0, answer_cancel)
+    assert not w.close()
+    assert w.isVisible() and answers and "NOT SAVED" in answers[0]
+    return shown
