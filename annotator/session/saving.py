@@ -18,11 +18,9 @@ from .observer import Signal
 
 SAVED = "saved"
 REASONS = ("disk_full", "read_only", "locked", "damaged", "io")
-# Until every store call raises NotSavedError, SQLite's own failures are read here; the words
-# are SQLite's messages for SQLITE_FULL, SQLITE_READONLY, SQLITE_BUSY/LOCKED, SQLITE_CORRUPT.
-_SQLITE_REASONS = (("full", "disk_full"), ("readonly", "read_only"), ("read-only", "read_only"),
-                   ("locked", "locked"), ("busy", "locked"), ("malformed", "damaged"),
-                   ("not a database", "damaged"))
+# The store raises NotSavedError with its reason for every write that did not reach the disk;
+# anything else that fails a write (an OSError, an SQLite error the store did not expect) is
+# kept all the same, as "io": an edit is never dropped because its failure was unforeseen.
 FAILURES = (AnnotatorError, sqlite3.Error, OSError)
 
 
@@ -30,10 +28,6 @@ def reason_of(exc: BaseException) -> str:
     """Why a write failed, as one of REASONS."""
     if isinstance(exc, NotSavedError) and exc.reason in REASONS:
         return exc.reason
-    message = str(exc).lower()
-    for words, reason in _SQLITE_REASONS:
-        if words in message:
-            return reason
     return "io"
 
 
