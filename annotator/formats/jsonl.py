@@ -18,8 +18,9 @@ from typing import Any, Callable, Iterator
 
 from ..core.errors import ValidationError
 from ..core.model import SUGGESTIONS, Document, Layer
+from ..core.offsets import utf16_offset
 from ..core.records import ImportRecord
-from ..core.text import clean_with_offsets, utf16_offset
+from ..core.text import clean_with_offsets
 from ..store import Project
 from . import ReadResult, Rejected
 
