@@ -14,16 +14,18 @@ import sqlite3
 import sys
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from ..core.errors import NotSavedError, ProjectError
 
 
-def _import_sqlite_utils():
-    """sqlite-utils imports pandas and numpy when they are installed, only to map their scalar
-    types to column types, which we never pass: 0.45 s and 110 MB before the window's first
-    article. Hide them while it loads (unless something already imported them)."""
+def _sqlite_utils():
+    """sqlite-utils, imported on first use (the first write, not the window's first article).
+    It imports pandas and numpy when they are installed, only to map their scalar types to
+    column types, which we never pass: 0.45 s and 110 MB before the window's first article.
+    Hide them while it loads (unless something already imported them)."""
     if "sqlite_utils" in sys.modules:
         return sys.modules["sqlite_utils"]
     hidden = [name for name in ("pandas", "numpy") if name not in sys.modules]
@@ -36,8 +38,6 @@ def _import_sqlite_utils():
                 del sys.modules[name]
     return sqlite_utils
 
-
-sqlite_utils = _import_sqlite_utils()
 
 BUSY_TIMEOUT_S = 30.0
 
@@ -125,7 +125,11 @@ class ProjectFile:
         # and export; every write raises NotSavedError("read_only").
         self.read_only = read_only
         self.auto_backup = None  # an AutoBackup once enable_backups() is called
-        self.db = sqlite_utils.Database(conn)
+
+    @cached_property
+    def db(self):
+        """sqlite-utils' view of the connection: savepoints in write(), table introspection."""
+        return _sqlite_utils().Database(self.conn)
 
     def enable_backups(self, every_minutes: float | None = None, keep: int | None = None):
         """Rolling backups while this project is open for work (see store.backup): one now
