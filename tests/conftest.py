@@ -10,6 +10,7 @@ os.environ.setdefault("ANNOTATOR_DATA_DIR", str(Path(__file__).parent / ".data-u
 import pytest  # noqa: E402
 
 from annotator import SEEDS  # noqa: E402
+from annotator.core.text import normalize_newlines  # noqa: E402
 from annotator.store import Project  # noqa: E402
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
@@ -64,3 +65,21 @@ def english_ui(qapp):
     yield
     i18n.set_language("en")
 
+
+# Texts for code point <-> UTF-16 conversions (tests/core/test_offsets.py, and the same texts
+# against a real QTextDocument in tests/gui/test_offsets.py): a test asking for `offset_sample`
+# runs once with each.
+OFFSET_SAMPLES = [
+    "",
+    "بلا رموز تعبيرية",
+    "😀 يوآف جالانت 🇵🇸",                               # emoji before and after a span
+    "قال جال😀انت إن المختطَفين",                       # emoji inside a span, tashkeel
+    "🇵🇸🇵🇸😀😀x😀",                                    # runs of non-BMP characters, flags
+    normalize_newlines("سطر أول\r\n😀 سطر ثانٍ\r\nالمختطَفين 🇵🇸\r\n"),  # CRLF source
+    "\U0010ffff\U00010000",                               # first and last non-BMP code points
+]
+
+
+def pytest_generate_tests(metafunc):
+    if "offset_sample" in metafunc.fixturenames:
+        metafunc.parametrize("offset_sample", OFFSET_SAMPLES)

@@ -173,10 +173,6 @@ def provenance(sources: Iterable[str], reviewer: str) -> tuple[tuple[str, Any], 
     return ((SOURCES, sorted(sources)), (DECIDED_BY, reviewer))
 
 
-def sources_of(item: Entity | Stance) -> list[str]:
-    return list(dict(item.extra).get(SOURCES, []))
-
-
 def gold_version(unit: Unit, gold: Layer, text: str) -> Any:
     """What gold says about the unit, in the form of a labeler's version."""
     if unit.kind == ENTITY:

@@ -2,8 +2,11 @@
 
 Stored text is never changed (offsets refer to it); matching and search work on a normalized
 copy and map every hit back. `normalize` works character by character, so each normalized
-character knows the original code point it came from. (pyarabic's strip_tashkeel /
-normalize_hamza return shorter strings without such a map; we use its character tables only.)
+character knows the original code point it came from. The character classes are pyarabic's
+(araby.TASHKEEL, TATWEEL, the alef, hamza-seat, yeh and teh forms), extended where scraped news
+needs more; pyarabic's strip_tashkeel / strip_tatweel / normalize_hamza themselves return
+shorter strings without a map back, so we build one str.translate table from the same classes
+at import (fast, and every dropped or folded character still knows where it came from).
 
 What `normalize` does, and why:
 - drops tashkeel (U+064B–U+065F, the superscript alef U+0670, Quranic marks U+06D6–U+06ED) and
@@ -30,20 +33,31 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
+from pyarabic import araby
+
 from .text import INVISIBLE
 
-TATWEEL = "\u0640"
-TASHKEEL = frozenset([chr(c) for c in range(0x064B, 0x0660)] + ["\u0670"]
-                     + [chr(c) for c in range(0x06D6, 0x06EE) if c not in (0x06E5, 0x06E6)])
+TATWEEL = araby.TATWEEL
+# pyarabic's TASHKEEL (tanween, short vowels, shadda, sukun) and its small alef, plus the other
+# combining marks of the Arabic block (maddah and hamza above/below, U+0653–U+065F) and the
+# Quranic annotation marks (U+06D6–U+06ED but the small waw and yeh, which are letters) that
+# quotations of the Quran bring into news text.
+TASHKEEL = frozenset(araby.TASHKEEL) | {araby.SMALL_ALEF} \
+    | frozenset(chr(c) for c in range(0x0653, 0x0660)) \
+    | frozenset(chr(c) for c in range(0x06D6, 0x06EE) if c not in (0x06E5, 0x06E6))
 # Characters normalization drops: a span ending on a letter also takes its marks along.
 DROPPED = TASHKEEL | {TATWEEL} | INVISIBLE
 
+# Spelling variants folded into one letter. pyarabic's normalize_hamza turns every hamza seat
+# into a bare hamza; we keep the seat's letter instead (أ → ا, ؤ → و, ئ → ي), because writers
+# who drop the hamza write the bare seat (مسئول, مسيول). ٲ ٳ are alef forms pyarabic lacks.
 _FOLD = {
-    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
-    "ى": "ي", "ئ": "ي", "ی": "ي", "ې": "ي", "ے": "ي",
-    "ة": "ه", "ۀ": "ه", "ہ": "ه", "ە": "ه",
-    "ؤ": "و",
-    "ک": "ك", "ڪ": "ك",
+    **dict.fromkeys([araby.ALEF_HAMZA_ABOVE, araby.ALEF_HAMZA_BELOW, araby.ALEF_MADDA,
+                     araby.ALEF_WASLA, "ٲ", "ٳ"], araby.ALEF),
+    **dict.fromkeys([araby.ALEF_MAKSURA, araby.YEH_HAMZA, "ی", "ې", "ے"], araby.YEH),
+    **dict.fromkeys([araby.TEH_MARBUTA, "ۀ", "ہ", "ە"], araby.HEH),
+    araby.WAW_HAMZA: araby.WAW,
+    "ک": araby.KAF, "ڪ": araby.KAF,  # Persian and Sindhi kaf
     "\u066b": ".", "\u066c": ",",  # Arabic decimal and thousands separators
 }
 for _digit in range(10):
@@ -60,7 +74,9 @@ def _fold(ch: str) -> str:
         return mapped
     code = ord(ch)
     if 0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF:  # Arabic presentation forms
-        return "".join(_fold(c) for c in unicodedata.normalize("NFKC", ch))
+        decomposed = unicodedata.normalize("NFKC", ch)
+        if decomposed != ch:  # unassigned code points and a few symbols decompose to themselves
+            return "".join(_fold(c) for c in decomposed)
     lower = ch.lower()
     return lower if len(lower) == 1 else ch
 

@@ -21,7 +21,6 @@ _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _LABEL_KEYS = {"name", "en", "ar", "color", "key"}
 _TOP_KEYS = {"version", "zones", "entities", "stance", "aliases"}
 _STANCE_KEYS = {"values", "targets"}
-_KINDS = ("zones", "entities", "stance.values")
 
 
 @dataclass(frozen=True)

@@ -155,12 +155,6 @@ def _checked(text: str, encoding: str) -> Decoded:
     return Decoded(text, encoding)
 
 
-def utf16_offset(text: str, index: int) -> int:
-    """UTF-16 code units before code point `index` (what JavaScript and Qt count)."""
-    prefix = text[:index]
-    return index + sum(1 for ch in prefix if ord(ch) > 0xFFFF)
-
-
 def clean_with_offsets(text: str):
     """Apply the stored-text rules to a string that already has offsets pointing into it
     (a JSONL `text` field): drop a leading BOM, turn CRLF / CR into LF.

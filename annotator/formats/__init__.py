@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, TextIO, Union
 
 from ..core.errors import InputError
+from ..core.records import ImportRecord
 from ..core.text import decode_bytes
-from ..store import ImportRecord
 
 
 @dataclass

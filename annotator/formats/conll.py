@@ -38,10 +38,11 @@ from typing import Iterator
 
 from ..core.errors import ValidationError
 from ..core.model import SUGGESTIONS, Document, Entity, Layer
+from ..core.records import ImportRecord
 from ..core.text import INVISIBLE
 from ..core.tokenize import (Token, ends_sentence, is_closing_mark, sentences, tokenize,
                              whitespace_tokens)
-from ..store import ImportRecord, Project
+from ..store import Project
 from . import ExportOptions, ReadResult, Rejected, decode_file, open_output
 from .txt import document_id
 

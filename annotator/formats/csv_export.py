@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..core.model import Document, EntityRef, Layer, zone_at
-from ..core.text import utf16_offset
+from ..core.offsets import utf16_offset
 from ..store import Project
 from . import ExportOptions, open_output
 

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..core.model import SUGGESTIONS, Document
-from ..store import ImportRecord, Project
+from ..core.records import ImportRecord
+from ..store import Project
 from . import ExportOptions, ReadResult, open_output
 from .jsonl import read_records, text_and_id
 

@@ -18,8 +18,10 @@ from typing import Any, Callable, Iterator
 
 from ..core.errors import ValidationError
 from ..core.model import SUGGESTIONS, Document, Layer
-from ..core.text import clean_with_offsets, utf16_offset
-from ..store import ImportRecord, Project
+from ..core.offsets import utf16_offset
+from ..core.records import ImportRecord
+from ..core.text import clean_with_offsets
+from ..store import Project
 from . import ReadResult, Rejected
 
 ANNOTATION_KEYS = ("zones", "entities", "stances")

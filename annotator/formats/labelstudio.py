@@ -35,8 +35,9 @@ from typing import Any, Iterator
 
 from ..core.errors import ValidationError
 from ..core.model import GOLD, SUGGESTIONS, Document, Layer
+from ..core.records import ImportRecord
 from ..core.text import clean_with_offsets
-from ..store import ImportRecord, Project
+from ..store import Project
 from . import ExportOptions, ReadResult, Rejected, decode_file, open_output
 from .jsonl import STRICT_JSON, check_json
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..core.model import Document
-from ..store import ImportRecord
+from ..core.records import ImportRecord
 from . import ReadResult, Rejected, decode_file
 
 

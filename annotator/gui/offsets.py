@@ -1,45 +1,5 @@
-"""Code points <-> Qt positions: the one place where the two ways of counting meet.
+"""Code points <-> Qt positions for the window. The conversion itself is Qt-free and lives in
+core/offsets.py (exports need it too); this name stays so the GUI has one place to import it."""
+from ..core.offsets import OffsetMap
 
-Python indexes a string by code point; Qt (QString, QTextDocument, QTextCursor) counts UTF-16
-code units, so every character above U+FFFF (emoji, flags, rare CJK) takes two Qt positions. A
-document's newlines are LF only and a QTextDocument counts each block break as one position, so
-the only difference is the non-BMP characters. We record where they are once, then convert by
-binary search: O(log k) for k non-BMP characters, O(1) when there are none.
-"""
-from __future__ import annotations
-
-import re
-from bisect import bisect_left
-
-_NON_BMP = re.compile("[\U00010000-\U0010ffff]")
-
-
-class OffsetMap:
-    def __init__(self, text: str):
-        self.length = len(text)
-        # Encoding is done in C and is the fastest way to learn that there is nothing to map.
-        self.qt_length = len(text.encode("utf-16-le")) // 2
-        if self.qt_length == self.length:
-            self._astral: list[int] = []
-            self._astral_qt: list[int] = []
-        else:
-            self._astral = [m.start() for m in _NON_BMP.finditer(text)]
-            # Qt position of the high surrogate of the k-th non-BMP character.
-            self._astral_qt = [cp + k for k, cp in enumerate(self._astral)]
-
-    def cp_to_qt(self, i: int) -> int:
-        """Qt position of code point index i (clamped to the text)."""
-        i = max(0, min(i, self.length))
-        if not self._astral:
-            return i
-        return i + bisect_left(self._astral, i)
-
-    def qt_to_cp(self, q: int) -> int:
-        """Code point index of Qt position q (clamped). A position between the two halves of a
-        surrogate pair rounds down to the start of that character."""
-        q = max(0, min(q, self.qt_length))
-        if not self._astral_qt:
-            return q
-        # k non-BMP characters start before q; each took one extra Qt position. For q on the
-        # low surrogate of character k-1 this gives that character's own index: rounding down.
-        return q - bisect_left(self._astral_qt, q)
+__all__ = ["OffsetMap"]

@@ -8,13 +8,14 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
-from pathlib import Path
 from typing import Iterator
 
 from ..core.errors import SchemaError, ValidationError
 from ..core.model import layer_from_json, validate_layer
 from ..core.schema import Schema
-from .project import FORMAT_VERSION, STATUSES, Project
+from .migrations import FORMAT_VERSION, table_names
+from .project import Project
+from .status import STATUSES
 
 MAX_PROBLEMS = 200  # a badly damaged file would otherwise print one line per row
 
@@ -46,12 +47,15 @@ def _problems(project: Project) -> Iterator[str]:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version != FORMAT_VERSION:
         yield f"project format {version}, expected {FORMAT_VERSION}"
+    missing = [t for t in table_names() if not project.db[t].exists()]
+    if missing:
+        yield f"table {', '.join(missing)} missing: not a whole project file"
+        return  # the checks below read these tables
     try:
         schema = Schema.parse(project._get("schema"))
     except (SchemaError, ValueError) as exc:
         yield f"the stored label schema is not valid ({exc})"
         schema = None
-    texts: dict[int, tuple[str, str]] = {}
     for seq, doc_id, text, meta, length in conn.execute(
             "SELECT seq, id, text, meta, length FROM documents"):
         if len(text) != length:

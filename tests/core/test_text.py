@@ -5,7 +5,7 @@ import os
 import pytest
 
 from annotator.core.errors import InputError
-from annotator.core.text import clean_with_offsets, decode_bytes, normalize_newlines, utf16_offset
+from annotator.core.text import clean_with_offsets, decode_bytes, normalize_newlines
 
 ARABIC = "قال جالانت فى بيان صدر مؤخرا، أن الضغوط المكثفة على حماس تؤتي ثمارها\nسطر ثانٍ."
 
@@ -69,10 +69,3 @@ def test_clean_with_offsets_maps_positions_past_bom_and_crlf():
     for ch in "أبج":
         assert clean[to_clean(raw.index(ch))] == ch
     assert to_clean(len(raw)) == len(clean)
-
-
-def test_utf16_offset_counts_surrogate_pairs():
-    text = "😀 غالانت 🇵🇸"
-    assert utf16_offset(text, 0) == 0
-    assert utf16_offset(text, 1) == 2
-    assert utf16_offset(text, len(text)) == len(text.encode("utf-16-le")) // 2

@@ -1,4 +1,5 @@
-"""Normalization with a map back to the stored text; proclitics; the loose key for names."""
+"""Normalization with a map back to the stored text (core/arabic.py); proclitics; the loose key
+for names."""
 import random
 
 import pytest
@@ -97,3 +98,33 @@ def test_loose_key_merges_transliterations_of_foreign_names_only():
                  ("إسرائيل", "إسرائيلي")]
     for a, b in different:
         assert loose_key(normalize_text(a)) != loose_key(normalize_text(b)), (a, b)
+
+
+def test_the_character_classes_are_pyaraby_s_and_normalization_agrees_with_it(seed_dir):
+    from pyarabic import araby
+
+    assert set(araby.TASHKEEL) | {araby.SMALL_ALEF} <= TASHKEEL
+    for path in sorted(seed_dir.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        voweled = "".join(ch + ("َ" if ch.isalpha() else "") for ch in text[:2000]) + "ـــ"
+        # Dropping marks and tatweel is what pyarabic's strip_tashkeel / strip_tatweel do.
+        stripped = araby.strip_tatweel(araby.strip_tashkeel(voweled))
+        assert normalize_text(voweled) == normalize_text(stripped)
+        norm, to_orig = normalize(voweled)
+        assert len(norm) == len(normalize_text(stripped))
+        assert all(voweled[to_orig[i]] not in TASHKEEL for i in range(len(norm)))
+
+
+def test_hamza_seats_fold_to_their_letter_where_pyarabic_would_write_a_bare_hamza():
+    from pyarabic import araby
+
+    assert araby.normalize_hamza("مسئول") == "مسءول"  # pyarabic's choice: the bare hamza
+    assert normalize_text("مسئول") == "مسيول"          # ours: the seat, as writers drop it
+
+
+def test_presentation_forms_that_decompose_to_themselves_are_kept():
+    # Unassigned code points (U+FDD0) and Arabic symbols (U+FBB2) in the presentation-form
+    # blocks: NFKC leaves them as they are, which used to recurse without end.
+    for text in ("قال\ufdd0 غالانت", "\ufbb2x", "\ufeff\ufdcf"):
+        norm, to_orig = normalize(text)
+        assert len(to_orig) == len(norm) + 1 and to_orig == sorted(to_orig)

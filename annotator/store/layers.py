@@ -1,0 +1,139 @@
+"""Layers: each labeler's (and the reviewers' gold) labels of a document, read and written.
+
+Owns the `layers` table: one JSON row per (document, layer name), validated against the text
+and the schema before it is written; every write goes through `_put_layer`, which logs it (see
+changes.py), so an edit and its change-log row are one transaction.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, Iterator
+
+from ..core.errors import ValidationError
+from ..core.model import Document, Layer, layer_from_json, validate_layer
+from .connection import dumps, now
+from .documents import BATCH_SIZE
+
+
+class LayersMixin:
+    """Layers of a Project (see project.py for what a mixin may rely on)."""
+
+    # -- layers ----------------------------------------------------------------------------
+    def layer_names(self, doc_id: str | None = None) -> list[str]:
+        if doc_id is None:
+            return [r[0] for r in self.conn.execute("SELECT DISTINCT name FROM layers ORDER BY name")]
+        return [r[0] for r in self.conn.execute(
+            "SELECT name FROM layers WHERE doc = ? ORDER BY name", (self._seq(doc_id),))]
+
+    def has_layer(self, doc_id: str, name: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM layers WHERE doc = ? AND name = ?",
+                                 (self._seq(doc_id), name)).fetchone() is not None
+
+    def get_layer(self, doc_id: str, name: str) -> Layer:
+        """The layer, or an empty one (all text unlabeled) if nobody has touched it yet."""
+        seq, text = self._seq_text(doc_id)
+        row = self.conn.execute("SELECT data FROM layers WHERE doc = ? AND name = ?",
+                                (seq, name)).fetchone()
+        if row is None:
+            return Layer.empty(len(text))
+        return layer_from_json(json.loads(row[0]), text)
+
+    def iter_layers(self, name: str | None = None) -> Iterator[tuple[Document, str, Layer]]:
+        """(document, layer name, layer) in queue order, for one layer name or all; streamed."""
+        last = (0, "")
+        where = "" if name is None else "AND l.name = ?"
+        while True:
+            args: list[Any] = [last[0], last[0], last[1]]
+            if name is not None:
+                args.append(name)
+            rows = self.conn.execute(
+                "SELECT d.seq, l.name, d.id, d.text, d.meta, l.data FROM layers l "
+                "JOIN documents d ON d.seq = l.doc "
+                f"WHERE (l.doc > ? OR (l.doc = ? AND l.name > ?)) {where} "
+                "ORDER BY l.doc, l.name LIMIT ?", (*args, BATCH_SIZE)).fetchall()
+            if not rows:
+                return
+            for seq, lname, doc_id, text, meta, data in rows:
+                yield (Document(doc_id, text, json.loads(meta)), lname,
+                       layer_from_json(json.loads(data), text))
+            last = (rows[-1][0], rows[-1][1])
+
+    def iter_annotated(self, layer: str = "all", status: str | None = None,
+                       annotator: str | None = None,
+                       ) -> Iterator[tuple[Document, list[tuple[str, Layer]]]]:
+        """Documents in queue order with their layers, for exports; streamed in batches.
+
+        layer="all": every document with every layer it has (possibly none); a layer name:
+        only the documents that have that layer. `status` keeps documents whose status (for
+        `annotator`, or for the layer's own name, or for anyone when neither applies) is it.
+        """
+        last = 0
+        while True:
+            docs = self.conn.execute(
+                "SELECT seq, id, text, meta FROM documents WHERE seq > ? ORDER BY seq LIMIT ?",
+                (last, BATCH_SIZE)).fetchall()
+            if not docs:
+                return
+            last = docs[-1][0]
+            seqs = [d[0] for d in docs]
+            marks = ",".join("?" * len(seqs))
+            by_doc: dict[int, list[tuple[str, str]]] = {}
+            query = f"SELECT doc, name, data FROM layers WHERE doc IN ({marks})"
+            args: list[Any] = list(seqs)
+            if layer != "all":
+                query += " AND name = ?"
+                args.append(layer)
+            for seq, name, data in self.conn.execute(query + " ORDER BY doc, name", args):
+                by_doc.setdefault(seq, []).append((name, data))
+            keep = None
+            if status is not None:
+                who = annotator or (None if layer == "all" else layer)
+                query = f"SELECT doc FROM status WHERE doc IN ({marks}) AND status = ?"
+                args = [*seqs, status]
+                if who is not None:
+                    query += " AND annotator = ?"
+                    args.append(who)
+                keep = {r[0] for r in self.conn.execute(query, args)}
+            for seq, doc_id, text, meta in docs:
+                if keep is not None and seq not in keep:
+                    continue
+                layers = by_doc.get(seq, [])
+                if layer != "all" and not layers:
+                    continue
+                yield (Document(doc_id, text, json.loads(meta)),
+                       [(name, layer_from_json(json.loads(data), text)) for name, data in layers])
+
+    def _put_layer(self, seq: int, text: str, name: str, layer: Layer, who: str,
+                   action: str, stamp: str | None = None, reverts: int | None = None) -> bool:
+        """Write a layer and log the change; False (and nothing written) if it is unchanged."""
+        row = self.conn.execute("SELECT data FROM layers WHERE doc = ? AND name = ?",
+                                (seq, name)).fetchone()
+        after = layer.to_json(text)
+        before = json.loads(row[0]) if row else None
+        if before == after:
+            return False
+        self.conn.execute(
+            "INSERT INTO layers (doc, name, data, updated) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (doc, name) DO UPDATE SET data = excluded.data, updated = excluded.updated",
+            (seq, name, dumps(after), stamp or now()))
+        self._log(who, seq, name, action, before, after, reverts)
+        return True
+
+    def edit(self, doc_id: str, layer_name: str, who: str, action: str,
+             change: Callable[[Layer], Layer]) -> Layer:
+        """Apply `change` to the current layer and commit it, with its change-log row, in one
+        transaction. Reading inside the write lock means two windows never lose each other's
+        edits. Raises ValidationError (nothing written) if the result breaks an invariant."""
+        if not layer_name or not layer_name.strip():
+            raise ValidationError("a layer needs a name")
+        seq, text = self._seq_text(doc_id)
+        with self.write():
+            new = change(self.get_layer(doc_id, layer_name))
+            validate_layer(new, len(text), self.schema)
+            self._put_layer(seq, text, layer_name, new, who, action)
+        return new
+
+    def put_layer(self, doc_id: str, layer_name: str, layer: Layer, who: str,
+                  action: str = "replace") -> Layer:
+        return self.edit(doc_id, layer_name, who, action, lambda _old: layer)
+

@@ -1,0 +1,128 @@
+"""Per-document work state and project settings.
+
+Owns the `status` table (status, time spent, note and review flag per document and person,
+each change logged), the settings kept in the `project` table (`setting:` keys) and the
+figures `annotator stats` prints.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ..core.errors import ValidationError
+from .connection import now
+
+STATUSES = ("todo", "in_progress", "done", "skipped", "reviewed")
+
+
+@dataclass
+class DocStatus:
+    status: str = "todo"
+    seconds: float = 0.0
+    note: str = ""
+    flagged: bool = False
+    updated: str | None = None
+
+
+
+class StatusMixin:
+    """Status, settings and figures of a Project (see project.py for what a mixin may rely on)."""
+
+    # -- status ----------------------------------------------------------------------------
+    def get_status(self, doc_id: str, annotator: str) -> DocStatus:
+        row = self.conn.execute(
+            "SELECT status, seconds, note, flagged, updated FROM status WHERE doc = ? AND annotator = ?",
+            (self._seq(doc_id), annotator)).fetchone()
+        return DocStatus() if row is None else DocStatus(row[0], row[1], row[2], bool(row[3]), row[4])
+
+    def set_status(self, doc_id: str, annotator: str, status: str | None = None,
+                   note: str | None = None, flagged: bool | None = None,
+                   add_seconds: float = 0.0) -> DocStatus:
+        """Change any of status / note / review flag / time spent, in one logged transaction."""
+        if status is not None and status not in STATUSES:
+            raise ValidationError(f"status {status!r} is not one of {', '.join(STATUSES)}")
+        seq = self._seq(doc_id)
+        with self.write():
+            old = self.get_status(doc_id, annotator)
+            new = DocStatus(status if status is not None else old.status,
+                            old.seconds + max(0.0, add_seconds),
+                            note if note is not None else old.note,
+                            flagged if flagged is not None else old.flagged, now())
+            self.conn.execute(
+                "INSERT INTO status (doc, annotator, status, seconds, note, flagged, updated) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (doc, annotator) DO UPDATE SET "
+                "status = excluded.status, seconds = excluded.seconds, note = excluded.note, "
+                "flagged = excluded.flagged, updated = excluded.updated",
+                (seq, annotator, new.status, new.seconds, new.note, int(new.flagged), new.updated))
+            if (old.status, old.note, old.flagged) != (new.status, new.note, new.flagged):
+                self._log(annotator, seq, None, "status",
+                          {"status": old.status, "note": old.note, "flagged": old.flagged},
+                          {"status": new.status, "note": new.note, "flagged": new.flagged})
+        return new
+
+    def statuses(self, annotator: str, offset: int = 0, limit: int = -1
+                 ) -> list[tuple[str, str]]:
+        """(document id, status) in queue order, for the queue view's visible rows."""
+        return [(r[0], r[1] or "todo") for r in self.conn.execute(
+            "SELECT d.id, s.status FROM documents d LEFT JOIN status s "
+            "ON s.doc = d.seq AND s.annotator = ? ORDER BY d.seq LIMIT ? OFFSET ?",
+            (annotator, limit, offset))]
+
+    def status_counts(self, annotator: str) -> dict[str, int]:
+        counts = {s: 0 for s in STATUSES}
+        total = self.count_documents()
+        for status, n in self.conn.execute(
+                "SELECT status, count(*) FROM status WHERE annotator = ? GROUP BY status",
+                (annotator,)):
+            counts[status] = n
+        counts["todo"] = total - sum(n for s, n in counts.items() if s != "todo")
+        return counts
+
+    def seconds_spent(self, annotator: str) -> float:
+        return self.conn.execute("SELECT coalesce(sum(seconds), 0) FROM status WHERE annotator = ?",
+                                 (annotator,)).fetchone()[0]
+
+    def annotators(self) -> list[str]:
+        names = {r[0] for r in self.conn.execute("SELECT DISTINCT annotator FROM status")}
+        names |= {r[0] for r in self.conn.execute("SELECT DISTINCT name FROM layers")}
+        return sorted(names)
+
+    # -- settings kept in the project ------------------------------------------------------
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM project WHERE key = ?",
+                                ("setting:" + key,)).fetchone()
+        return default if row is None else row[0]
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.write():
+            self.conn.execute("INSERT INTO project (key, value) VALUES (?, ?) ON CONFLICT (key) "
+                              "DO UPDATE SET value = excluded.value", ("setting:" + key, value))
+
+    # -- figures ---------------------------------------------------------------------------
+    def stats(self) -> dict[str, Any]:
+        """Counts by status, label and annotator (what `annotator stats` prints)."""
+        out: dict[str, Any] = {"documents": self.count_documents(), "layers": {},
+                               "status": {}, "time_spent_s": {}}
+        for (name,) in self.conn.execute("SELECT DISTINCT name FROM layers ORDER BY name"):
+            zones: dict[str, int] = {}
+            entities: dict[str, int] = {}
+            stances: dict[str, int] = {}
+            docs = 0
+            for (data,) in self.conn.execute("SELECT data FROM layers WHERE name = ?", (name,)):
+                layer = json.loads(data)
+                docs += 1
+                for z in layer["zones"]:
+                    zones[z["label"]] = zones.get(z["label"], 0) + (z["end"] - z["start"])
+                for e in layer["entities"]:
+                    entities[e["label"]] = entities.get(e["label"], 0) + 1
+                for s in layer["stances"]:
+                    stances[s["value"]] = stances.get(s["value"], 0) + 1
+            out["layers"][name] = {"documents": docs, "zone_chars": zones,
+                                   "entities": entities, "stances": stances}
+        for annotator in sorted({r[0] for r in self.conn.execute("SELECT annotator FROM status")}):
+            out["status"][annotator] = self.status_counts(annotator)
+            out["time_spent_s"][annotator] = round(self.seconds_spent(annotator), 1)
+        return out
+
+
