@@ -9,6 +9,8 @@ anyone confirmed it. Two type-level signals, each a feature of every occurrence 
   associated with it over the whole text (count scaled down by the neighbour's own frequency,
   so و and في do not win everywhere) — a cheap stand-in for a Brown cluster: words with the
   same typical neighbours behave alike;
+- how bursty it is: names of a story recur within the few documents about it, ordinary
+  words spread over many;
 - how name-like its contexts are (`name`): for each neighbour word, the confirmed documents
   say how often an entity follows it (or precedes it); a word's score is the mean of that over
   all its occurrences in the whole text, bucketed. The neighbours are learned from confirmed
@@ -32,14 +34,17 @@ TOP_NEIGHBOURS = 2       # per side
 MAX_TOKENS = 1_000_000   # of text read (a 100k-document project: its first documents)
 
 
-def _lines(texts: Iterable[str]) -> Iterable[list[str]]:
+def _documents(texts: Iterable[str]) -> Iterable[list[list[str]]]:
+    """The normalized words of each text, line by line (up to MAX_TOKENS in all)."""
     budget = MAX_TOKENS
     for text in texts:
+        lines = []
         for line in normalize_text(text).split("\n"):
             words = [intern(w) for w in WORD.findall(line)]
             if words:
                 budget -= len(words)
-                yield words
+                lines.append(words)
+        yield lines
         if budget <= 0:
             return
 
@@ -63,7 +68,11 @@ class WordContexts:
               confirmed: Sequence[tuple[list[str], list[bool]]] = ()) -> "WordContexts":
         """texts: every text of the project; confirmed: (normalized words, inside-entity
         flags) of confirmed lines, for the name-likeness of neighbours."""
-        lines = list(_lines(texts))
+        lines = []
+        doc_freq = Counter()
+        for doc in _documents(texts):
+            lines += doc
+            doc_freq.update({w for line in doc for w in line})
         freq = Counter(w for line in lines for w in line)
         vocab = {w for w, _c in freq.most_common(CONTEXT_VOCAB)}
         left: dict[str, Counter] = defaultdict(Counter)
@@ -105,6 +114,11 @@ class WordContexts:
                 scored = sorted(counts.items(),
                                 key=lambda kv: -kv[1] / math.sqrt(freq.get(kv[0], 1) + 1))
                 feats += [f"ctx{side}={c}" for c, _n in scored[:TOP_NEIGHBOURS]]
+            # Burstiness: a topic's names recur within the documents that mention them and
+            # are rare elsewhere; ordinary words spread evenly.
+            per_doc = n / doc_freq[w]
+            feats.append("burst=" + ("1" if per_doc < 1.5 else "2" if per_doc < 3 else
+                                     "4" if per_doc < 6 else "many"))
             if confirmed:
                 lv = sum(rate(starts_after, c) * m for c, m in left[w].items())
                 ln = sum(left[w].values())

@@ -31,7 +31,7 @@ FOLDS = 4
 # Spans the model is less sure of are not suggested: a wrong suggestion costs the labeler
 # more (reading, rejecting) than a missing one (selecting).
 MIN_CONFIDENCE = 0.5
-PROPAGATE_CONFIDENCE = 0.8  # see EntityModel._one_sense_per_document
+PROPAGATE_CONFIDENCE = 0.5  # see EntityModel._one_sense_per_document
 LINE_CACHE = 50_000  # lines whose entities are remembered (see EntityModel.suggest)  # for the fold-out lexicon features of training documents
 TRAIN_PARAMS = {"c1": 0.2, "c2": 0.01, "max_iterations": 50,
                 "feature.possible_transitions": True, "feature.minfreq": 1}
