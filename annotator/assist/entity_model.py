@@ -133,6 +133,7 @@ class EntityModel:
         self.gaz_index = gaz_index
         self.min_confidence = MIN_CONFIDENCE
         self._line_cache: dict[str, tuple] = {}
+        self._ordinary: dict[str, bool] = {}  # surface -> _mostly_ordinary (the lexicon is fixed)
         self.rejected_spans: set[tuple[str, str]] = {
             (k, lab) for k, lab in meta.get("rejected_spans", [])}
         self._tagger = open_tagger(crf, "entity model")
@@ -197,6 +198,14 @@ class EntityModel:
         return sorted(found + added, key=lambda e: e.start) if added else found
 
     def _mostly_ordinary(self, surface: str) -> bool:
+        known = self._ordinary.get(surface)
+        if known is None:
+            if len(self._ordinary) >= LINE_CACHE:
+                self._ordinary.clear()
+            known = self._ordinary[surface] = self._reads_as_ordinary(surface)
+        return known
+
+    def _reads_as_ordinary(self, surface: str) -> bool:
         for word in written_form(surface).split():
             key = hamza_form(word)
             seen = self.lexicon.occurrences.get(key, 0)
