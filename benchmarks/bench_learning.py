@@ -1,6 +1,7 @@
 """How the assist learns: a learning curve of the entity model on NewsFANE Gold.
 
     python benchmarks/bench_learning.py [--fractions 10,30,50] [--corpus PATH] [--glued]
+                                        [--no-zones] [--zones-only] [--no-gazetteer]
 
 NewsFANE Gold (../shared/corpora/newsfane/, CC BY-SA 3.0) is read into documents of about
 2.5 kB (12 sentences each, a line break every 3 sentences); its ~50 fine-grained classes are
@@ -152,7 +153,8 @@ def run(docs, fraction: float, gaz_index) -> None:
     train_docs, test_docs = docs[:cut], docs[cut:]
     tokens = sum(len(d.tokens()[0]) for d in train_docs)
     t = time.perf_counter()
-    model = train(train_docs, gaz_index)
+    # Word representations learn from all the project's text, the unconfirmed part too.
+    model = train(train_docs, gaz_index, unlabeled=[d.text for d in docs])
     trained = time.perf_counter() - t
     t = time.perf_counter()
     predicted = [model.suggest(d.text) for d in test_docs]  # NewsFANE repeats no line
@@ -205,8 +207,10 @@ def main() -> None:
     parser.add_argument("--glued", action="store_true")
     parser.add_argument("--no-gazetteer", action="store_true")
     parser.add_argument("--zones-only", action="store_true")
+    parser.add_argument("--no-zones", action="store_true")
     args = parser.parse_args()
-    zones()
+    if not args.no_zones:
+        zones()
     if args.zones_only:
         return
     from annotator.assist.entities import build_index
@@ -226,7 +230,7 @@ def main() -> None:
         chosen.append(doc)
         tokens += len(doc.tokens()[0])
     t = time.perf_counter()
-    model = train(chosen, gaz)
+    model = train(chosen, gaz, unlabeled=[d.text for d in docs])
     print(f"retrain on {tokens:,} tokens: {time.perf_counter() - t:.1f} s")
     article = next(d.text for d in docs[len(docs) // 2:] if len(d.text.encode()) >= 2500)
     article = article.encode("utf-8")[:2500].decode("utf-8", "ignore")

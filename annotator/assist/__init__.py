@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..core.model import NONE_ZONE, SUGGESTIONS, Layer, Zone, layer_from_json, set_zone
+from ..store.bulk import current_layer, read_layer_rows, write_layers
 from .entities import DEFAULT_GAZETTEER_PATH, NameIndex, build_index
 from .zones import DEFAULT_RULES_PATH, ZoneRules, default_rules
 
@@ -23,7 +24,7 @@ ACTION = "assist"
 ACCEPT = "accept"
 REJECT = "reject"
 
-__all__ = ["assist_document", "assist_documents", "rejected_suggestions", "live_changes",
+__all__ = ["assist_document", "assist_documents", "suggested_layer", "rejected_suggestions", "live_changes",
            "ZoneRules", "NameIndex", "build_index", "default_rules", "DEFAULT_RULES_PATH",
            "DEFAULT_GAZETTEER_PATH", "WHO", "ACTION", "ACCEPT", "REJECT"]
 
@@ -87,8 +88,17 @@ def assist_document(project, doc_id: str, rules=None,
     text = project.get_text(doc_id)
     # (Reading the document's history is most of the cost of a bulk run; assist_documents
     # knows which documents never had a rejection.)
-    rejected_zones, rejected_entities = rejected_suggestions(project, doc_id) \
-        if may_have_rejections else ([], set())
+    here = rejected_suggestions(project, doc_id) if may_have_rejections else ([], set())
+    return project.edit(doc_id, SUGGESTIONS, WHO, ACTION,
+                        lambda old: suggested_layer(old, text, rules, names, rejected, *here))
+
+
+def suggested_layer(old: Layer, text: str, rules=None, names=None,
+                    rejected: set[tuple[str, str]] | None = None,
+                    rejected_zones: Iterable[Zone] = (),
+                    rejected_entities: set[tuple[int, int, str]] = frozenset()) -> Layer:
+    """The suggestions layer `old` with its zones (if `rules`) and entities (if `names`)
+    suggested anew, leaving out what was rejected (see assist_document)."""
     new_zones = None
     if rules is not None:
         layer = Layer(rules.suggest(text))
@@ -98,15 +108,11 @@ def assist_document(project, doc_id: str, rules=None,
     new_entities = None
     if names is not None:
         from .entity_model import span_key
-        rejected = rejected or set()
         new_entities = tuple(sorted(
             e for e in names.find(text) if (e.start, e.end, e.label) not in rejected_entities
             and (not rejected or (span_key(text[e.start:e.end]), e.label) not in rejected)))
-
-    def change(old: Layer) -> Layer:
-        return replace(old, zones=old.zones if new_zones is None else new_zones,
-                       entities=old.entities if new_entities is None else new_entities)
-    return project.edit(doc_id, SUGGESTIONS, WHO, ACTION, change)
+    return replace(old, zones=old.zones if new_zones is None else new_zones,
+                   entities=old.entities if new_entities is None else new_entities)
 
 
 def _clear_label(layer: Layer, rejected: Zone) -> Layer:
@@ -142,11 +148,21 @@ def assist_documents(project, doc_ids: Iterable[str] | None = None, zones: bool 
     from ..store.models import actions_with_reverts
     rejecting = {c.doc_id for c in actions_with_reverts(project, SUGGESTIONS, REJECT)}
     ids = list(doc_ids) if doc_ids is not None else project.document_ids()
+    rules = rules if zones else None
     for first in range(0, len(ids), BULK_BATCH):
-        with project.write():  # one commit per batch: a commit per document is fsync-bound
-            for doc_id in ids[first:first + BULK_BATCH]:
-                assist_document(project, doc_id, rules if zones else None, names, rejected,
-                                doc_id in rejecting)
+        # One commit per batch (a commit per document is fsync-bound), one query to read the
+        # batch and one statement per table to write it (annotator.store.bulk); read inside
+        # the write lock, so an edit made meanwhile in the window is never overwritten.
+        with project.write():
+            rows = read_layer_rows(project, SUGGESTIONS, ids[first:first + BULK_BATCH])
+            updates = []
+            for row in rows:
+                here = rejected_suggestions(project, row.doc_id) \
+                    if row.doc_id in rejecting else ([], set())
+                old = current_layer(row, only_stances=rules is not None and names is not None)
+                updates.append((row, suggested_layer(old, row.text, rules, names, rejected,
+                                                     *here)))
+            write_layers(project, SUGGESTIONS, WHO, ACTION, updates)
         if progress is not None:
             progress(min(first + BULK_BATCH, len(ids)))
     return len(ids)

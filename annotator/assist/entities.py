@@ -31,6 +31,7 @@ DEFAULT_GAZETTEER_PATH = RESOURCES / "assist" / "gazetteer.tsv"
 # shorter keys (بايدن → بدن) collide with ordinary words.
 LOOSE_MIN_LETTERS = 4
 # What may stand between two words of a name: spaces (not a line break), or a hyphen.
+LINE_CACHE = 50_000  # lines whose matches are remembered (see NameIndex.find)
 _NAME_GAP = re.compile(r"[ \t\u00a0\u202f]*-?[ \t\u00a0\u202f]*\Z")
 # Words that are part of a name but never a surname on their own.
 _NAME_PARTICLES = frozenset(normalize_text(w) for w in (
@@ -89,6 +90,7 @@ class NameIndex:
         self._names: dict[tuple[str, ...], Name] = {}
         self._exact: dict[str, list[Name]] = defaultdict(list)
         self._loose: dict[str, list[Name]] = defaultdict(list)
+        self._line_cache: dict[str, tuple[Entity, ...]] = {}  # see find
 
     def __len__(self) -> int:
         return len(self._names)
@@ -120,6 +122,7 @@ class NameIndex:
             if old.allows_variants:
                 self._loose[old.loose[0]].remove(old)
         self._names[name.words] = name
+        self._line_cache.clear()
         self._exact[name.words[0]].append(name)
         if name.allows_variants:
             self._loose[name.loose[0]].append(name)
@@ -127,12 +130,35 @@ class NameIndex:
 
     def find(self, text: str, exclude: Iterable[tuple[int, int]] = ()) -> tuple[Entity, ...]:
         """Entities for every mention of a known name, longest match first, not overlapping
-        each other nor any span in `exclude` (e.g. what the labeler already marked)."""
+        each other nor any span in `exclude` (e.g. what the labeler already marked).
+
+        Line by line: a name never runs across a line break, so a line's matches depend on
+        that line alone, and a line seen before (boilerplate, agency lines, a paragraph
+        syndicated to many pages) is not matched again."""
         if not self._names:
             return ()
+        taken = sorted(exclude)
+        found: list[Entity] = []
+        at = 0
+        cache = self._line_cache
+        for line in text.split("\n"):
+            if line.strip():
+                hits = cache.get(line)
+                if hits is None:
+                    if len(cache) >= LINE_CACHE:
+                        cache.clear()
+                    hits = cache[line] = self._find_in_line(line)
+                for e in hits:
+                    start, end = at + e.start, at + e.end
+                    if not any(a < end and start < b for a, b in taken):
+                        found.append(Entity(start, end, e.label, e.canonical, e.extra)
+                                     if at else e)
+            at += len(line) + 1
+        return tuple(found)
+
+    def _find_in_line(self, text: str) -> tuple[Entity, ...]:
         norm, to_orig = normalize(text)
         ws = words(norm)
-        taken = sorted(exclude)
         found: list[Entity] = []
         i = 0
         while i < len(ws):
@@ -145,11 +171,10 @@ class NameIndex:
             if self._imprecise(text[start:end], name, count):
                 i += 1
                 continue
-            if not any(a < end and start < b for a, b in taken):
-                extra = [("assist", name.source)]
-                if not exact or name.partial:
-                    extra.append(("variant_of", name.surface))
-                found.append(Entity(start, end, name.label, name.canonical, tuple(extra)))
+            extra = [("assist", name.source)]
+            if not exact or name.partial:
+                extra.append(("variant_of", name.surface))
+            found.append(Entity(start, end, name.label, name.canonical, tuple(extra)))
             i += count
         return tuple(found)
 

@@ -20,6 +20,7 @@ from typing import Iterable, Sequence
 import pycrfsuite
 
 from ..core.model import Entity
+from .distributional import WordContexts
 from .crf import ModelError, open_tagger, pack, train_to_bytes, unpack
 from .features import (Lexicon, Token, gazetteer_tags, hamza_form, sentences,
                        sequence_features, tokenize, written_form)
@@ -30,7 +31,7 @@ FOLDS = 4
 # Spans the model is less sure of are not suggested: a wrong suggestion costs the labeler
 # more (reading, rejecting) than a missing one (selecting).
 MIN_CONFIDENCE = 0.5
-PROPAGATE_CONFIDENCE = 0.8  # see EntityModel._one_sense_per_document
+PROPAGATE_CONFIDENCE = 0.5  # see EntityModel._one_sense_per_document
 LINE_CACHE = 50_000  # lines whose entities are remembered (see EntityModel.suggest)  # for the fold-out lexicon features of training documents
 TRAIN_PARAMS = {"c1": 0.2, "c2": 0.01, "max_iterations": 50,
                 "feature.possible_transitions": True, "feature.minfreq": 1}
@@ -112,23 +113,27 @@ def decode(tokens: list[Token], to_orig: list[int], first: int, tags: list[str],
             for s, e, label, c in out]
 
 
-def _xseqs(doc: Doc, lexicon: Lexicon, gaz_index) -> list[tuple[int, int, list[list[str]]]]:
+def _xseqs(doc: Doc, lexicon: Lexicon, gaz_index,
+           words: WordContexts | None = None) -> list[tuple[int, int, list[list[str]]]]:
     tokens, _ = doc.tokens()
     gaz = gazetteer_tags(tokens, gaz_index.find(doc.text)) if gaz_index is not None else {}
-    return [(a, b, sequence_features(tokens, a, b, lexicon, gaz))
+    return [(a, b, sequence_features(tokens, a, b, lexicon, gaz, words))
             for a, b in sentences(doc.text, tokens)]
 
 
 class EntityModel:
     """A trained model: the CRF, the lexicon it reads features from, and its figures."""
 
-    def __init__(self, crf: bytes, lexicon: Lexicon, meta: dict, gaz_index=None):
+    def __init__(self, crf: bytes, lexicon: Lexicon, meta: dict, gaz_index=None,
+                 words: WordContexts | None = None):
         self.crf = crf
         self.lexicon = lexicon
+        self.words = words
         self.meta = meta
         self.gaz_index = gaz_index
         self.min_confidence = MIN_CONFIDENCE
         self._line_cache: dict[str, tuple] = {}
+        self._ordinary: dict[str, bool] = {}  # surface -> _mostly_ordinary (the lexicon is fixed)
         self.rejected_spans: set[tuple[str, str]] = {
             (k, lab) for k, lab in meta.get("rejected_spans", [])}
         self._tagger = open_tagger(crf, "entity model")
@@ -193,6 +198,14 @@ class EntityModel:
         return sorted(found + added, key=lambda e: e.start) if added else found
 
     def _mostly_ordinary(self, surface: str) -> bool:
+        known = self._ordinary.get(surface)
+        if known is None:
+            if len(self._ordinary) >= LINE_CACHE:
+                self._ordinary.clear()
+            known = self._ordinary[surface] = self._reads_as_ordinary(surface)
+        return known
+
+    def _reads_as_ordinary(self, surface: str) -> bool:
         for word in written_form(surface).split():
             key = hamza_form(word)
             seen = self.lexicon.occurrences.get(key, 0)
@@ -206,7 +219,7 @@ class EntityModel:
         tokens, to_orig = doc.tokens()
         out = []
         tagger = self._tagger
-        for a, _b, xseq in _xseqs(doc, self.lexicon, self.gaz_index):
+        for a, _b, xseq in _xseqs(doc, self.lexicon, self.gaz_index, self.words):
             tags = tagger.tag(xseq)
             if all(t == "O" for t in tags):
                 continue
@@ -219,7 +232,10 @@ class EntityModel:
 
     # -- storing ---------------------------------------------------------------------------
     def to_bytes(self) -> bytes:
-        return pack(MAGIC, self.crf, self.lexicon.to_json())
+        payload = self.lexicon.to_json()
+        if self.words is not None:
+            payload["words"] = self.words.to_json()
+        return pack(MAGIC, self.crf, payload)
 
     @classmethod
     def from_bytes(cls, data: bytes, meta: dict, gaz_index=None) -> "EntityModel":
@@ -227,10 +243,11 @@ class EntityModel:
         crf, payload = unpack(MAGIC, data, "entity model")
         try:
             lexicon = Lexicon.from_json(payload)
+            words = WordContexts.from_json(payload["words"]) if "words" in payload else None
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ModelError(f"the stored entity model cannot be read ({exc}); "
                              "retrain it with `annotator train`") from None
-        return cls(crf, lexicon, meta, gaz_index)
+        return cls(crf, lexicon, meta, gaz_index, words)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -261,14 +278,24 @@ def _fold_lexicons(docs: Sequence[Doc], rejected_forms: set[str]) -> tuple[Lexic
 
 
 def train(docs: Sequence[Doc], gaz_index=None, rejected: Iterable[tuple[str, str]] = (),
-          params: dict | None = None) -> EntityModel:
+          params: dict | None = None, unlabeled: Iterable[str] | None = None) -> EntityModel:
     """Train on confirmed documents. `rejected`: (surface, label) of suggestions people
-    rejected: never offered again, and their words are negative evidence (a feature)."""
+    rejected: never offered again, and their words are negative evidence (a feature).
+    `unlabeled`: the project's texts (all of them: confirmed or not), from which word
+    representations are learned (annotator.assist.distributional)."""
     rejected = list(rejected)
     rejected_forms = {hamza_form(w) for surface, _l in rejected
                       for w in written_form(surface).split()}
     started = time.perf_counter()
     total, per_doc = _fold_lexicons(docs, rejected_forms)
+    words = None
+    if unlabeled is not None:
+        confirmed = []
+        for doc in docs:
+            tokens, to_orig = doc.tokens()
+            _tags, labels = encode(tokens, to_orig, doc.entities)
+            confirmed.append(([t.norm for t in tokens], [i in labels for i in range(len(tokens))]))
+        words = WordContexts.learn(unlabeled, confirmed)
     trainer = pycrfsuite.Trainer(verbose=False)
     trainer.set_params({**TRAIN_PARAMS, **(params or {})})
     entities = tokens_n = 0
@@ -277,13 +304,13 @@ def train(docs: Sequence[Doc], gaz_index=None, rejected: Iterable[tuple[str, str
         tags, _ = encode(tokens, to_orig, doc.entities)
         entities += len(doc.entities)
         tokens_n += len(tokens)
-        for a, b, xseq in _xseqs(doc, lexicon, gaz_index):
+        for a, b, xseq in _xseqs(doc, lexicon, gaz_index, words):
             trainer.append(xseq, tags[a:b])
     crf = train_to_bytes(trainer)
     meta = {"entities": entities, "documents": len(docs), "tokens": tokens_n,
             "train_seconds": round(time.perf_counter() - started, 2),
             "rejected_spans": sorted({(span_key(s), lab) for s, lab in rejected})}
-    return EntityModel(crf, total, meta, gaz_index)
+    return EntityModel(crf, total, meta, gaz_index, words)
 
 
 __all__ = ["EntityModel", "Doc", "train", "encode", "decode", "span_key", "ModelError", "KIND"]

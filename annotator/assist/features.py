@@ -232,13 +232,16 @@ def _context_parts(raw: str, norm: str) -> tuple[str, tuple[str, ...]]:
 
 
 def sequence_features(tokens: list[Token], first: int, last: int, lexicon: Lexicon,
-                      gaz: dict[int, str]) -> list[list[str]]:
-    """The feature lists of tokens[first:last] (one sentence)."""
+                      gaz: dict[int, str], words=None) -> list[list[str]]:
+    """The feature lists of tokens[first:last] (one sentence). `words`: the project's
+    WordContexts (annotator.assist.distributional), if learned."""
     own = []
     for i in range(first, last):
         tok = tokens[i]
         if tok.norm[0].isalnum():
             extra = lexicon.features(tok.raw) + lexicon.stem_features(tok.raw, tok.norm)
+            if words is not None:
+                extra += words.features(tok.norm)
         else:
             extra = []
         tag = gaz.get(i)

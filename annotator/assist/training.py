@@ -57,14 +57,20 @@ def rejected_entities(project) -> list[tuple[str, str]]:
     return out
 
 
-def _cross_validated_f1(docs: list[Doc], gaz, rejected) -> float | None:
+def project_texts(project):
+    """Every text of the project, confirmed or not: what word representations learn from."""
+    return (doc.text for doc in project.iter_documents())
+
+
+def _cross_validated_f1(docs: list[Doc], gaz, rejected, project=None) -> float | None:
     """Exact-span F1 over CV_FOLDS folds of the confirmed documents (None if too few)."""
     if len(docs) < CV_FOLDS * 2:
         return None
     tp = pred = ref = 0
     for fold in range(CV_FOLDS):
         train_docs = [d for i, d in enumerate(docs) if i % CV_FOLDS != fold]
-        model = train(train_docs, gaz, rejected)
+        model = train(train_docs, gaz, rejected,
+                      unlabeled=project_texts(project) if project is not None else None)
         for doc in (d for i, d in enumerate(docs) if i % CV_FOLDS == fold):
             gold = set(map(tuple, doc.entities))
             got = {(e.start, e.end, e.label) for e in model.suggest(doc.text)}
@@ -86,12 +92,12 @@ def train_entities(project, cross_validate: bool = True,
     rejected = rejected_entities(project)
     if progress:
         progress(f"training on {len(docs)} confirmed documents")
-    model = train(docs, gaz, rejected)
+    model = train(docs, gaz, rejected, unlabeled=project_texts(project))
     meta = dict(model.meta)
     if cross_validate:
         if progress:
             progress("cross-validating")
-        meta["cv_f1"] = _cross_validated_f1(docs, gaz, rejected)
+        meta["cv_f1"] = _cross_validated_f1(docs, gaz, rejected, project)
     meta["seconds"] = round(time.perf_counter() - started, 2)
     save_model(project, ENTITY_MODEL, KIND, model.to_bytes(), meta)
     return meta
@@ -115,7 +121,7 @@ def confirmed_zone_pages(project) -> list:
 def project_line_counts(project):
     """How many of the project's documents each line occurs in (the recurring-line signal)."""
     from .zone_model import line_counts
-    return line_counts(doc.text for doc in project.iter_documents())
+    return line_counts(project_texts(project))
 
 
 def train_zone_model(project, rules=None) -> dict | None:

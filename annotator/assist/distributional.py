@@ -1,0 +1,140 @@
+"""Word representations learned from all of the project's text, labeled or not.
+
+A CRF trained on a few thousand confirmed entities has never seen most of the names in the
+rest of the project. What it can still know about an unseen word is how the project writes
+around it: a word that follows الرئيس, قال or وزير across the corpus is a name, whether or not
+anyone confirmed it. Two type-level signals, each a feature of every occurrence of the word:
+
+- its typical neighbours (`ctx`): the left and right context words that are most strongly
+  associated with it over the whole text (count scaled down by the neighbour's own frequency,
+  so و and في do not win everywhere) — a cheap stand-in for a Brown cluster: words with the
+  same typical neighbours behave alike;
+- how bursty it is: names of a story recur within the few documents about it, ordinary
+  words spread over many;
+- how name-like its contexts are (`name`): for each neighbour word, the confirmed documents
+  say how often an entity follows it (or precedes it); a word's score is the mean of that over
+  all its occurrences in the whole text, bucketed. The neighbours are learned from confirmed
+  spans, not from a hand list.
+
+Pure Python, linear in the text: it is part of training (and kept in the model)."""
+from __future__ import annotations
+
+import math
+import re
+from sys import intern
+from collections import Counter, defaultdict
+from typing import Iterable, Sequence
+
+from ..core.arabic import normalize_text
+
+WORD = re.compile(r"[^\W_]+|[^\w\s]")
+CONTEXT_VOCAB = 2000     # neighbours considered: the most frequent word types
+MIN_COUNT = 2            # words seen fewer times get no distributional feature
+TOP_NEIGHBOURS = 2       # per side
+MAX_TOKENS = 500_000     # of text read (a 100k-document project: its first documents; ~3 s)
+
+
+def _documents(texts: Iterable[str]) -> Iterable[list[list[str]]]:
+    """The normalized words of each text, line by line (up to MAX_TOKENS in all)."""
+    budget = MAX_TOKENS
+    for text in texts:
+        lines = []
+        for line in normalize_text(text).split("\n"):
+            words = [intern(w) for w in WORD.findall(line)]
+            if words:
+                budget -= len(words)
+                lines.append(words)
+        yield lines
+        if budget <= 0:
+            return
+
+
+def _bucket(x: float) -> str:
+    return "0" if x <= 0.02 else "lo" if x < 0.08 else "mid" if x < 0.2 else \
+        "hi" if x < 0.4 else "vhi"
+
+
+class WordContexts:
+    """Type-level features of normalized word forms (see the module's docstring)."""
+
+    def __init__(self, features: dict[str, tuple[str, ...]] | None = None):
+        self.table: dict[str, tuple[str, ...]] = features or {}
+
+    def features(self, norm: str) -> tuple[str, ...]:
+        return self.table.get(norm, ())
+
+    @classmethod
+    def learn(cls, texts: Iterable[str],
+              confirmed: Sequence[tuple[list[str], list[bool]]] = ()) -> "WordContexts":
+        """texts: every text of the project; confirmed: (normalized words, inside-entity
+        flags) of confirmed lines, for the name-likeness of neighbours."""
+        lines = []
+        doc_freq = Counter()
+        for doc in _documents(texts):
+            lines += doc
+            doc_freq.update({w for line in doc for w in line})
+        freq = Counter(w for line in lines for w in line)
+        vocab = {w for w, _c in freq.most_common(CONTEXT_VOCAB)}
+        left: dict[str, Counter] = defaultdict(Counter)
+        right: dict[str, Counter] = defaultdict(Counter)
+        for line in lines:
+            prev = "<s>"
+            for i, w in enumerate(line):
+                if prev in vocab or prev == "<s>":
+                    left[w][prev] += 1
+                nxt = line[i + 1] if i + 1 < len(line) else "</s>"
+                if nxt in vocab or nxt == "</s>":
+                    right[w][nxt] += 1
+                prev = w
+        # Name-likeness of a neighbour: P(an entity starts right after it), P(one ends right
+        # before it), from confirmed lines, smoothed towards the overall rate.
+        starts_after, ends_before, seen = Counter(), Counter(), Counter()
+        total = inside = 0
+        for words, flags in confirmed:
+            for i, w in enumerate(words):
+                total += 1
+                inside += flags[i]
+                seen[w] += 1
+                if i + 1 < len(words) and flags[i + 1] and not flags[i]:
+                    starts_after[w] += 1
+                if i > 0 and flags[i - 1] and not flags[i]:
+                    ends_before[w] += 1
+        prior = inside / total if total else 0.0
+        k = 5.0
+
+        def rate(counts: Counter, w: str) -> float:
+            return (counts[w] + k * prior) / (seen[w] + k)
+
+        table = {}
+        for w, n in freq.items():
+            if n < MIN_COUNT or not w[0].isalpha():
+                continue
+            feats = []
+            for side, counts in (("L", left[w]), ("R", right[w])):
+                scored = sorted(counts.items(),
+                                key=lambda kv: -kv[1] / math.sqrt(freq.get(kv[0], 1) + 1))
+                feats += [f"ctx{side}={c}" for c, _n in scored[:TOP_NEIGHBOURS]]
+            # Burstiness: a topic's names recur within the documents that mention them and
+            # are rare elsewhere; ordinary words spread evenly.
+            per_doc = n / doc_freq[w]
+            feats.append("burst=" + ("1" if per_doc < 1.5 else "2" if per_doc < 3 else
+                                     "4" if per_doc < 6 else "many"))
+            if confirmed:
+                lv = sum(rate(starts_after, c) * m for c, m in left[w].items())
+                ln = sum(left[w].values())
+                rv = sum(rate(ends_before, c) * m for c, m in right[w].items())
+                rn = sum(right[w].values())
+                feats.append("nameL=" + _bucket(lv / ln if ln else 0.0))
+                feats.append("nameR=" + _bucket(rv / rn if rn else 0.0))
+            table[w] = tuple(feats)
+        return cls(table)
+
+    def to_json(self) -> dict:
+        return {w: list(f) for w, f in self.table.items()}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "WordContexts":
+        return cls({str(w): tuple(str(x) for x in f) for w, f in data.items()})
+
+
+__all__ = ["WordContexts"]
