@@ -13,7 +13,7 @@ import json
 from typing import Iterable, NamedTuple, Sequence
 
 from ..core.model import Layer, validate_layer
-from .project import dumps, now
+from .connection import dumps, now
 
 
 class LayerRow(NamedTuple):
