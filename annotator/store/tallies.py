@@ -27,6 +27,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from ..core.agreement import (DEFAULT_TOLERANCE, Agreement, Marks, labelers_of,
                               marks_from_json)
+from ..core.errors import NotSavedError
 from .project import BUSY_TIMEOUT_S, Project, dumps
 
 # Bump when a definition in core.agreement changes: rows of older versions are then ignored.
@@ -138,13 +139,21 @@ def project_agreement(project: Project, labelers: Sequence[str] | None = None,
     # seq -> (document id, tally JSON, figures JSON, figures or None, disagreements)
     fresh: dict[int, tuple] = {}
     decoded = per_document and not figures_json
+    # Computed from scratch: each piece's rows are kept as it arrives, while the workers
+    # compute the next ones (at the end, this process would write 100,000 rows alone).
+    streaming = keep_tallies and stale is None \
+        and _start_keeping(project, selection, setting)
     for rows, totals in _compute_all(project, labelers, tolerance, todo, workers, decoded):
         agreement.add_totals(totals)
+        if streaming:
+            streaming = _keep_rows(project, selection, rows)
         for seq, *row in rows:
             fresh[seq] = row
         if progress and rows:
             progress(len(fresh))
-    if keep_tallies and (fresh or stale or kept is None or kept["through"] != latest):
+    if streaming:
+        _keep_totals(project, setting, latest, agreement.totals_json())
+    elif keep_tallies and (fresh or stale or kept is None or kept["through"] != latest):
         _keep(project, selection, setting, latest, agreement.totals_json(), fresh, stale)
     report = agreement.report()
     if per_document:
@@ -274,6 +283,45 @@ def _keep(project: Project, selection: str, setting: str, latest: int, totals: d
             project.set_setting(setting, dumps({"through": latest, "totals": totals}))
     except sqlite3.OperationalError:
         pass  # a read-only or busy file: the figures are right, only not kept for next time
+
+
+def _start_keeping(project: Project, selection: str, setting: str) -> bool:
+    """Make room for a selection computed from scratch, piece by piece: its rows and its
+    setting go first, so that until `_keep_totals` writes the setting again, no run takes
+    the rows kept so far for a whole (it computes everything again instead)."""
+    try:
+        with project.write():
+            project.conn.execute(_TABLE)
+            project.conn.execute(_QUEUE_INDEX)
+            project.conn.execute("DELETE FROM agreement_tallies WHERE selection = ?",
+                                 (selection,))
+            project.conn.execute("DELETE FROM project WHERE key = ?", ("setting:" + setting,))
+        return True
+    except (sqlite3.OperationalError, NotSavedError):
+        return False  # a read-only or busy file: the figures are right, only not kept
+
+
+def _keep_rows(project: Project, selection: str, rows: list[Row]) -> bool:
+    """One piece's rows, in a transaction of their own (a labeler saving meanwhile waits for
+    one piece, not for the whole computation)."""
+    try:
+        with project.write():
+            project.conn.executemany(
+                "INSERT INTO agreement_tallies (selection, doc, tally, figures, disagreements) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(selection, seq, tally, figures, count)
+                 for seq, _id, tally, figures, _f, count in rows])
+        return True
+    except (sqlite3.OperationalError, NotSavedError):
+        return False
+
+
+def _keep_totals(project: Project, setting: str, latest: int, totals: dict) -> None:
+    try:
+        with project.write():
+            project.set_setting(setting, dumps({"through": latest, "totals": totals}))
+    except (sqlite3.OperationalError, NotSavedError):
+        pass
 
 
 def forget_tallies(project: Project) -> None:
