@@ -20,7 +20,6 @@ import os
 import random
 import re
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -210,6 +209,16 @@ def read_floor(path: Path) -> float:
     return time.perf_counter() - started
 
 
+def _cpu_seconds() -> list[float]:
+    """[this process, its finished children] CPU seconds; [] where unknown (Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return []
+    return [sum(resource.getrusage(who)[:2])
+            for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+
+
 def _agree(path: Path, *extra: str) -> tuple[float, dict]:
     from click.testing import CliRunner
 
@@ -224,8 +233,9 @@ def _agree(path: Path, *extra: str) -> tuple[float, dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=100_000)
-    parser.add_argument("--keep", type=Path,
-                        default=Path(tempfile.gettempdir()) / "annotator-bench")
+    parser.add_argument("--keep", type=Path, default=ROOT / "benchmarks" / "out",
+                        help="Where the built project is kept (default: benchmarks/out, "
+                             "which git ignores).")
     parser.add_argument("--dense", action="store_true",
                         help="Every occurrence of the names marked (~60 entities a document).")
     parser.add_argument("--split", action="store_true",
@@ -243,7 +253,9 @@ def main() -> None:
     with Project.open(path) as project:
         forget_tallies(project)
     read = read_floor(path)
+    cpu_before = _cpu_seconds()
     cold, report = _agree(path)
+    cpu = [after - before for after, before in zip(_cpu_seconds(), cpu_before)]
     pair = report["entities"]["pairs"]["a|b"]
     print(f"annotator agree --json, {report['documents_compared']} "
           f"{'dense' if args.dense else 'realistic'} documents × 2 labelers (target ≤ 10 s), "
@@ -251,6 +263,9 @@ def main() -> None:
     print(f"  floor: reading both layers and the texts, one process: {read:.1f} s")
     print(f"  first run (every document computed, counts kept): {cold:.1f} s "
           f"= {cold / read:.1f}× the floor")
+    if cpu:  # less bent by other jobs on the machine than the wall-clock figures
+        print(f"    CPU: worker processes {cpu[1]:.1f} s, this process {cpu[0]:.1f} s; "
+              f"load average {os.getloadavg()[0]:.1f}")
     warm, again = _agree(path)
     assert again == report
     print(f"  next run (counts kept, nothing changed):           {warm:.1f} s")

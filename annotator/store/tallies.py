@@ -27,6 +27,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from ..core.agreement import (DEFAULT_TOLERANCE, Agreement, Marks, labelers_of,
                               marks_from_json)
+from ..core.errors import NotSavedError
 from .project import BUSY_TIMEOUT_S, Project, dumps
 
 # Bump when a definition in core.agreement changes: rows of older versions are then ignored.
@@ -35,8 +36,12 @@ TALLY_VERSION = 2
 _BATCH = 1000
 # Fewer documents than this to compute: one process (starting workers costs ~0.3 s).
 PARALLEL_FROM = 4000
-# Documents per piece of work handed to a worker process.
-_WORK_PIECE = 2500
+# Documents per piece of work handed to a worker process: small enough that the last piece
+# keeps one core alone for only ~0.5 s.
+_WORK_PIECE = 1000
+# Rows computed from scratch are kept in transactions of about this many (a commit waits for
+# the disk).
+_KEEP_EVERY = 5000
 
 # A computed document: (seq, document id, tally JSON, figures JSON, figures, disagreements).
 # The figures come along decoded too: decoding 100,000 of them again here would cost this one
@@ -138,13 +143,25 @@ def project_agreement(project: Project, labelers: Sequence[str] | None = None,
     # seq -> (document id, tally JSON, figures JSON, figures or None, disagreements)
     fresh: dict[int, tuple] = {}
     decoded = per_document and not figures_json
+    # Computed from scratch: the rows are kept, a few thousand at a time, as they arrive while
+    # the workers compute the next ones (at the end, this process wrote 100,000 rows alone).
+    token = _start_keeping(project, selection, setting) if keep_tallies and stale is None \
+        else None
+    waiting: list[Row] = []
     for rows, totals in _compute_all(project, labelers, tolerance, todo, workers, decoded):
         agreement.add_totals(totals)
+        waiting += rows
+        if token and len(waiting) >= _KEEP_EVERY:
+            token = token if _keep_rows(project, selection, token, waiting) else None
+            waiting = []
         for seq, *row in rows:
             fresh[seq] = row
         if progress and rows:
             progress(len(fresh))
-    if keep_tallies and (fresh or stale or kept is None or kept["through"] != latest):
+    kept_whole = bool(token) and _keep_rows(project, selection, token, waiting, setting,
+                                            latest, agreement.totals_json())
+    if not kept_whole and keep_tallies and (fresh or stale or kept is None
+                                            or kept["through"] != latest):
         _keep(project, selection, setting, latest, agreement.totals_json(), fresh, stale)
     report = agreement.report()
     if per_document:
@@ -272,15 +289,71 @@ def _keep(project: Project, selection: str, setting: str, latest: int, totals: d
                 [(selection, seq, tally, figures, count)
                  for seq, (_id, tally, figures, _f, count) in fresh.items()])
             project.set_setting(setting, dumps({"through": latest, "totals": totals}))
+            # A run keeping this selection piece by piece stops: these rows are the whole.
+            project.conn.execute("DELETE FROM project WHERE key = ?",
+                                 ("setting:" + _RUN + selection,))
     except sqlite3.OperationalError:
         pass  # a read-only or busy file: the figures are right, only not kept for next time
+
+
+def _start_keeping(project: Project, selection: str, setting: str) -> str | None:
+    """Make room for a selection computed from scratch, kept piece by piece; returns this
+    run's token, None when the file cannot be written.
+
+    The selection's rows and setting go first: until the last `_keep_rows` writes the
+    setting again, no run takes the rows kept so far for a whole (it computes everything
+    again). The token (a setting of its own) says which run's rows these are: another run of
+    the same selection that starts meanwhile takes it over, and this one stops keeping rows
+    piece by piece, so two runs never mix their rows."""
+    token = os.urandom(8).hex()
+    try:
+        with project.write():
+            project.conn.execute(_TABLE)
+            project.conn.execute(_QUEUE_INDEX)
+            project.conn.execute("DELETE FROM agreement_tallies WHERE selection = ?",
+                                 (selection,))
+            project.conn.execute("DELETE FROM project WHERE key = ?", ("setting:" + setting,))
+            project.set_setting(_RUN + selection, token)
+        return token
+    except (sqlite3.OperationalError, NotSavedError):
+        return None  # a read-only or busy file: the figures are right, only not kept
+
+
+# Setting (+ selection): the token of the run keeping that selection's rows piece by piece.
+_RUN = "agreement-tallies-run:"
+
+
+def _keep_rows(project: Project, selection: str, token: str, rows: list[Row],
+               setting: str | None = None, latest: int = 0, totals: dict | None = None
+               ) -> bool:
+    """Rows of the run holding `token`, in a transaction of their own (a labeler saving
+    meanwhile waits for one piece, not for the whole computation); with `setting`, the last
+    ones, and the selection's sums with them. False: not kept (the file is busy or read-only,
+    or another run took the selection over)."""
+    try:
+        with project.write():
+            if project.get_setting(_RUN + selection) != token:
+                return False
+            project.conn.executemany(
+                "INSERT INTO agreement_tallies (selection, doc, tally, figures, disagreements) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(selection, seq, tally, figures, count)
+                 for seq, _id, tally, figures, _f, count in rows])
+            if setting is not None:
+                project.set_setting(setting, dumps({"through": latest, "totals": totals}))
+                project.conn.execute("DELETE FROM project WHERE key = ?",
+                                     ("setting:" + _RUN + selection,))
+        return True
+    except (sqlite3.OperationalError, NotSavedError):
+        return False
 
 
 def forget_tallies(project: Project) -> None:
     """Drop the kept counts (the next agreement computes everything again)."""
     with project.write():
         project.conn.execute("DROP TABLE IF EXISTS agreement_tallies")
-        project.conn.execute("DELETE FROM project WHERE key LIKE 'setting:agreement-tallies:%'")
+        project.conn.execute("DELETE FROM project WHERE key LIKE 'setting:agreement-tallies:%' "
+                             "OR key LIKE 'setting:agreement-tallies-run:%'")
 
 
 # -- the review queue -----------------------------------------------------------------------------

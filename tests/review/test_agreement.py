@@ -427,6 +427,39 @@ def test_kept_tallies_give_the_same_report_and_follow_edits(labeled):
     assert project_agreement(labeled) == fresh
 
 
+def test_a_run_taken_over_midway_keeps_no_mixed_rows(labeled, monkeypatch):
+    """The first run keeps its rows piece by piece; when another run of the same selection
+    starts meanwhile, the first stops keeping pieces and the kept counts stay whole."""
+    from annotator.store import tallies
+
+    fresh = project_agreement(labeled, keep_tallies=False)
+    monkeypatch.setattr(tallies, "_KEEP_EVERY", 1)
+    keep_rows = tallies._keep_rows
+    refused = []
+
+    def another_run_starts(project, selection, token, rows, *rest):
+        if not refused:  # before the first piece is kept, a second run takes over
+            assert tallies._start_keeping(project, selection, "agreement-tallies:" + selection)
+        kept = keep_rows(project, selection, token, rows, *rest)
+        refused.append(not kept)
+        return kept
+
+    monkeypatch.setattr(tallies, "_keep_rows", another_run_starts)
+    assert project_agreement(labeled) == fresh
+    assert refused == [True]                 # the first run's pieces were refused ...
+    keys = [k for (k,) in labeled.conn.execute(
+        "SELECT key FROM project WHERE key LIKE 'setting:agreement-tallies%'")]
+    assert len(keys) == 1 and keys[0].startswith("setting:agreement-tallies:")
+    assert labeled.conn.execute("SELECT count(*) FROM agreement_tallies").fetchone()[0] \
+        == fresh["documents_compared"]
+    monkeypatch.setattr(tallies, "_keep_rows", keep_rows)
+    assert project_agreement(labeled) == fresh        # ... and it kept them all at once
+    doc_id = labeled.document_ids()[0]
+    labeled.edit(doc_id, "b", "b", "entity",
+                 lambda layer: Layer(layer.zones, (), layer.stances[:1]))
+    assert project_agreement(labeled) == project_agreement(labeled, keep_tallies=False)
+
+
 def test_worker_processes_give_the_same_report_as_one_process(labeled, monkeypatch):
     from annotator.store import tallies
 
