@@ -39,6 +39,15 @@ i18n.add_strings({
                           "رُوجعت كل مستندات القائمة."),
     "review.no_documents": ("No document has two labelers' layers yet.",
                             "لا مستند عليه طبقتا مُعلِّمَين بعد."),
+    "review.settled": ("Already decided. Taking another version replaces the decision: "
+                       "the window asks first.", "محسوم من قبل. أخذ نسخة أخرى يستبدل القرار: "
+                       "تسأل النافذة أولًا."),
+    "review.same_decision": ("Already decided this way: nothing changed.",
+                             "محسوم هكذا من قبل: لم يتغير شيء."),
+    "review.replace.title": ("Change a decision?", "تغيير قرار؟"),
+    "review.replace.text": ("{unit}\n\nGold now: {old}\nWould become: {new}",
+                            "{unit}\n\nالذهبي الآن: {old}\nسيصبح: {new}"),
+    "review.replace.yes": ("&Replace the decision", "ا&ستبدال القرار"),
     "review.invalid": ("Not saved: {error}", "لم يُحفظ: {error}"),
     "review.menu.next": ("Next disagreement", "الخلاف التالي"),
     "review.menu.previous": ("Previous disagreement", "الخلاف السابق"),
@@ -86,7 +95,9 @@ def describe(schema, text: str, kind: str, version: Any) -> str:
         return " | ".join(label_text(schema.label("zone", z.label)) for z in version)
     if not version:
         return tr("review.nothing")
-    return ", ".join(f"{e.label} «{_isolate(text[e.start:e.end])}»" for e in version)
+    return ", ".join(
+        _isolate(f"{label_text(schema.label('entity', e.label))} «{_isolate(text[e.start:e.end])}»")
+        for e in version)
 
 
 def unit_title(text: str, unit: adj.Unit) -> str:

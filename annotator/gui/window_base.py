@@ -8,7 +8,7 @@ from typing import Callable, Iterable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QDockWidget, QHeaderView, QMainWindow,
-                               QMenu, QTableWidget, QTableWidgetItem, QToolBar, QVBoxLayout,
+                               QMenu, QMessageBox, QTableWidget, QTableWidgetItem, QToolBar, QVBoxLayout,
                                QWidget)
 
 from . import i18n, keys
@@ -125,6 +125,23 @@ class WindowBase(QMainWindow):
         layout.addWidget(buttons)
         dialog.resize(560, 640)
         dialog.open()
+
+    def confirm(self, title: str, text: str, yes: str) -> bool:
+        """Ask before a key does something that cannot be taken for granted (replacing a
+        settled decision, finishing a mostly unlabeled document). The safe answer is the
+        default: Enter or Escape on the dialog changes nothing; the action's own button
+        (`yes`, an i18n key) or its Alt+Y does."""
+        box = QMessageBox(QMessageBox.Warning, title, text, QMessageBox.NoButton, self)
+        box.setObjectName("confirm")
+        box.setTextFormat(Qt.PlainText)
+        box.setLayoutDirection(i18n.direction())
+        do = box.addButton(tr(yes), QMessageBox.AcceptRole)
+        do.setObjectName("confirm:yes")
+        cancel = box.addButton(tr("button.cancel"), QMessageBox.RejectRole)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.exec()
+        return box.clickedButton() is do
 
     def install_layout_keys(self, widgets: Iterable[QWidget]) -> None:
         """Arabic-layout keys on these widgets (those that take key presses themselves)."""

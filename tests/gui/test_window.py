@@ -358,7 +358,7 @@ def test_stance_list_edit_and_delete(qtbot, seeded_path):
         "entity", "stance", "edit-stance", "delete-stance"]
 
 
-def test_queue_filter_next_previous_status_and_time(qtbot, seeded_path):
+def test_queue_filter_next_previous_status_and_time(qtbot, seeded_path, answer_confirm):
     w = open_(qtbot, seeded_path)
     model = w.queue_panel.model
     assert model.rowCount() == 5
@@ -375,7 +375,18 @@ def test_queue_filter_next_previous_status_and_time(qtbot, seeded_path):
     assert w.current_doc_id() == ids[2]
     QTest.keyClick(w.article_view, Qt.Key_PageUp, Qt.ControlModifier)
     assert w.current_doc_id() == SEED  # the skipped one is finished: passed over
+    # Done on an unlabeled document asks first: Enter (the default) keeps it open ...
+    seen: list = []
+    answer_confirm(yes=False, seen=seen)
     QTest.keyClick(w.article_view, Qt.Key_Return, Qt.ControlModifier)
+    assert seen[1] is False and "100%" in seen[0]
+    assert w.current_doc_id() == SEED and w.project.get_status(SEED, "sara").status != "done"
+    # ... and its own button marks it done.
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    answer_confirm(yes=True, seen=seen)
+    QTest.keyClick(w.article_view, Qt.Key_Return, Qt.ControlModifier)
+    assert seen[3] is True
     assert w.current_doc_id() == ids[2]
     assert "1 of 5 done" in w.progress_label.text()
     # Filters: the table shows only matching rows; clicking one opens it.

@@ -145,3 +145,26 @@ def test_undo_after_restart_and_nothing_to_undo(store):
     assert events.messages()[-1] == "bar.nothing_to_undo"
     session.edit("entity", lambda lay: add_entity(lay, Entity(0, 99, "PER")))  # outside
     assert events.messages()[-1] == "bar.not_saved" and session.save_state == "saved"
+
+
+def test_accept_takes_one_suggestion_the_innermost_at_the_caret(store):
+    """The caret in a suggested name inside a suggested body zone: F8 takes the name only,
+    the next F8 the zone; F9 rejects one (the innermost) too."""
+    text = TEXTS["d1"]
+    name, other = span(text, "يوآف جالانت"), span(text, "جالانت")
+    cut = text.index("المصدر")
+    suggested = set_zone(Layer.empty(len(text)), 0, cut, "body")
+    suggested = Layer(suggested.zones, (Entity(*name, "PER"), Entity(*other, "LOC")))
+    store.put_layer("d1", SUGGESTIONS, suggested, "assist", "assist")
+    session = AnnotationSession(store, "sara")
+    session.open_document("d1")
+    session.accept_at(other[0] + 1, other[0] + 1)   # in both names: the shorter one
+    layer = store.get_layer("d1", "sara")
+    assert layer.entities == (Entity(*other, "LOC"),)
+    assert all(z.label == "none" for z in layer.zones)
+    session.accept_at(name[0], name[0])
+    assert store.get_layer("d1", "sara").entities == (Entity(*name, "PER"), Entity(*other, "LOC"))
+    assert all(z.label == "none" for z in store.get_layer("d1", "sara").zones)
+    session.reject_at(name[0], name[0])              # only the zone is left there
+    assert store.get_layer("d1", SUGGESTIONS).entities == suggested.entities
+    assert all(z.label == "none" for z in store.get_layer("d1", SUGGESTIONS).zones)
