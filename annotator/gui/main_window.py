@@ -327,7 +327,7 @@ class MainWindow(WindowBase):
         start, end = self.article_view.selection()
         stance = self.session.stance_to_edit(start, end, value, index)
         editor = StanceEditor(self.schema, self.session.text, self.session.layer.entities,
-                              stance, (start, end), self)
+                              stance, self.session.evidence_span(start, end), self)
         editor.accepted.connect(lambda: self._save_stance(editor, index))
         editor.finished.connect(editor.deleteLater)
         editor.open()

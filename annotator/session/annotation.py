@@ -39,7 +39,7 @@ class AnnotationSession:
         self.layer: Layer | None = None        # the labeler's layer, as last read or written
         self.suggestions: Layer | None = None  # the whole suggestions layer
         self.pending: Layer | None = None      # suggestions the labeler's layer lacks
-        self.last_target = ""
+        self.last_target = project.get_setting(f"last_target:{annotator}") or ""
         # Per document: which layer each edit of this session went to, so Undo also reverts a
         # rejected suggestion. After a restart the labeler's own layer is undone.
         self._undo_layers: dict[str, list[str]] = {}
@@ -225,19 +225,28 @@ class AnnotationSession:
         return new
 
     # -- stance ---------------------------------------------------------------------------------
+    def evidence_span(self, start: int, end: int) -> tuple[int, int]:
+        """A selection as stance evidence: snapped to whole words, like an entity."""
+        return word_span(self.text, start, end) if start < end else (start, end)
+
     def stance_to_edit(self, start: int, end: int, value: str | None = None,
                        index: int | None = None) -> Stance:
-        """The stance an editor opens with: a new one (holder the author, the last target,
-        the selection as evidence) or item `index`, with `value` if given."""
+        """The stance an editor opens with: a new one (holder the author, the last target
+        used, in this document or an earlier one, the selection snapped to words as evidence)
+        or item `index`, with `value` if given."""
         if index is None:
+            start, end = self.evidence_span(start, end)
             return Stance(AUTHOR, self.last_target, value or self.schema.stance_names[0],
                           ((start, end),) if start < end else ())
         stance = self.layer.stances[index]
         return stance if value is None else replace(stance, value=value)
 
     def save_stance(self, stance: Stance, index: int | None = None) -> None:
-        if isinstance(stance.target, str):
-            self.last_target = stance.target
+        if isinstance(stance.target, str) and stance.target != self.last_target:
+            self.last_target = target = stance.target
+            # Kept in the project: the next document, and the next session, start with it.
+            self._write(lambda: self.project.set_setting(f"last_target:{self.annotator}",
+                                                         target))
         if index is None:
             self.edit("stance", lambda layer: add_stance(layer, stance))
         else:

@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
 
 from annotator.cli import run_import
-from annotator.core.model import (AUTHOR, SUGGESTIONS, Entity, Layer, Zone, add_entity,
+from annotator.core.model import (AUTHOR, SUGGESTIONS, Entity, EntityRef, Layer, Zone, add_entity,
                                   set_zone)
 from annotator.core.spans import line_span, paragraph_span
 from annotator.formats.jsonl import export_lines
@@ -716,3 +716,29 @@ def test_zoom_keys(qtbot, seeded_path):
     QTest.keyClick(view, Qt.Key_0, Qt.ControlModifier)
     assert view.zoom_level() == 0
     assert w.project.get_layer(SEED, "sara").is_empty()  # Ctrl+0 is not the zone key 0
+
+
+def test_stance_one_enter_takes_the_completion_and_saves_evidence_snapped(qtbot, seeded_path):
+    w = open_(qtbot, seeded_path)
+    view = w.article_view
+    text = w.session.text
+    name = span(text, "حماس")
+    view.set_selection(*name)
+    QTest.keyClick(view, Qt.Key_O)                     # an entity: offered as a target
+    settle()
+    evidence = span(text, "الضغوط المكثفة على حماس")
+    view.set_selection(evidence[0] + 2, evidence[1] - 1)   # cut inside the first and last words
+    QTest.keyClick(view, Qt.Key_A, Qt.ShiftModifier)
+    editor = w.stance_editor
+    line = editor.target_box.lineEdit()
+    line.clear()
+    for ch in "حما":
+        QTest.sendKeyEvent(QTest.KeyAction.Click, line, Qt.Key_unknown, ch, Qt.NoModifier)
+    assert line.text().startswith("حماس")               # completed as typed
+    QTest.keyClick(line, Qt.Key_Return)                  # one Enter: completion taken, saved
+    qtbot.waitUntil(lambda: not editor.isVisible(), timeout=2000)
+    stances = w.project.get_layer(w.current_doc_id(), "sara").stances
+    assert len(stances) == 1
+    assert stances[0].evidence == (evidence,)          # snapped to whole words
+    assert stances[0].target == EntityRef(*name)
+    assert "\u2068" in editor.evidence_label.text()    # «» isolated around the Arabic

@@ -168,3 +168,20 @@ def test_accept_takes_one_suggestion_the_innermost_at_the_caret(store):
     session.reject_at(name[0], name[0])              # only the zone is left there
     assert store.get_layer("d1", SUGGESTIONS).entities == suggested.entities
     assert all(z.label == "none" for z in store.get_layer("d1", SUGGESTIONS).zones)
+
+
+def test_stance_evidence_snaps_to_words_and_the_last_target_carries_on(store):
+    text = TEXTS["d1"]
+    session = AnnotationSession(store, "sara")
+    session.open_document("d1")
+    start, end = span(text, "حماس تخسر")
+    stance = session.stance_to_edit(start + 2, end - 1, "against")   # «اس تخس»
+    assert stance.evidence == ((start, end),)
+    assert text[slice(*stance.evidence[0])] == "حماس تخسر"
+    session.save_stance(stance.__class__(stance.holder, "حماس", "against", stance.evidence))
+    session.open_document("d2")                          # the next document: same target
+    assert session.stance_to_edit(0, 0).target == "حماس"
+    again = AnnotationSession(store, "sara")             # and after a restart
+    again.open_document("d3")
+    assert again.stance_to_edit(0, 0).target == "حماس"
+    assert AnnotationSession(store, "omar").stance_to_edit(0, 0).target == ""
