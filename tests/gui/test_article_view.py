@@ -423,3 +423,22 @@ def test_partial_repaint_matches_full_paint(view):
         painter.end()
         viewport.render(image, part.topLeft(), QRegion(part))
         assert image == full, part
+
+
+def test_emoji_draw_with_the_bundled_emoji_font(qapp):
+    """Emoji come from the bundled monochrome Noto Emoji (right after Amiri), never a box, and
+    the same with or without a colour emoji font on the machine."""
+    from PySide6.QtGui import QFontDatabase, QTextLayout
+
+    assert "Noto Emoji" in load_fonts()
+    layout = QTextLayout("قال 😀 🇵🇸", arabic_font())
+    layout.beginLayout()
+    layout.createLine()
+    layout.endLayout()
+    runs = [run for run in layout.glyphRuns() if run.rawFont().familyName() != "Amiri"]
+    # Ours, or a colour emoji font the machine prefers (Qt picks one for emoji when present).
+    assert runs and all("Emoji" in run.rawFont().familyName() for run in runs)
+    for run in runs:
+        assert 0 not in run.glyphIndexes()              # glyph 0 is the "missing" box
+    if not any("Color Emoji" in family for family in QFontDatabase.families()):
+        assert {run.rawFont().familyName() for run in runs} == {"Noto Emoji"}
