@@ -382,7 +382,7 @@ class ReviewWindow(WindowBase):
             for line in export_lines(self.project, GOLD):
                 out.write(line)
                 count += 1
-        self.statusBar().showMessage(tr("review.exported", path=str(path), n=count))
+        self.statusBar().showMessage(tr("review.exported", path=ltr(str(path)), n=count))
         return count
 
     def ask_export(self) -> None:

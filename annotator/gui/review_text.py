@@ -32,7 +32,7 @@ i18n.add_strings({
     "review.open_unit": ("open", "مفتوح"),
     "review.gold_has": ("gold: {version}", "الذهبي: {version}"),
     "review.all_decided": ("Every disagreement is decided. Ctrl+Enter marks the document "
-                           "reviewed.", "حُسمت كل الخلافات. Ctrl+Enter لتعليم المستند مُراجَعًا."),
+                           "reviewed.", "حُسمت كل الخلافات. \u2066Ctrl+Enter\u2069 لتعليم المستند مُراجَعًا."),
     "review.no_disagreement": ("The labelers agree on everything here.",
                                "المُعلِّمون متفقون على كل شيء هنا."),
     "review.queue_done": ("Every document in the queue is reviewed.",
@@ -80,6 +80,12 @@ def _isolate(text: str) -> str:
     return f"\u2068{text}\u2069"
 
 
+def _chunk(text: str) -> str:
+    """A piece of interface text (a labeler's number, name and version) kept whole, laid out in
+    the interface's direction: "2 b: مكان «واشنطن»" reads from the right in Arabic."""
+    return ("\u2067" if i18n.language() == "ar" else "\u2066") + text + "\u2069"
+
+
 def _line(text: str) -> str:
     """A line that reads in the interface's direction whatever text it starts with."""
     return ("\u200f" if i18n.language() == "ar" else "\u200e") + text
@@ -96,7 +102,7 @@ def describe(schema, text: str, kind: str, version: Any) -> str:
     if not version:
         return tr("review.nothing")
     return ", ".join(
-        _isolate(f"{label_text(schema.label('entity', e.label))} «{_isolate(text[e.start:e.end])}»")
+        _chunk(f"{label_text(schema.label('entity', e.label))} «{_isolate(text[e.start:e.end])}»")
         for e in version)
 
 
@@ -115,7 +121,7 @@ def unit_title(text: str, unit: adj.Unit) -> str:
 def unit_item(schema, text: str, unit: adj.Unit, labelers: list[str], decided: bool) -> str:
     """The unit's two lines in the disagreement list: ✓ or •, title; each labeler's version."""
     versions = "  |  ".join(
-        _isolate(f"{labelers.index(n) + 1} {n}: {describe(schema, text, unit.kind, v)}")
+        _chunk(f"{labelers.index(n) + 1} {_isolate(n)}: {describe(schema, text, unit.kind, v)}")
         for n, v in unit.versions)
     return (_line(f"{'✓' if decided else '•'} {unit_title(text, unit)}") + "\n"
             + _line(f"   {versions}"))

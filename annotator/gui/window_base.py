@@ -173,7 +173,8 @@ def _action(window: WindowBase, command: Command) -> QAction:
     if command.toolbar is not None:
         # Toolbar buttons double as the legend: colour, label name and its key.
         label = command.label
-        hint = f"  {QKeySequence(label.key).toString(QKeySequence.NativeText)}" \
+        # The key in a left-to-right isolate: "Shift+F" never becomes "F+Shift" in Arabic.
+        hint = f"  {i18n.ltr(QKeySequence(label.key).toString(QKeySequence.NativeText))}" \
             if label.key else ""
         window.translatable(action.setIconText, lambda: label_text(label) + hint)
         window.toolbars[command.toolbar].addAction(action)
