@@ -38,6 +38,7 @@ class WindowBase(QMainWindow):
         self.toolbars: dict[str, QToolBar] = {}
         self.commands: dict[str, tuple[Command, QAction]] = {}  # by id, in registration order
         self._key_filter = keys.ArabicLayoutKeys(self)
+        self._dock_areas: dict[QDockWidget, Qt.DockWidgetArea] = {}  # as placed, left to right
 
     # -- language -------------------------------------------------------------------------------
     def translatable(self, setter: Callable[[str], None], text: str | Callable[[], str]) -> None:
@@ -50,6 +51,7 @@ class WindowBase(QMainWindow):
 
     def retranslate_texts(self) -> None:
         self.setLayoutDirection(i18n.direction())
+        self._mirror_docks()
         for setter, fn in list(self._texts):
             try:
                 setter(fn())
@@ -81,6 +83,39 @@ class WindowBase(QMainWindow):
             self.menuBar().insertMenu(before, menu)
         return menu
 
+    @staticmethod
+    def _mirrored(area, rtl: bool | None = None):
+        """Where a dock placed at `area` (left-to-right terms) goes in this interface: the side
+        panels swap sides in Arabic, as the rest of the window does."""
+        if rtl is None:
+            rtl = i18n.direction() == Qt.RightToLeft
+        swap = {Qt.LeftDockWidgetArea: Qt.RightDockWidgetArea,
+                Qt.RightDockWidgetArea: Qt.LeftDockWidgetArea}
+        return swap.get(area, area) if rtl else area
+
+    def _mirror_docks(self) -> None:
+        """Qt does not swap dock areas with the layout direction: move the docks that sit on
+        the other language's side (a dock the user moved elsewhere stays), keeping tabs."""
+        rtl = i18n.direction() == Qt.RightToLeft
+        moved = [dock for dock, area in self._dock_areas.items() if not dock.isFloating()
+                 and self.dockWidgetArea(dock) == self._mirrored(area, not rtl)
+                 and self._mirrored(area, rtl) != self._mirrored(area, not rtl)]
+        if not moved:
+            return
+        tabs = {dock: [d for d in self.tabifiedDockWidgets(dock) if d in moved]
+                for dock in moved}
+        visible = [dock for dock in moved if dock.isVisible()]
+        for dock in moved:
+            self.addDockWidget(self._mirrored(self._dock_areas[dock], rtl), dock)
+        done: set = set()
+        for dock, others in tabs.items():
+            for other in others:
+                if other not in done and dock not in done:
+                    self.tabifyDockWidget(dock, other)
+            done.add(dock)
+        for dock in visible:
+            dock.show()
+
     def add_dock(self, widget: QWidget, title: str | Callable[[], str],
                  area=Qt.RightDockWidgetArea, name: str | None = None,
                  features=DOCK_FEATURES, view_menu: bool = True) -> QDockWidget:
@@ -94,7 +129,8 @@ class WindowBase(QMainWindow):
         dock.setObjectName(f"dock:{name or widget.objectName() or dock.windowTitle()}")
         dock.setWidget(widget)
         dock.setFeatures(features)
-        self.addDockWidget(area, dock)
+        self._dock_areas[dock] = area
+        self.addDockWidget(self._mirrored(area), dock)
         if view_menu:
             self.menu_for("view").addAction(dock.toggleViewAction())
         return dock

@@ -742,3 +742,27 @@ def test_stance_one_enter_takes_the_completion_and_saves_evidence_snapped(qtbot,
     assert stances[0].evidence == (evidence,)          # snapped to whole words
     assert stances[0].target == EntityRef(*name)
     assert "\u2068" in editor.evidence_label.text()    # «» isolated around the Arabic
+
+
+def test_side_panels_swap_sides_in_the_arabic_interface(qtbot, seeded_path):
+    w = open_(qtbot, seeded_path)
+    w.tabifyDockWidget(w.docks["note"], w.docks["legend"])
+    assert w.dockWidgetArea(w.docks["queue"]) == Qt.LeftDockWidgetArea
+    assert w.dockWidgetArea(w.docks["entities"]) == Qt.RightDockWidgetArea
+    try:
+        i18n.set_language("ar")
+        assert w.layoutDirection() == Qt.RightToLeft
+        assert w.dockWidgetArea(w.docks["queue"]) == Qt.RightDockWidgetArea
+        assert w.dockWidgetArea(w.docks["entities"]) == Qt.LeftDockWidgetArea
+        assert w.docks["legend"] in w.tabifiedDockWidgets(w.docks["note"])   # tabs kept
+    finally:
+        i18n.set_language("en")
+    assert w.dockWidgetArea(w.docks["queue"]) == Qt.LeftDockWidgetArea
+    # The legend explains every mark: the zone colours, unlabeled text, suggestions.
+    legend = " ".join(label.text() for label in w.legend_panel.texts)
+    assert "dashed" in legend and "hatching" in legend and "Boilerplate" in legend
+    # Hide suggestions and label names are keyed, checkable commands.
+    QTest.keyClick(w.article_view, Qt.Key_H, Qt.ControlModifier)
+    assert w.article_view.suggestions_hidden and w.commands["assist:hide"][1].isChecked()
+    QTest.keyClick(w.article_view, Qt.Key_L, Qt.ControlModifier | Qt.ShiftModifier)
+    assert w.article_view.label_names
