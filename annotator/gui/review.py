@@ -86,6 +86,19 @@ class ReviewWindow(WindowBase):
             self.show_document(first)
         else:
             self.statusBar().showMessage(tr("review.no_documents"))
+            self._show_empty()
+
+    def _show_empty(self) -> None:
+        """Nothing to review: say why and what to do instead of showing blank panes."""
+        message = QLabel(objectName="review:empty")
+        message.setAlignment(Qt.AlignCenter)
+        message.setWordWrap(True)
+        message.setTextFormat(Qt.PlainText)
+        message.setStyleSheet("font-size: 15pt; color: #444; padding: 40px;")
+        self.translatable(message.setText, "review.empty_help")
+        self.centralWidget().hide()
+        self.takeCentralWidget()
+        self.setCentralWidget(message)
 
     # -- building -------------------------------------------------------------------------------
     def _pane(self, view: ArticleView, color: str) -> tuple[QWidget, QLabel]:

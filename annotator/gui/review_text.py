@@ -48,6 +48,13 @@ i18n.add_strings({
     "review.replace.text": ("{unit}\n\nGold now: {old}\nWould become: {new}",
                             "{unit}\n\nالذهبي الآن: {old}\nسيصبح: {new}"),
     "review.replace.yes": ("&Replace the decision", "ا&ستبدال القرار"),
+    "review.empty_help": (
+        "Nothing to review yet.\n\nThe review window compares labelers: it needs documents "
+        "labeled by two or more people. Give each labeler a copy (annotator pack), merge their "
+        "files back (annotator merge), then open the review again.",
+        "لا شيء للمراجعة بعد.\n\nتقارن نافذة المراجعة بين المُعلِّمين: تحتاج مستندات وسمها "
+        "شخصان أو أكثر. أعطِ كل مُعلِّم نسخة (annotator pack)، وادمج ملفاتهم "
+        "(annotator merge)، ثم افتح المراجعة من جديد."),
     "review.invalid": ("Not saved: {error}", "لم يُحفظ: {error}"),
     "review.menu.next": ("Next disagreement", "الخلاف التالي"),
     "review.menu.previous": ("Previous disagreement", "الخلاف السابق"),

@@ -460,6 +460,9 @@ def test_suggestions_accept_reject_accept_all(qtbot, seeded_path):
     view.set_caret(a[0] + 1)
     QTest.keyClick(view, Qt.Key_F8)
     assert w.project.get_layer(SEED, "sara").entities == (Entity(*a, "PER"),)
+    # ONE suggestion, the innermost: the body zone around the name is still a suggestion.
+    assert all(z.label == "none" for z in w.project.get_layer(SEED, "sara").zones)
+    assert any(z.label == "body" for z in w.session.pending.zones)
     assert len(w.session.pending.entities) == 2  # an accepted one is no longer drawn as suggestion
     view.set_caret(b[0] + 1)
     QTest.keyClick(view, Qt.Key_F9)

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QImage
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel
 
 from annotator.core import adjudication as adj
 from annotator.core.model import GOLD, Entity, validate_layer
@@ -306,3 +307,14 @@ def test_a_decision_that_cannot_be_saved_shows_not_saved_until_written(labeled_p
     state.retry_timer.timeout.emit()
     assert not state.banner_bar.isVisible() and not state.badge.isVisible()
     assert stored(window) == shown
+
+
+def test_an_empty_review_window_says_what_to_do(qtbot, tmp_path):
+    path = tmp_path / "empty.db"
+    Project.create(path).close()
+    window = _active(qtbot, open_review(path, "rev"))
+    message = window.findChild(QLabel, "review:empty")
+    assert message is not None and message.isVisible()
+    assert "two or more people" in message.text() and "annotator merge" in message.text()
+    assert window.centralWidget() is message
+    window.close()
