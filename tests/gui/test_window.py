@@ -769,3 +769,16 @@ def test_side_panels_swap_sides_in_the_arabic_interface(qtbot, seeded_path):
     assert w.article_view.suggestions_hidden and w.commands["assist:hide"][1].isChecked()
     QTest.keyClick(w.article_view, Qt.Key_L, Qt.ControlModifier | Qt.ShiftModifier)
     assert w.article_view.label_names
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_search_placeholder_fits_its_box(qtbot, seeded_path, lang):
+    w = open_(qtbot, seeded_path)
+    try:
+        i18n.set_language(lang)
+        box = w.search_panel.box
+        room = box.width() - 2 * box.textMargins().left() - 12
+        assert box.fontMetrics().horizontalAdvance(box.placeholderText()) < room
+        assert box.toolTip()
+    finally:
+        i18n.set_language("en")

@@ -185,3 +185,31 @@ def test_stance_evidence_snaps_to_words_and_the_last_target_carries_on(store):
     again.open_document("d3")
     assert again.stance_to_edit(0, 0).target == "حماس"
     assert AnnotationSession(store, "omar").stance_to_edit(0, 0).target == ""
+
+
+def test_time_on_screen_counts_every_second_but_is_written_in_batches(store):
+    now = [100.0]
+    session = AnnotationSession(store, "sara", clock=lambda: now[0])
+    session.open_document("d1")
+    session.start_clock()
+    now[0] += 7
+    assert session.progress()[2] == 7                  # shown: the seconds so far
+    assert store.seconds_spent("sara") == 0            # written: not yet
+    session.flush_time()
+    assert store.seconds_spent("sara") == 7
+
+
+def test_done_warns_on_a_mostly_unlabeled_document(store):
+    text = TEXTS["d1"]
+    session = AnnotationSession(store, "sara")
+    session.open_document("d1")
+    assert session.unlabeled_fraction() == 1.0 and session.done_needs_warning()
+    cut = text.index("المصدر")
+    session.label_zone("body", 0, cut)
+    visible = [ch for ch in text if not ch.isspace()]
+    rest = sum(1 for ch in text[cut:] if not ch.isspace())
+    assert session.unlabeled_fraction() == rest / len(visible) > 0.5
+    assert session.done_needs_warning()
+    more = text.index("إقرأ")
+    session.label_zone("source", cut, more)           # now under half is unlabeled
+    assert session.unlabeled_fraction() < 0.5 and not session.done_needs_warning()
