@@ -559,16 +559,17 @@ class ArticleView(QPlainTextEdit):
                 self._paint_name(painter, mark, rects[-1])
 
     def _paint_name(self, painter: QPainter, mark: _Mark, rect: QRectF) -> None:
-        """The label's short name in a small tag at the span's end (its left edge in
-        right-to-left text), so the label reads without telling colours apart."""
+        """The label's short name in a small tag in the top corner of the span's end (its left
+        edge in right-to-left text), inside the span so it never covers a neighbouring word;
+        the label then reads without telling colours apart."""
         font = painter.font()
         small = self.font()
-        small.setPointSizeF(max(6.0, small.pointSizeF() * 0.5))
+        small.setPointSizeF(max(6.0, small.pointSizeF() * 0.42))
         small.setBold(True)
         painter.setFont(small)
         width = painter.fontMetrics().horizontalAdvance(mark.name) + 4
         height = painter.fontMetrics().height()
-        tag = QRectF(rect.left() - width / 2, rect.top() - 1, width, height)
+        tag = QRectF(rect.left(), rect.top(), min(width, rect.width()), height)
         painter.fillRect(tag, mark.color)
         painter.setPen(QColor("#ffffff"))
         painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, mark.name)
