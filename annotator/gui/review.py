@@ -21,7 +21,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QLabel,
                                QListWidget, QListWidgetItem, QProgressBar, QSplitter,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -30,6 +30,7 @@ from ..core.model import GOLD
 from ..session.review import ReviewSession
 from ..store.tallies import review_queue
 from . import i18n, registry
+from .file_dialogs import ask_file
 from .commands import REVIEW_OPEN, review_commands
 from .article_view import ArticleView
 from . import review_text
@@ -399,9 +400,9 @@ class ReviewWindow(WindowBase):
         return count
 
     def ask_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, tr("review.menu.export"),
-                                              str(self.project.path.with_suffix(".gold.jsonl")),
-                                              tr("review.export_filter"))
+        path = ask_file(self, tr("review.menu.export"),
+                        str(self.project.path.with_suffix(".gold.jsonl")),
+                        tr("review.export_filter"), save=True)
         if path:
             self.export_gold(path)
 

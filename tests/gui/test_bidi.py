@@ -69,3 +69,25 @@ def test_shortcut_and_path_stay_in_order_in_arabic(qapp):
         assert _x(path, path.index("/tmp"), True) < _x(path, path.index("jsonl"), True)
     finally:
         i18n.set_language("en")
+
+
+def test_file_dialogs_follow_the_arabic_interface(qapp, tmp_path):
+    from PySide6.QtWidgets import QAbstractItemView, QFileDialog
+
+    from annotator.gui.file_dialogs import file_dialog
+
+    (tmp_path / "proj.gold.jsonl").write_text("{}\n", encoding="utf-8")
+    i18n.set_language("ar")
+    try:
+        dialog = file_dialog(None, "تصدير", str(tmp_path / "x.jsonl"), "JSON Lines (*.jsonl)",
+                             save=True)
+        assert dialog.testOption(QFileDialog.Option.DontUseNativeDialog)
+        assert dialog.layoutDirection() == Qt.RightToLeft
+        for label in (QFileDialog.DialogLabel.LookIn, QFileDialog.DialogLabel.FileType,
+                      QFileDialog.DialogLabel.FileName):
+            assert any("\u0600" <= ch <= "\u06ff" for ch in dialog.labelText(label)), label
+        views = dialog.findChildren(QAbstractItemView)
+        assert views and all(v.layoutDirection() == Qt.LeftToRight for v in views)
+        dialog.deleteLater()
+    finally:
+        i18n.set_language("en")
