@@ -269,8 +269,14 @@ def stats(project: str, as_json: bool) -> None:
             counts = ", ".join(f"{k} {v}" for k, v in sorted(labeled.items()))
             click.echo(f"  zone characters: {counts}")
     for annotator, counts in figures["status"].items():
-        shown = ", ".join(f"{k} {v}" for k, v in counts.items() if v)
         minutes = figures["time_spent_s"][annotator] / 60
+        if annotator not in figures["layers"] and counts.get("reviewed"):
+            # Someone who only reviewed (no layer of their own) is a reviewer, not a labeler
+            # with every other document "to do".
+            click.echo(f"reviewer {annotator}: reviewed {counts['reviewed']}; "
+                       f"{minutes:.1f} min spent")
+            continue
+        shown = ", ".join(f"{k} {v}" for k, v in counts.items() if v)
         click.echo(f"annotator {annotator}: {shown}; {minutes:.1f} min spent")
 
 

@@ -138,3 +138,13 @@ def test_export_counts_documents_not_layers(project_path, tmp_path):
     result = run("export", project_path, "--format", "conll", "-o", tmp_path / "all.conll")
     assert result.exit_code == 0, result.stderr
     assert f"exported {documents} documents" in result.stderr     # not one per layer
+
+
+def test_stats_lists_the_reviewer_as_a_reviewer(project_path, tmp_path):
+    files = _pack_and_annotate(project_path, tmp_path / "out")
+    assert run("merge", project_path, *files).exit_code == 0
+    with Project.open(project_path) as project:
+        project.set_status(project.document_ids()[0], "rev", "reviewed")
+    out = run("stats", project_path).stdout
+    assert "reviewer rev: reviewed 1" in out
+    assert "annotator rev" not in out
