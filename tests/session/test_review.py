@@ -126,6 +126,6 @@ def test_taking_a_version_stays_and_a_settled_unit_changes_only_explicitly(store
     # Explicitly replaced: gold and the decision say a's version.
     assert session.accept_labeler(0, replace=True)
     assert adj.gold_version(first, store.get_layer("d1", GOLD), session.text) == first.version("a")
-    assert session.is_decided(first) and get_decisions(store, "d1")[first.key] == \
-        [[e.start, e.end, e.label] for e in first.version("a")] if first.kind == adj.ENTITY \
-        else session.is_decided(first)
+    assert first.kind == adj.ENTITY and session.is_decided(first)
+    assert get_decisions(store, "d1")[first.key] == [[e.start, e.end, e.label]
+                                                     for e in first.version("a")]
