@@ -116,7 +116,8 @@ def describe(schema, text: str, kind: str, version: Any) -> str:
 def unit_title(text: str, unit: adj.Unit) -> str:
     kind = tr(f"review.kind.{unit.kind}")
     if unit.kind == adj.STANCE:
-        where = f"{_isolate(unit.stance_key[0])} → {_isolate(unit.stance_key[1])}"
+        arrow = "←" if i18n.language() == "ar" else "→"  # points the way the line reads
+        where = f"{_isolate(unit.stance_key[0])} {arrow} {_isolate(unit.stance_key[1])}"
     elif unit.kind == adj.ENTITY:
         where = f"«{_isolate(text[unit.start:unit.end])}»"
     else:
