@@ -782,3 +782,13 @@ def test_search_placeholder_fits_its_box(qtbot, seeded_path, lang):
         assert box.toolTip()
     finally:
         i18n.set_language("en")
+
+
+def test_guidelines_open_in_their_own_panel_and_keep_the_queue(qtbot, seeded_path):
+    w = open_(qtbot, seeded_path)
+    QTest.keyClick(w.article_view, Qt.Key_F2)
+    guidelines = w.docks["guidelines"]
+    assert guidelines.isVisible() and guidelines.isFloating()
+    assert guidelines.width() >= 600                    # wide enough to read
+    assert w.docks["queue"].isVisible()                 # the queue is not replaced by a tab
+    assert guidelines not in w.tabifiedDockWidgets(w.docks["queue"])
