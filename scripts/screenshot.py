@@ -1,7 +1,9 @@
-"""Render the main window on seed article 000 (zones, entities, a stance item, Arabic interface)
-and write docs/screenshot.png. Runs offscreen; nothing outside a temporary folder is touched.
+"""Render the main window on seed article 000 (zones, entities with their label names, a
+suggestion, a stance item, Arabic interface) and write docs/screenshot.png; with --window review,
+the review window on the same article labeled by two labelers who disagree. Runs offscreen;
+nothing outside a temporary folder is touched.
 
-    python scripts/screenshot.py [--out docs/screenshot.png] [--lang ar|en]
+    python scripts/screenshot.py [--out docs/screenshot.png] [--lang ar|en] [--window main|review]
 """
 from __future__ import annotations
 
@@ -56,11 +58,43 @@ def label_seed(window) -> None:
     view.set_caret(0)
 
 
+def add_suggestions(window) -> None:
+    """A machine suggestion the labeler has not taken yet (drawn dashed)."""
+    from annotator.core.model import SUGGESTIONS, Entity, Layer
+
+    text = window.article_view.text()
+    entity = Entity(*span(text, "رفح"), "LOC") if "رفح" in text else Entity(
+        *span(text, "واشنطن"), "LOC")
+    window.project.put_layer(SEED, SUGGESTIONS, Layer(Layer.empty(len(text)).zones,
+                                                      (entity,)), "assist", "assist")
+    window.refresh()
+
+
+def second_labeler(project, first: str) -> None:
+    """Labeler "b": labeler `first`'s layer with other labels, a missing entity and a moved
+    zone boundary, so the review window has disagreements of every kind to show."""
+    from dataclasses import replace
+
+    from annotator.core.model import Layer, move_boundary, relabel_entity, zone_boundaries
+
+    layer = project.get_layer(SEED, first)
+    project.put_layer(SEED, "a", layer, "a")
+    entities = list(layer.entities)
+    changed = Layer(layer.zones, tuple(entities[:-1]), layer.stances)
+    changed = relabel_entity(changed, entities[2], "ORG")
+    bound = zone_boundaries(changed)[0]
+    changed = move_boundary(changed, bound, bound + 12)
+    changed = replace(changed, stances=tuple(replace(s, value="neutral")
+                                             for s in changed.stances))
+    project.put_layer(SEED, "b", changed, "b")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot.png")
     parser.add_argument("--lang", choices=("ar", "en"), default="ar")
     parser.add_argument("--size", default="1440x900", help="window size, WIDTHxHEIGHT")
+    parser.add_argument("--window", choices=("main", "review"), default="main")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     with tempfile.TemporaryDirectory() as tmp:
@@ -80,13 +114,27 @@ def main() -> int:
         window.resize(width, height)
         window.show_document(SEED)
         label_seed(window)
+        add_suggestions(window)
+        window.commands["view:label-names"][1].trigger()
         app.processEvents()
         window.article_view.scroll_to(0)
         app.processEvents()
+        shown = window
+        if args.window == "review":
+            from annotator.gui.review import ReviewWindow
+
+            second_labeler(window.project, "سارة")
+            shown = ReviewWindow(window.project, "rev", ["a", "b"])
+            shown.resize(width, height)
+            shown.show()
+            shown.show_document(SEED)
+            app.processEvents()
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        if not window.grab().save(str(args.out)):
+        if not shown.grab().save(str(args.out)):
             print(f"screenshot: cannot write {args.out}", file=sys.stderr)
             return 1
+        if shown is not window:
+            shown.close()
         window.close()
     print(args.out)
     return 0

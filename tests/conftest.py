@@ -83,3 +83,31 @@ OFFSET_SAMPLES = [
 def pytest_generate_tests(metafunc):
     if "offset_sample" in metafunc.fixturenames:
         metafunc.parametrize("offset_sample", OFFSET_SAMPLES)
+
+
+@pytest.fixture
+def answer_confirm(qapp):
+    """answer(yes, seen): answer the next confirm dialog (WindowBase.confirm) by keyboard, as
+    soon as it is open: Enter (its default, the safe answer) or Tab to the action's own button
+    and Space; its text, then whether the action was chosen, go to `seen`."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+
+    def answer(yes: bool, seen: list):
+        def now():
+            box = QApplication.activeModalWidget()
+            if not isinstance(box, QMessageBox):
+                QTimer.singleShot(20, now)
+                return
+            seen.append(box.text())
+            button = box.findChild(QPushButton, "confirm:yes")
+            if yes:
+                box.setFocus()
+                QTest.keyClick(box, Qt.Key_Tab)   # from the default (Cancel) to the action
+                QTest.keyClick(box.focusWidget(), Qt.Key_Space)
+            else:
+                QTest.keyClick(box, Qt.Key_Return)
+            seen.append(box.clickedButton() is button)
+        QTimer.singleShot(0, now)
+    return answer

@@ -236,10 +236,15 @@ def export(project: str, fmt: str | None, layer: str, status: str | None, utf16:
                                                              progress))
         except InputError as exc:  # the output (other errors: see Commands.invoke)
             fail(str(exc))
+        # Writers count (document, layer) sections; people count documents.
+        documents = 0 if quiet else sum(1 for _doc, layers in
+                                        proj.iter_annotated(layer, status=status) if layers)
     progress.done()
     if not quiet:
-        click.echo(f"exported {count} {'lines' if fmt == 'jsonl' else 'documents'} ({fmt})",
-                   err=True)
+        unit = "lines" if fmt == "jsonl" else "sections"
+        click.echo(f"exported {documents} documents ({count} {unit}: one per document and "
+                   f"layer) ({fmt})" if count != documents else
+                   f"exported {documents} documents ({fmt})", err=True)
 
 
 @main.command()
@@ -264,8 +269,14 @@ def stats(project: str, as_json: bool) -> None:
             counts = ", ".join(f"{k} {v}" for k, v in sorted(labeled.items()))
             click.echo(f"  zone characters: {counts}")
     for annotator, counts in figures["status"].items():
-        shown = ", ".join(f"{k} {v}" for k, v in counts.items() if v)
         minutes = figures["time_spent_s"][annotator] / 60
+        if annotator not in figures["layers"] and counts.get("reviewed"):
+            # Someone who only reviewed (no layer of their own) is a reviewer, not a labeler
+            # with every other document "to do".
+            click.echo(f"reviewer {annotator}: reviewed {counts['reviewed']}; "
+                       f"{minutes:.1f} min spent")
+            continue
+        shown = ", ".join(f"{k} {v}" for k, v in counts.items() if v)
         click.echo(f"annotator {annotator}: {shown}; {minutes:.1f} min spent")
 
 

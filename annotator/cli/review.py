@@ -170,8 +170,9 @@ def review_queue(project: str, reviewer: str, layers: str | None, as_json: bool)
                               ensure_ascii=False, indent=1))
         return
     done = sum(1 for _d, _n, s in rows if s == "reviewed")
+    click.echo(f"{'disagreements':>13}  {'status':<11} document")
     for doc_id, count, status in rows:
-        click.echo(f"{count:5d}  {status:<11} {doc_id}")
+        click.echo(f"{count:13d}  {status:<11} {doc_id}")
     click.echo(f"{done} of {len(rows)} reviewed", err=True)
 
 

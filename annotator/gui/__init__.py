@@ -30,6 +30,10 @@ def application():
         app.setOrganizationName("annotator")
         app.setApplicationName("annotator")
     if not getattr(app, "_annotator_ready", False):
+        # Qt's own file dialogs: they follow the interface language (Qt's Arabic translations,
+        # i18n.set_language) and mirror; a native one stays in the system's language.
+        from PySide6.QtCore import Qt
+        app.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, True)
         families = load_fonts()
         font = QFont(app.font())
         # Menus and panels in Arabic need Arabic glyphs even where the system has no such font.
@@ -63,14 +67,12 @@ def ask_labeler_name(parent=None) -> str | None:
 
 
 def choose_project_file(parent=None) -> Path | None:
-    from PySide6.QtWidgets import QFileDialog
-
     from . import settings
+    from .file_dialogs import ask_file
     from .i18n import tr
 
     last = settings.last_project()
-    path, _filter = QFileDialog.getOpenFileName(
-        parent, tr("open.title"), str(last.parent) if last else "", tr("open.filter"))
+    path = ask_file(parent, tr("open.title"), str(last.parent) if last else "", tr("open.filter"))
     return Path(path) if path else None
 
 

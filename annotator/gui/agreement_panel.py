@@ -11,12 +11,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPen
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel,
                                QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from ..core.agreement import DEFAULT_TOLERANCE
 from ..store.tallies import project_agreement
 from . import i18n
+from .file_dialogs import ask_file
 from .commands import AGREEMENT_OPEN
 from .i18n import tr
 from .window_base import register_commands
@@ -293,9 +294,9 @@ class AgreementPanel(QWidget):
         return self.charts.render_image(width).save(str(path), "PNG")
 
     def ask_save(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, tr("agreement.save"),
-                                              str(self.project.path.with_suffix(".agreement.png")),
-                                              tr("agreement.png_filter"))
+        path = ask_file(self, tr("agreement.save"),
+                        str(self.project.path.with_suffix(".agreement.png")),
+                        tr("agreement.png_filter"), save=True)
         if path:
             self.save_png(path)
 

@@ -54,6 +54,7 @@ class _Mark:
     color: QColor | None
     level: int
     tip: str
+    name: str = ""   # the label's short name, drawn beside an entity when label names are on
 
 
 def _levels(spans: list[tuple[int, int]]) -> list[int]:
@@ -150,8 +151,11 @@ class ArticleView(QPlainTextEdit):
         self._tips: list[tuple[QRectF, str]] = []  # what was painted where, for tooltips
         # (Qt start, Qt end) -> what _span_geometry found.
         self._span_geometries: dict[tuple[int, int], list[tuple[int, list[QRectF]]]] = {}
-        self._mark_styles: dict[tuple[int, bool], tuple[QPen, QBrush, QPen | None]] = {}
+        self._mark_styles: dict[tuple[int, bool], tuple[QColor | None, QPen]] = {}
         self._last_selection = (0, 0)
+        self._suggestion_layer: Layer | None = None
+        self.suggestions_hidden = False
+        self.label_names = False
 
         self._apply_font()
         self._apply_text_option()
@@ -204,16 +208,27 @@ class ArticleView(QPlainTextEdit):
         self.viewport().update()
 
     def set_suggestions(self, layer: Layer | None) -> None:
-        """Machine suggestions: drawn dashed, in their label colors."""
+        """Machine suggestions: a dashed underline in their label colors (no frame: a frame's
+        sides would cut through joined letters); nothing while suggestions are hidden."""
+        self._suggestion_layer = layer
         self._suggested_marks = []
         self._suggested_zones = []
-        if layer is not None:
+        if layer is not None and not self.suggestions_hidden:
             self._suggested_marks = self._build_marks(layer, "suggestion: ")
             self._suggested_zones = [
                 _Mark(self._map.cp_to_qt(z.start), self._map.cp_to_qt(z.end),
                       self._color("zone", z.label).darker(170), 0,
                       "suggestion: " + self._label_text("zone", z.label))
                 for z in layer.zones if z.label != NONE_ZONE]
+        self.viewport().update()
+
+    def set_suggestions_hidden(self, hidden: bool) -> None:
+        self.suggestions_hidden = hidden
+        self.set_suggestions(self._suggestion_layer)
+
+    def set_label_names(self, shown: bool) -> None:
+        """Print each entity's label name at its end (for colour-blind labelers)."""
+        self.label_names = shown
         self.viewport().update()
 
     def set_highlights(self, spans: list[tuple[int, int]]) -> None:
@@ -230,7 +245,7 @@ class ArticleView(QPlainTextEdit):
         to_qt = self._map.cp_to_qt
         return [_Mark(to_qt(e.start), to_qt(e.end), self._color(kind, e.label), level,
                       prefix + self._label_text(kind, e.label)
-                      + f"  «{self._text[e.start:e.end]}»")
+                      + f"  «\u2068{self._text[e.start:e.end]}\u2069»", e.label)
                 for e, level in zip(entities, levels)]
 
     def _extra(self, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
@@ -522,39 +537,56 @@ class ArticleView(QPlainTextEdit):
     def _paint_marks(self, painter: QPainter, marks: list[_Mark], first: int, last: int,
                      origins: dict[int, QPointF], exposed: QRectF, dashed: bool) -> None:
         tips = self._tips
+        names = self.label_names and not dashed
         for mark in self._on_screen(marks, first, last):
-            outline, fill, underline = self._mark_style(mark.color, dashed)
-            inset = -0.5 - 2.0 * mark.level if dashed else 1.0 + 2.0 * mark.level
-            painter.setBrush(fill)
-            for rect in self._span_rects(max(mark.qt_start, first), min(mark.qt_end, last),
-                                         origins):
+            fill, underline = self._mark_style(mark.color, dashed)
+            rects = self._span_rects(max(mark.qt_start, first), min(mark.qt_end, last), origins)
+            for rect in rects:
                 tips.append((rect, mark.tip))
-                box = rect.adjusted(0, inset, 0, -inset)
-                # Frames are the costly part of a paint; Qt would clip away those outside the
+                # Marks are the costly part of a paint; Qt would clip away those outside the
                 # exposed area (a caret blink repaints a few pixels) after drawing them.
-                if not box.adjusted(-2, -2, 2, 2).intersects(exposed):
+                if not rect.adjusted(-2, -2, 2, 2).intersects(exposed):
                     continue
-                painter.setPen(outline)
-                painter.drawRoundedRect(box, 3, 3)
-                if underline is not None:
-                    # The underline is what separates overlapping entities: one row per level.
-                    y = rect.bottom() - 2.5 - 3.5 * mark.level
-                    painter.setPen(underline)
-                    painter.drawLine(QLineF(box.left() + 2, y, box.right() - 2, y))
+                # A tint and an underline, never a frame: a frame's sides would cut through
+                # the joined letters of an Arabic word when a span ends inside it.
+                if fill is not None:
+                    painter.fillRect(rect.adjusted(0, 1, 0, -1), fill)
+                # The underline separates overlapping entities: one row per level.
+                y = rect.bottom() - 1.5 - 3.5 * mark.level
+                painter.setPen(underline)
+                painter.drawLine(QLineF(rect.left() + 1, y, rect.right() - 1, y))
+            if names and rects and mark.qt_end <= last:
+                self._paint_name(painter, mark, rects[-1])
 
-    def _mark_style(self, color: QColor, dashed: bool) -> tuple[QPen, QBrush, QPen | None]:
-        """Outline pen, fill and underline pen (None for a suggestion) of a mark in this color;
-        made once per color rather than on every paint."""
+    def _paint_name(self, painter: QPainter, mark: _Mark, rect: QRectF) -> None:
+        """The label's short name in a small tag in the top corner of the span's end (its left
+        edge in right-to-left text), inside the span so it never covers a neighbouring word;
+        the label then reads without telling colours apart."""
+        font = painter.font()
+        small = self.font()
+        small.setPointSizeF(max(6.0, small.pointSizeF() * 0.42))
+        small.setBold(True)
+        painter.setFont(small)
+        width = painter.fontMetrics().horizontalAdvance(mark.name) + 4
+        height = painter.fontMetrics().height()
+        tag = QRectF(rect.left(), rect.top(), min(width, rect.width()), height)
+        painter.fillRect(tag, mark.color)
+        painter.setPen(QColor("#ffffff"))
+        painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, mark.name)
+        painter.setFont(font)
+
+    def _mark_style(self, color: QColor, dashed: bool) -> tuple[QColor | None, QPen]:
+        """Fill (None for a suggestion) and underline pen of a mark in this color (dashed for a
+        suggestion); made once per color rather than on every paint."""
         key = (color.rgba(), dashed)
         style = self._mark_styles.get(key)
         if style is None:
             if dashed:
-                style = (QPen(color, 1.6, Qt.PenStyle.DashLine), QBrush(), None)
+                style = (None, QPen(color, 1.8, Qt.PenStyle.DashLine, Qt.PenCapStyle.FlatCap))
             else:
                 fill = QColor(color)
-                fill.setAlpha(28)
-                style = (QPen(color, 1.4), QBrush(fill),
-                         QPen(color, 2.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
+                fill.setAlpha(40)
+                style = (fill, QPen(color, 2.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
             self._mark_styles[key] = style
         return style
 
@@ -571,16 +603,15 @@ class ArticleView(QPlainTextEdit):
 
     def _paint_suggested_zones(self, painter: QPainter, first: int, last: int,
                                origins: dict[int, QPointF]) -> None:
+        """A suggested zone: a dashed bar in its colour in the margin beside its lines (inside
+        the zone ruler), never lines across the text."""
+        x = self.viewport().width() - STRIPE_WIDTH - 4
         for mark in self._on_screen(self._suggested_zones, first, last):
-            painter.setPen(QPen(mark.color, 1.5, Qt.PenStyle.DashLine))
+            painter.setPen(QPen(mark.color, 3, Qt.PenStyle.DashLine, Qt.PenCapStyle.FlatCap))
             for rect in self._span_rects(max(mark.qt_start, first), min(mark.qt_end, last),
                                          origins):
-                painter.drawLine(QPointF(rect.left(), rect.top() + 1),
-                                 QPointF(rect.right(), rect.top() + 1))
-                self._tips.append((rect.adjusted(0, 0, 0, -rect.height() + 4), mark.tip))
-            for q in (mark.qt_start, mark.qt_end):
-                if first <= q <= last and (rect := self._x_at(q, origins)) is not None:
-                    painter.drawLine(rect.topLeft(), rect.bottomLeft())
+                painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
+                self._tips.append((QRectF(x - 3, rect.top(), 6, rect.height()), mark.tip))
 
     def _paint_invisible(self, painter: QPainter, first: int, last: int,
                          origins: dict[int, QPointF]) -> None:

@@ -14,13 +14,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QPushButton, QVBoxLayout,
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QPushButton, QVBoxLayout,
                                QWidget)
 
 from ..assist.score import suggestion_counts
 from ..core.model import NONE_ZONE, SUGGESTIONS
 from ..store.project import STATUSES
 from . import i18n
+from .file_dialogs import ask_file
 from .i18n import tr
 
 FINISHED = ("done", "reviewed")
@@ -358,8 +359,8 @@ class ChartsDialog(QDialog):
         self.charts.update()
 
     def ask_save(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(self, tr("charts.save"), "corpus.png",
-                                                    tr("charts.png_filter"))
+        path = ask_file(self, tr("charts.save"), "corpus.png", tr("charts.png_filter"),
+                        save=True)
         if path:
             if not path.lower().endswith(".png"):
                 path += ".png"

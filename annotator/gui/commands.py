@@ -161,6 +161,12 @@ def main_commands(schema, languages=("en", "ar")) -> list:
         Command("assist:reject", "action.reject", _call("reject_suggestion"), ("F9",), "assist"),
         Command("assist:next", "action.next_suggestion", _call("select_next_suggestion"),
                 ("Ctrl+F8",), "assist"),
+        Command("assist:hide", "action.hide_suggestions",
+                lambda w, checked: w.set_suggestions_hidden(checked), ("Ctrl+H",), "assist",
+                checkable=True),
+        Command("view:label-names", "action.label_names",
+                lambda w, checked: w.set_label_names(checked), ("Ctrl+Shift+L",), "view",
+                checkable=True),
         Command("help:keys", "action.keys", _call("show_keyboard_map"), ("F1",), "help"),
         Command("help:guidelines", "action.guidelines", _call("focus_dock", "guidelines"),
                 ("F2",), "help"),
@@ -199,15 +205,17 @@ def review_commands(schema, labelers: list[str], keyed_labelers: int = 9) -> lis
     """The review window's commands in menu order: its Review and Gold menus."""
     t = _review_text
     out: list = [
-        Command("review:next-unit", t("review.menu.next"), _call("next_unit"), ("F8",),
+        # Ctrl+F8 goes to the next thing to decide in both windows (the next suggestion there,
+        # the next disagreement here); F8 / F9 only ever accept / reject a suggestion.
+        Command("review:next-unit", t("review.menu.next"), _call("next_unit"), ("Ctrl+F8",),
                 "review"),
         Command("review:previous-unit", t("review.menu.previous"), _call("previous_unit"),
-                ("Shift+F8",), "review"),
+                ("Ctrl+Shift+F8",), "review"),
         Separator("review"),
     ]
     for i, name in enumerate(labelers[:keyed_labelers]):
         out.append(Command(f"review:accept:{i + 1}", t("review.menu.accept", name=name),
-                           _call("accept_labeler", i), (str(i + 1),), "review"))
+                           _call("accept_labeler", i), (f"Ctrl+{i + 1}",), "review"))
     out += [
         Command("review:accept-agreed", t("review.menu.accept_agreed"), _call("accept_agreed"),
                 ("Ctrl+Shift+A",), "review"),
@@ -238,8 +246,7 @@ def review_commands(schema, labelers: list[str], keyed_labelers: int = 9) -> lis
             Separator("gold")]
     for label in schema.zones:
         out.append(Command(f"review:zone:{label.name}", _tr("review.menu.zone", label),
-                           _call("set_gold_zone", label.name),
-                           (f"Alt+{label.key}" if label.key else None,), "gold"))
+                           _call("set_gold_zone", label.name), (label.key,), "gold"))
     out.append(Separator("gold"))
     for label in schema.stance_values:
         out.append(Command(f"review:stance:{label.name}", _tr("review.menu.stance", label),
@@ -284,11 +291,21 @@ KEYMAP_ROWS: list[tuple[tuple[tuple[str, ...], ...], str, str]] = [
     ((("view:text", "view:queue", "view:entities", "view:stances"),),
      "focus the text / queue / entity list / stance list", "; "),
     ((("assist:accept",), ("assist:accept-all",), ("assist:reject",), ("assist:next",)),
-     "accept the suggestion at the caret; accept all; reject; select the next suggestion", "; "),
+     "accept the one suggestion at the caret (the innermost: an entity before the zone "
+     "around it); accept all; reject it; select the next suggestion", "; "),
+    ((("assist:hide",), ("view:label-names",)), "hide / show suggestions; show the label name "
+     "beside each entity", "; "),
     ((("assist:run-document",),), "run assist on this document (suggestions)", "; "),
     ((("search:focus",),), "search the corpus (tashkeel-insensitive)", "; "),
     ((("review:open",),), "open the review window", "; "),
     ((("agreement:open",),), "agreement figures between labelers", "; "),
+    ((("review:next-unit",), ("review:previous-unit",)), "review window: next / previous "
+     "disagreement, in text order (taking a version never moves on by itself)", " / "),
+    ((("review:accept:1", "review:accept:2"),), "review window: take labeler 1 / 2 … 9's "
+     "version; on a decided disagreement it first asks, showing old → new", "; "),
+    ((("review:accept-agreed",), ("review:reviewed",)), "review window: accept everything "
+     "the labelers agree on; mark reviewed and open the next; the labeling keys above edit gold",
+     "; "),
     ((("view:zoom-in",), ("view:zoom-out",), ("view:zoom-reset",)),
      "zoom in / out / normal size", " / "),
     ((("help:keys",), ("help:guidelines",)), "this keyboard map; the labeling guidelines", "; "),
@@ -301,6 +318,8 @@ def keymap_table(schema) -> str:
     """The README's keyboard table (Markdown) for this schema's keys."""
     commands = {c.id: c for c in main_commands(schema)
                 if isinstance(c, Command)}
+    commands.update({c.id: c for c in review_commands(schema, ["1", "2"])
+                     if isinstance(c, Command)})
     commands.update({c.id: c for c in (REVIEW_OPEN, AGREEMENT_OPEN, SEARCH_FOCUS, CHARTS_OPEN)})
     commands["assist:run-document"] = Command("assist:run-document", "", lambda w: None,
                                               (ASSIST_RUN_DOCUMENT_KEY,))

@@ -1,11 +1,13 @@
-"""The bundled Arabic font (Amiri, OFL), so articles render the same on machines without one."""
+"""The bundled fonts (OFL), so articles render the same on every machine: Amiri for Arabic, and
+Noto Emoji (monochrome) right after it, so emoji never draw as boxes and look the same whether
+or not a colour emoji font is installed."""
 from __future__ import annotations
 
 from PySide6.QtGui import QFont, QFontDatabase
 
 from .. import RESOURCES
 
-FONT_FILES = ("Amiri-Regular.ttf", "Amiri-Bold.ttf")
+FONT_FILES = ("Amiri-Regular.ttf", "Amiri-Bold.ttf", "NotoEmoji-Regular.ttf")
 # After Amiri, common Arabic-capable fonts on Windows, macOS and Linux, for characters Amiri lacks
 # (emoji, rare symbols); Qt also falls back per character on its own.
 FALLBACK_FAMILIES = ("Noto Naskh Arabic", "Noto Sans Arabic", "Geeza Pro", "Traditional Arabic",

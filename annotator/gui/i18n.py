@@ -80,6 +80,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "action.accept_all": ("Accept all suggestions", "قبول كل الاقتراحات"),
     "action.reject": ("Reject the suggestion at the caret", "رفض الاقتراح عند المؤشر"),
     "action.next_suggestion": ("Select the next suggestion", "تحديد الاقتراح التالي"),
+    "action.hide_suggestions": ("Hide suggestions", "إخفاء الاقتراحات"),
+    "action.label_names": ("Show label names on entities", "إظهار أسماء الوسوم على الكيانات"),
+    "done.warning.title": ("Mostly unlabeled", "معظمه بلا وسم"),
+    "done.warning.text": ("{percent}% of this document's text is in no zone. Mark it done "
+                          "anyway?", "{percent}٪ من نص هذا المستند خارج أي منطقة. تعليمه "
+                          "منتهيًا على أي حال؟"),
+    "done.warning.yes": ("Mark &done", "تعليمه &منتهيًا"),
     # help
     "action.keys": ("Keyboard map", "خريطة المفاتيح"),
     "action.guidelines": ("Guidelines", "إرشادات التوسيم"),

@@ -23,6 +23,7 @@ from .article_view import ArticleView
 from .commands import main_commands
 from .i18n import tr
 from .panels import EntityPanel, GuidelinesPanel, NotePanel, StanceEditor, StancePanel
+from .legend import LegendPanel
 from .queue import QueuePanel, UNFINISHED
 from .save_state import SaveStateView
 from .window_base import WindowBase, register_commands
@@ -50,6 +51,7 @@ class MainWindow(WindowBase):
         self._drawn_suggestions: Layer | None = None
         self._shown: Layer | None = None    # the layer the panels show
         self._is_closed = False
+        self._progress: tuple[int, int, float] | None = None  # (finished, total, time written)
 
         self.article_view = ArticleView()
         self.setCentralWidget(self.article_view)
@@ -69,6 +71,10 @@ class MainWindow(WindowBase):
         self._time_timer = QTimer(self, interval=TIME_FLUSH_MS)
         self._time_timer.timeout.connect(self._flush_time)
         self._time_timer.start()
+        # The counter on screen moves every second; the time is written every TIME_FLUSH_MS.
+        self._tick_timer = QTimer(self, interval=1000)
+        self._tick_timer.timeout.connect(self._tick)
+        self._tick_timer.start()
 
         session = self.session
         session.layers_changed.connect(self._show_layers)
@@ -98,6 +104,7 @@ class MainWindow(WindowBase):
         self.note_panel.note_changed.connect(self.session.set_note)
         self.note_panel.flag_toggled.connect(self.set_flagged)
         self.guidelines_panel = GuidelinesPanel()
+        self.legend_panel = LegendPanel(self.schema)
 
         self.docks: dict[str, QDockWidget] = {}
         for key, widget, area in (
@@ -105,12 +112,17 @@ class MainWindow(WindowBase):
                 ("entities", self.entity_panel, Qt.RightDockWidgetArea),
                 ("stances", self.stance_panel, Qt.RightDockWidgetArea),
                 ("note", self.note_panel, Qt.RightDockWidgetArea),
+                ("legend", self.legend_panel, Qt.RightDockWidgetArea),
                 ("guidelines", self.guidelines_panel, Qt.LeftDockWidgetArea)):
             dock = self.add_dock(widget, "", area)
             self.translatable(dock.setWindowTitle, f"dock.{key}")
             self.docks[key] = dock
-        self.tabifyDockWidget(self.docks["queue"], self.docks["guidelines"])
-        self.docks["queue"].raise_()
+        self.tabifyDockWidget(self.docks["note"], self.docks["legend"])
+        self.docks["note"].raise_()
+        # The guidelines open in their own window-sized panel (F2), not in a tab that would
+        # hide the queue.
+        self.docks["guidelines"].setFloating(True)
+        self.docks["guidelines"].hide()
         self.resizeDocks([self.docks["queue"], self.docks["entities"]], [300, 320],
                          Qt.Horizontal)
 
@@ -146,6 +158,9 @@ class MainWindow(WindowBase):
         widget = {"queue": self.queue_panel.table, "entities": self.entity_panel.tree,
                   "stances": self.stance_panel.list, "note": self.note_panel.edit,
                   "guidelines": self.guidelines_panel}[dock]
+        if dock == "guidelines" and self.docks[dock].isFloating():
+            self.docks[dock].resize(640, max(480, self.height() - 80))
+            self.docks[dock].move(self.geometry().center() - self.docks[dock].rect().center())
         self.docks[dock].show()
         self.docks[dock].raise_()
         widget.setFocus()
@@ -158,7 +173,7 @@ class MainWindow(WindowBase):
     def retranslate(self, _lang: str | None = None) -> None:
         self.retranslate_texts()
         for panel in (self.queue_panel, self.entity_panel, self.stance_panel, self.note_panel,
-                      self.guidelines_panel):
+                      self.guidelines_panel, self.legend_panel):
             panel.retranslate()
         for lang, action in self.language_actions.items():
             action.setChecked(lang == i18n.language())
@@ -312,7 +327,7 @@ class MainWindow(WindowBase):
         start, end = self.article_view.selection()
         stance = self.session.stance_to_edit(start, end, value, index)
         editor = StanceEditor(self.schema, self.session.text, self.session.layer.entities,
-                              stance, (start, end), self)
+                              stance, self.session.evidence_span(start, end), self)
         editor.accepted.connect(lambda: self._save_stance(editor, index))
         editor.finished.connect(editor.deleteLater)
         editor.open()
@@ -361,7 +376,13 @@ class MainWindow(WindowBase):
         self._update_progress()
 
     def finish(self, status: str) -> None:
-        """Mark the document done (or skipped) and go to the next unfinished one."""
+        """Mark the document done (or skipped) and go to the next unfinished one; "done" on a
+        mostly unlabeled document asks first (the session says when)."""
+        if status == "done" and self.session.done_needs_warning():
+            share = round(100 * self.session.unlabeled_fraction())
+            if not self.confirm(tr("done.warning.title"),
+                                tr("done.warning.text", percent=share), "done.warning.yes"):
+                return
         self.set_status(status)
         self.go_unfinished(+1)
 
@@ -413,10 +434,31 @@ class MainWindow(WindowBase):
         self._update_clock()
         self._update_progress()
 
+    def _tick(self) -> None:
+        """Every second: the time counter, from the figures last read plus the time on screen
+        (no database read here)."""
+        if self._is_closed or self._progress is None:
+            return
+        self._update_clock()
+        finished, total, stored = self._progress
+        self._show_progress(finished, total, stored + self.session.on_screen_seconds())
+
+    def set_suggestions_hidden(self, hidden: bool) -> None:
+        """Hide (or show again) every suggestion mark; accepting them by key still works."""
+        self.article_view.set_suggestions_hidden(bool(hidden))
+
+    def set_label_names(self, shown: bool) -> None:
+        """Draw each labeled entity's label name beside it (not only its colour)."""
+        self.article_view.set_label_names(bool(shown))
+
     def _update_progress(self) -> None:
         if not hasattr(self, "progress_label"):
             return
         finished, total, seconds = self.session.progress()
+        self._progress = (finished, total, seconds - self.session.on_screen_seconds())
+        self._show_progress(finished, total, seconds)
+
+    def _show_progress(self, finished: int, total: int, seconds: float) -> None:
         self.progress_label.setText(tr("bar.progress", done=finished, total=total,
                                        time=i18n.format_duration(seconds)))
 
@@ -441,6 +483,7 @@ class MainWindow(WindowBase):
             return
         self._is_closed = True
         self._time_timer.stop()
+        self._tick_timer.stop()
         self.save_state.stop()
         i18n.notifier.changed.disconnect(self.retranslate)
         self.project.close()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 from functools import lru_cache
 
-from PySide6.QtCore import QSignalBlocker, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSignalBlocker, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
@@ -337,9 +337,20 @@ class StanceEditor(QDialog):
         if not self._select(self.target_box, stance.target):
             self.target_box.setEditText(stance.target if isinstance(stance.target, str) else "")
         self.target_box.lineEdit().selectAll()
+        # One Enter: the completer takes the first Enter in the target (to accept the inline
+        # completion); that same Enter also saves, once the completion is in the box.
+        self._accepted = False
+        self.target_box.lineEdit().installEventFilter(self)
         self.evidence: tuple[tuple[int, int], ...] = ()
         self._set_evidence(stance.evidence)
         self.target_box.setFocus()
+
+    def eventFilter(self, watched, event) -> bool:
+        if (event.type() == QEvent.Type.KeyPress and watched is self.target_box.lineEdit()
+                and event.key() in (Qt.Key_Return, Qt.Key_Enter)
+                and not event.modifiers() & ~Qt.KeypadModifier):
+            QTimer.singleShot(0, self.accept)
+        return super().eventFilter(watched, event)
 
     @staticmethod
     def _select(box: QComboBox, data) -> bool:
@@ -354,8 +365,9 @@ class StanceEditor(QDialog):
         if not self.evidence:
             self.evidence_label.setText(tr("stance.no_evidence"))
         else:
-            self.evidence_label.setText("\n".join(f"«{excerpt(self.text, a, b, 80)}»"
-                                                  for a, b in self.evidence))
+            # «» around Arabic evidence in an English dialog: isolated, so the marks stay put.
+            self.evidence_label.setText("\n".join(
+                f"«\u2068{excerpt(self.text, a, b, 80)}\u2069»" for a, b in self.evidence))
 
     def target(self):
         typed = self.target_box.currentText().strip()
@@ -369,9 +381,12 @@ class StanceEditor(QDialog):
                       self.evidence)
 
     def accept(self) -> None:
+        if self._accepted:
+            return  # the completer's Enter and the dialog's: saved once
         if not self.target():
             self.error_label.setText(tr("stance.target_needed"))
             return
+        self._accepted = True
         super().accept()
 
 

@@ -1,11 +1,12 @@
 """The review window: labelers' layers side by side, their disagreements as units stepped
 through by keyboard, and the gold layer built from the reviewer's decisions.
 
-Keys: F8 / Shift+F8 next / previous disagreement; 1…9 accept labeler 1…9's version (and go
-on to the next open one); Ctrl+Shift+A accept everything all labelers agree on; Ctrl+Return
+Keys: Ctrl+F8 / Ctrl+Shift+F8 next / previous disagreement; Ctrl+1…9 take labeler 1…9's
+version (the unit stays in focus with its ✓; a decided unit asks first, showing old → new);
+Ctrl+Shift+A accept everything all labelers agree on; Ctrl+Return
 mark the document reviewed and open the next one; Ctrl+PgDown / Ctrl+PgUp next / previous
 document; in the gold view, select text and press an entity key (P, O, L, M …) to add an
-entity, Alt+zone key (Alt+1 …) to set a zone, Delete to remove entities; stance keys
+entity, a zone key (1, 2, 3, 0) to set a zone, Delete to remove entities; stance keys
 (Shift+F …) set the value of the stance in focus; Ctrl+Z / Ctrl+Shift+Z undo / redo in gold.
 
 What is reviewed and decided lives in session/review.py (ReviewSession, tested without Qt);
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QLabel,
                                QListWidget, QListWidgetItem, QProgressBar, QSplitter,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -29,6 +30,7 @@ from ..core.model import GOLD
 from ..session.review import ReviewSession
 from ..store.tallies import review_queue
 from . import i18n, registry
+from .file_dialogs import ask_file
 from .commands import REVIEW_OPEN, review_commands
 from .article_view import ArticleView
 from . import review_text
@@ -85,6 +87,19 @@ class ReviewWindow(WindowBase):
             self.show_document(first)
         else:
             self.statusBar().showMessage(tr("review.no_documents"))
+            self._show_empty()
+
+    def _show_empty(self) -> None:
+        """Nothing to review: say why and what to do instead of showing blank panes."""
+        message = QLabel(objectName="review:empty")
+        message.setAlignment(Qt.AlignCenter)
+        message.setWordWrap(True)
+        message.setTextFormat(Qt.PlainText)
+        message.setStyleSheet("font-size: 15pt; color: #444; padding: 40px;")
+        self.translatable(message.setText, "review.empty_help")
+        self.centralWidget().hide()
+        self.takeCentralWidget()
+        self.setCentralWidget(message)
 
     # -- building -------------------------------------------------------------------------------
     def _pane(self, view: ArticleView, color: str) -> tuple[QWidget, QLabel]:
@@ -307,8 +322,20 @@ class ReviewWindow(WindowBase):
         self.statusBar().showMessage(tr(key, **params), timeout)
 
     def accept_labeler(self, index: int) -> None:
-        """Decide the unit in focus as labeler `index`'s (0-based) version."""
-        self.session.accept_labeler(index)
+        """Decide the unit in focus as labeler `index`'s (0-based) version; a decided unit
+        only after the reviewer has seen what it replaces (old → new) and said so."""
+        replacing = self.session.replacing(index)
+        if replacing is None:
+            self.session.accept_labeler(index)
+        elif self._confirm_replace(*replacing):
+            self.session.accept_labeler(index, replace=True)
+
+    def _confirm_replace(self, old, new) -> bool:
+        unit, schema, text = self.current_unit(), self.schema, self.session.text
+        return self.confirm(tr("review.replace.title"), tr(
+            "review.replace.text", unit=review_text.unit_title(text, unit),
+            old=review_text.describe(schema, text, unit.kind, old),
+            new=review_text.describe(schema, text, unit.kind, new)), "review.replace.yes")
 
     def accept_agreed(self) -> None:
         self.session.accept_agreed()
@@ -323,7 +350,15 @@ class ReviewWindow(WindowBase):
         self.session.set_gold_zone(label, *self.gold_view.selection())
 
     def set_gold_stance(self, value: str) -> None:
-        self.session.set_gold_stance(value)
+        replacing = self.session.stance_replacing(value)
+        if replacing is None:
+            self.session.set_gold_stance(value)
+            return
+        unit = self.current_unit()
+        new = adj.gold_version(unit, self.session.gold, self.session.text)
+        if self._confirm_replace(replacing[0], None if new is None else
+                                 new.__class__(new.holder, new.target, value, new.evidence)):
+            self.session.set_gold_stance(value, replace=True)
 
     def step_gold(self, redo: bool) -> None:
         self.session.step_gold(redo)
@@ -361,13 +396,13 @@ class ReviewWindow(WindowBase):
             for line in export_lines(self.project, GOLD):
                 out.write(line)
                 count += 1
-        self.statusBar().showMessage(tr("review.exported", path=str(path), n=count))
+        self.statusBar().showMessage(tr("review.exported", path=ltr(str(path)), n=count))
         return count
 
     def ask_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, tr("review.menu.export"),
-                                              str(self.project.path.with_suffix(".gold.jsonl")),
-                                              tr("review.export_filter"))
+        path = ask_file(self, tr("review.menu.export"),
+                        str(self.project.path.with_suffix(".gold.jsonl")),
+                        tr("review.export_filter"), save=True)
         if path:
             self.export_gold(path)
 

@@ -32,13 +32,29 @@ i18n.add_strings({
     "review.open_unit": ("open", "مفتوح"),
     "review.gold_has": ("gold: {version}", "الذهبي: {version}"),
     "review.all_decided": ("Every disagreement is decided. Ctrl+Enter marks the document "
-                           "reviewed.", "حُسمت كل الخلافات. Ctrl+Enter لتعليم المستند مُراجَعًا."),
+                           "reviewed.", "حُسمت كل الخلافات. \u2066Ctrl+Enter\u2069 لتعليم المستند مُراجَعًا."),
     "review.no_disagreement": ("The labelers agree on everything here.",
                                "المُعلِّمون متفقون على كل شيء هنا."),
     "review.queue_done": ("Every document in the queue is reviewed.",
                           "رُوجعت كل مستندات القائمة."),
     "review.no_documents": ("No document has two labelers' layers yet.",
                             "لا مستند عليه طبقتا مُعلِّمَين بعد."),
+    "review.settled": ("Already decided. Taking another version replaces the decision: "
+                       "the window asks first.", "محسوم من قبل. أخذ نسخة أخرى يستبدل القرار: "
+                       "تسأل النافذة أولًا."),
+    "review.same_decision": ("Already decided this way: nothing changed.",
+                             "محسوم هكذا من قبل: لم يتغير شيء."),
+    "review.replace.title": ("Change a decision?", "تغيير قرار؟"),
+    "review.replace.text": ("{unit}\n\nGold now: {old}\nWould become: {new}",
+                            "{unit}\n\nالذهبي الآن: {old}\nسيصبح: {new}"),
+    "review.replace.yes": ("&Replace the decision", "ا&ستبدال القرار"),
+    "review.empty_help": (
+        "Nothing to review yet.\n\nThe review window compares labelers: it needs documents "
+        "labeled by two or more people. Give each labeler a copy (annotator pack), merge their "
+        "files back (annotator merge), then open the review again.",
+        "لا شيء للمراجعة بعد.\n\nتقارن نافذة المراجعة بين المُعلِّمين: تحتاج مستندات وسمها "
+        "شخصان أو أكثر. أعطِ كل مُعلِّم نسخة (annotator pack)، وادمج ملفاتهم "
+        "(annotator merge)، ثم افتح المراجعة من جديد."),
     "review.invalid": ("Not saved: {error}", "لم يُحفظ: {error}"),
     "review.menu.next": ("Next disagreement", "الخلاف التالي"),
     "review.menu.previous": ("Previous disagreement", "الخلاف السابق"),
@@ -71,6 +87,12 @@ def _isolate(text: str) -> str:
     return f"\u2068{text}\u2069"
 
 
+def _chunk(text: str) -> str:
+    """A piece of interface text (a labeler's number, name and version) kept whole, laid out in
+    the interface's direction: "2 b: مكان «واشنطن»" reads from the right in Arabic."""
+    return ("\u2067" if i18n.language() == "ar" else "\u2066") + text + "\u2069"
+
+
 def _line(text: str) -> str:
     """A line that reads in the interface's direction whatever text it starts with."""
     return ("\u200f" if i18n.language() == "ar" else "\u200e") + text
@@ -86,13 +108,16 @@ def describe(schema, text: str, kind: str, version: Any) -> str:
         return " | ".join(label_text(schema.label("zone", z.label)) for z in version)
     if not version:
         return tr("review.nothing")
-    return ", ".join(f"{e.label} «{_isolate(text[e.start:e.end])}»" for e in version)
+    return ", ".join(
+        _chunk(f"{label_text(schema.label('entity', e.label))} «{_isolate(text[e.start:e.end])}»")
+        for e in version)
 
 
 def unit_title(text: str, unit: adj.Unit) -> str:
     kind = tr(f"review.kind.{unit.kind}")
     if unit.kind == adj.STANCE:
-        where = f"{_isolate(unit.stance_key[0])} → {_isolate(unit.stance_key[1])}"
+        arrow = "←" if i18n.language() == "ar" else "→"  # points the way the line reads
+        where = f"{_isolate(unit.stance_key[0])} {arrow} {_isolate(unit.stance_key[1])}"
     elif unit.kind == adj.ENTITY:
         where = f"«{_isolate(text[unit.start:unit.end])}»"
     else:
@@ -104,7 +129,7 @@ def unit_title(text: str, unit: adj.Unit) -> str:
 def unit_item(schema, text: str, unit: adj.Unit, labelers: list[str], decided: bool) -> str:
     """The unit's two lines in the disagreement list: ✓ or •, title; each labeler's version."""
     versions = "  |  ".join(
-        _isolate(f"{labelers.index(n) + 1} {n}: {describe(schema, text, unit.kind, v)}")
+        _chunk(f"{labelers.index(n) + 1} {_isolate(n)}: {describe(schema, text, unit.kind, v)}")
         for n, v in unit.versions)
     return (_line(f"{'✓' if decided else '•'} {unit_title(text, unit)}") + "\n"
             + _line(f"   {versions}"))

@@ -27,8 +27,10 @@ SNIPPET_ROLE = Qt.UserRole + 2  # (snippet, (a, b))
 i18n.add_strings({
     "search.title": ("Search", "بحث"),
     "search.indexing": ("Indexing the corpus for search…", "جارٍ فهرسة المدونة للبحث…"),
-    "search.placeholder": ("Search the corpus (tashkeel and hamza do not matter)",
-                           "ابحث في المدونة (لا فرق للتشكيل والهمزات)"),
+    # Short enough for the narrow dock; the rest is the box's tooltip.
+    "search.placeholder": ("Search all documents", "ابحث في كل المستندات"),
+    "search.hint": ("Tashkeel and hamza forms do not matter: حماس finds حَمَاس and أ/إ/ا alike.",
+                    "لا فرق للتشكيل ولا لصور الهمزة: «حماس» تجد «حَمَاس»، و أ/إ/ا سواء."),
     "search.focus": ("Search the corpus…", "البحث في المدونة…"),
     "search.none": ("No document contains “{query}”.", "لا يوجد مستند يحوي «{query}»."),
     "search.count": ("{hits} hit(s) in {docs} document(s)", "{hits} نتيجة في {docs} مستند"),
@@ -104,6 +106,7 @@ class SearchPanel(QWidget):
 
     def retranslate(self, _lang: str | None = None) -> None:
         self.box.setPlaceholderText(tr("search.placeholder"))
+        self.box.setToolTip(tr("search.hint"))
         if self.results or self.box.text().strip():
             self._summarize()
 

@@ -8,7 +8,7 @@ from typing import Callable, Iterable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QDockWidget, QHeaderView, QMainWindow,
-                               QMenu, QTableWidget, QTableWidgetItem, QToolBar, QVBoxLayout,
+                               QMenu, QMessageBox, QTableWidget, QTableWidgetItem, QToolBar, QVBoxLayout,
                                QWidget)
 
 from . import i18n, keys
@@ -38,6 +38,7 @@ class WindowBase(QMainWindow):
         self.toolbars: dict[str, QToolBar] = {}
         self.commands: dict[str, tuple[Command, QAction]] = {}  # by id, in registration order
         self._key_filter = keys.ArabicLayoutKeys(self)
+        self._dock_areas: dict[QDockWidget, Qt.DockWidgetArea] = {}  # as placed, left to right
 
     # -- language -------------------------------------------------------------------------------
     def translatable(self, setter: Callable[[str], None], text: str | Callable[[], str]) -> None:
@@ -50,6 +51,7 @@ class WindowBase(QMainWindow):
 
     def retranslate_texts(self) -> None:
         self.setLayoutDirection(i18n.direction())
+        self._mirror_docks()
         for setter, fn in list(self._texts):
             try:
                 setter(fn())
@@ -81,6 +83,39 @@ class WindowBase(QMainWindow):
             self.menuBar().insertMenu(before, menu)
         return menu
 
+    @staticmethod
+    def _mirrored(area, rtl: bool | None = None):
+        """Where a dock placed at `area` (left-to-right terms) goes in this interface: the side
+        panels swap sides in Arabic, as the rest of the window does."""
+        if rtl is None:
+            rtl = i18n.direction() == Qt.RightToLeft
+        swap = {Qt.LeftDockWidgetArea: Qt.RightDockWidgetArea,
+                Qt.RightDockWidgetArea: Qt.LeftDockWidgetArea}
+        return swap.get(area, area) if rtl else area
+
+    def _mirror_docks(self) -> None:
+        """Qt does not swap dock areas with the layout direction: move the docks that sit on
+        the other language's side (a dock the user moved elsewhere stays), keeping tabs."""
+        rtl = i18n.direction() == Qt.RightToLeft
+        moved = [dock for dock, area in self._dock_areas.items() if not dock.isFloating()
+                 and self.dockWidgetArea(dock) == self._mirrored(area, not rtl)
+                 and self._mirrored(area, rtl) != self._mirrored(area, not rtl)]
+        if not moved:
+            return
+        tabs = {dock: [d for d in self.tabifiedDockWidgets(dock) if d in moved]
+                for dock in moved}
+        visible = [dock for dock in moved if dock.isVisible()]
+        for dock in moved:
+            self.addDockWidget(self._mirrored(self._dock_areas[dock], rtl), dock)
+        done: set = set()
+        for dock, others in tabs.items():
+            for other in others:
+                if other not in done and dock not in done:
+                    self.tabifyDockWidget(dock, other)
+            done.add(dock)
+        for dock in visible:
+            dock.show()
+
     def add_dock(self, widget: QWidget, title: str | Callable[[], str],
                  area=Qt.RightDockWidgetArea, name: str | None = None,
                  features=DOCK_FEATURES, view_menu: bool = True) -> QDockWidget:
@@ -94,7 +129,8 @@ class WindowBase(QMainWindow):
         dock.setObjectName(f"dock:{name or widget.objectName() or dock.windowTitle()}")
         dock.setWidget(widget)
         dock.setFeatures(features)
-        self.addDockWidget(area, dock)
+        self._dock_areas[dock] = area
+        self.addDockWidget(self._mirrored(area), dock)
         if view_menu:
             self.menu_for("view").addAction(dock.toggleViewAction())
         return dock
@@ -126,6 +162,23 @@ class WindowBase(QMainWindow):
         dialog.resize(560, 640)
         dialog.open()
 
+    def confirm(self, title: str, text: str, yes: str) -> bool:
+        """Ask before a key does something that cannot be taken for granted (replacing a
+        settled decision, finishing a mostly unlabeled document). The safe answer is the
+        default: Enter or Escape on the dialog changes nothing; the action's own button
+        (`yes`, an i18n key) or its Alt+Y does."""
+        box = QMessageBox(QMessageBox.Warning, title, text, QMessageBox.NoButton, self)
+        box.setObjectName("confirm")
+        box.setTextFormat(Qt.PlainText)
+        box.setLayoutDirection(i18n.direction())
+        do = box.addButton(tr(yes), QMessageBox.AcceptRole)
+        do.setObjectName("confirm:yes")
+        cancel = box.addButton(tr("button.cancel"), QMessageBox.RejectRole)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.exec()
+        return box.clickedButton() is do
+
     def install_layout_keys(self, widgets: Iterable[QWidget]) -> None:
         """Arabic-layout keys on these widgets (those that take key presses themselves)."""
         for widget in widgets:
@@ -156,7 +209,8 @@ def _action(window: WindowBase, command: Command) -> QAction:
     if command.toolbar is not None:
         # Toolbar buttons double as the legend: colour, label name and its key.
         label = command.label
-        hint = f"  {QKeySequence(label.key).toString(QKeySequence.NativeText)}" \
+        # The key in a left-to-right isolate: "Shift+F" never becomes "F+Shift" in Arabic.
+        hint = f"  {i18n.ltr(QKeySequence(label.key).toString(QKeySequence.NativeText))}" \
             if label.key else ""
         window.translatable(action.setIconText, lambda: label_text(label) + hint)
         window.toolbars[command.toolbar].addAction(action)

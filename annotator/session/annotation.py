@@ -18,11 +18,15 @@ from ..core.model import (AUTHOR, NONE_ZONE, SUGGESTIONS, Entity, Layer, Stance,
                           add_entity, add_stance, move_boundary, relabel_entity, remove_entity,
                           remove_stance, replace_stance, set_zone, validate_layer,
                           zone_boundaries)
-from .suggestions import (accepting, next_suggestion, pending_suggestions, rejecting,
-                          suggestions_at)
+from .suggestions import (accepting, innermost, next_suggestion, pending_suggestions,
+                          rejecting, suggestions_at)
 from ..core.spans import line_span, next_word_boundary, paragraph_span, word_span
 from .observer import Signal
 from .saving import SaveQueue, Write
+
+
+# "Done" on a document with more than this share of its non-space text unlabeled asks first.
+DONE_WARNING_UNLABELED = 0.5
 
 
 class AnnotationSession:
@@ -35,7 +39,7 @@ class AnnotationSession:
         self.layer: Layer | None = None        # the labeler's layer, as last read or written
         self.suggestions: Layer | None = None  # the whole suggestions layer
         self.pending: Layer | None = None      # suggestions the labeler's layer lacks
-        self.last_target = ""
+        self.last_target = project.get_setting(f"last_target:{annotator}") or ""
         # Per document: which layer each edit of this session went to, so Undo also reverts a
         # rejected suggestion. After a restart the labeler's own layer is undone.
         self._undo_layers: dict[str, list[str]] = {}
@@ -221,19 +225,28 @@ class AnnotationSession:
         return new
 
     # -- stance ---------------------------------------------------------------------------------
+    def evidence_span(self, start: int, end: int) -> tuple[int, int]:
+        """A selection as stance evidence: snapped to whole words, like an entity."""
+        return word_span(self.text, start, end) if start < end else (start, end)
+
     def stance_to_edit(self, start: int, end: int, value: str | None = None,
                        index: int | None = None) -> Stance:
-        """The stance an editor opens with: a new one (holder the author, the last target,
-        the selection as evidence) or item `index`, with `value` if given."""
+        """The stance an editor opens with: a new one (holder the author, the last target
+        used, in this document or an earlier one, the selection snapped to words as evidence)
+        or item `index`, with `value` if given."""
         if index is None:
+            start, end = self.evidence_span(start, end)
             return Stance(AUTHOR, self.last_target, value or self.schema.stance_names[0],
                           ((start, end),) if start < end else ())
         stance = self.layer.stances[index]
         return stance if value is None else replace(stance, value=value)
 
     def save_stance(self, stance: Stance, index: int | None = None) -> None:
-        if isinstance(stance.target, str):
-            self.last_target = stance.target
+        if isinstance(stance.target, str) and stance.target != self.last_target:
+            self.last_target = target = stance.target
+            # Kept in the project: the next document, and the next session, start with it.
+            self._write(lambda: self.project.set_setting(f"last_target:{self.annotator}",
+                                                         target))
         if index is None:
             self.edit("stance", lambda layer: add_stance(layer, stance))
         else:
@@ -253,7 +266,8 @@ class AnnotationSession:
         return span
 
     def accept_at(self, start: int, end: int) -> None:
-        self.accept(*self.suggestions_at(start, end))
+        """Accept ONE suggestion: the innermost at the caret or in the selection."""
+        self.accept(*innermost(*self.suggestions_at(start, end)))
 
     def accept_all(self) -> None:
         if self.pending is None:
@@ -269,7 +283,8 @@ class AnnotationSession:
             self.message.emit("bar.accepted", {"n": len(zones) + len(entities)}, 4000)
 
     def reject_at(self, start: int, end: int) -> None:
-        zones, entities = self.suggestions_at(start, end)
+        """Reject ONE suggestion, the same one accept_at would take."""
+        zones, entities = innermost(*self.suggestions_at(start, end))
         if not zones and not entities:
             self.message.emit("bar.no_suggestion", {}, 4000)
         elif (self.edit("reject", rejecting(zones, entities), layer=SUGGESTIONS) is not None
@@ -378,11 +393,33 @@ class AnnotationSession:
             self.start_clock()
 
     def progress(self) -> tuple[int, int, float]:
-        """(documents finished, documents, seconds spent) for this labeler."""
+        """(documents finished, documents, seconds spent) for this labeler, the time on screen
+        now included (shown every second; written every so often by flush_time)."""
         counts = self.project.status_counts(self.annotator)
         finished = counts.get("done", 0) + counts.get("reviewed", 0)
-        seconds = self.project.seconds_spent(self.annotator) + sum(self.unsaved_seconds.values())
+        seconds = self.project.seconds_spent(self.annotator) + self.on_screen_seconds()
         return finished, sum(counts.values()), seconds
+
+    def on_screen_seconds(self) -> float:
+        """Time spent that is not written yet: banked, and running on the current document."""
+        running = self._clock() - self._clock_started if self._clock_started is not None else 0
+        return sum(self.unsaved_seconds.values()) + running
+
+    def unlabeled_fraction(self) -> float:
+        """The share of the document's non-space characters in no zone (0.0 … 1.0)."""
+        if self.layer is None:
+            return 0.0
+        counted = unlabeled = 0
+        for zone in self.layer.zones:
+            visible = sum(1 for ch in self.text[zone.start:zone.end] if not ch.isspace())
+            counted += visible
+            if zone.label == NONE_ZONE:
+                unlabeled += visible
+        return unlabeled / counted if counted else 0.0
+
+    def done_needs_warning(self) -> bool:
+        """Marking done deserves a question: more than half the text is in no zone."""
+        return self.unlabeled_fraction() > DONE_WARNING_UNLABELED
 
     def close(self) -> None:
         """Bank the time and try once more to write what is pending. The project stays open."""

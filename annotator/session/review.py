@@ -157,33 +157,58 @@ class ReviewSession:
         self.saving.write(Write(lambda: record_decisions(project, doc_id, decided),
                                 doc_id=doc_id, layer=DECISIONS, data=decided))
 
-    def _after_decision(self, advance: bool = True) -> None:
+    def _after_decision(self) -> None:
+        """Gold changed: repaint. The unit in focus stays in focus (its ✓ shows the decision);
+        the reviewer moves on with "next", so no key both decides and moves."""
         self.gold_changed.emit()
         if not self.open_units():
             self.message.emit("review.all_decided", {}, 0)
-        elif advance:
-            self.select(self.first_open((self.current + 1) % len(self.disagreements)))
 
-    def accept_labeler(self, index: int) -> None:
-        """Decide the unit in focus as labeler `index`'s (0-based) version."""
+    def replacing(self, index: int) -> tuple[Any, Any] | None:
+        """(what gold has, labeler `index`'s version) when taking that version would change a
+        unit that is already decided: the window asks before calling accept_labeler with
+        replace=True. None when there is nothing settled to replace."""
+        unit = self.current_unit()
+        if unit is None or index >= len(self.labelers) or not self.is_decided(unit):
+            return None
+        name = self.labelers[index]
+        if name not in unit.labelers:
+            return None
+        old = adj.gold_version(unit, self.gold, self.text)
+        new = unit.version(name)
+        return None if version_json(unit.kind, old) == version_json(unit.kind, new) \
+            else (old, new)
+
+    def accept_labeler(self, index: int, replace: bool = False) -> bool:
+        """Decide the unit in focus as labeler `index`'s (0-based) version. A unit already
+        decided otherwise is changed only with replace=True (an explicit, confirmed action);
+        True when gold changed."""
         unit = self.current_unit()
         if unit is None or index >= len(self.labelers):
-            return
+            return False
         name = self.labelers[index]
         if name not in unit.labelers:
             self.message.emit("review.missing", {"name": name}, 0)
-            return
+            return False
+        if self.is_decided(unit):
+            if self.replacing(index) is None:
+                self.message.emit("review.same_decision", {"name": name}, 4000)
+                return False
+            if not replace:
+                self.message.emit("review.settled", {}, 0)
+                return False
         text, layers, reviewer = self.text, self.layers, self.reviewer
         if self._edit_gold(lambda gold: adj.accept(gold, unit, name, reviewer, text, layers)):
             self._record([unit])
             self._after_decision()
+            return True
+        return False
 
     def accept_agreed(self) -> None:
         """Everything all labelers agree on, into gold, in one edit."""
         text, layers, reviewer, units = self.text, self.layers, self.reviewer, self.all_units
         if self._edit_gold(lambda gold: adj.accept_agreed(gold, units, reviewer, text, layers)):
-            self._after_decision(advance=False)
-            self.select(self.first_open(max(0, self.current)))
+            self._after_decision()
 
     def _touched(self, start: int, end: int, kind: str) -> list[adj.Unit]:
         return [u for u in self.disagreements if u.kind == kind
@@ -196,7 +221,7 @@ class ReviewSession:
         if self._edit_gold(lambda gold: adj.add_gold_entity(gold, start, end, label, reviewer,
                                                             layers, labelers)):
             self._record(self._touched(start, end, adj.ENTITY))
-            self._after_decision(advance=False)
+            self._after_decision()
 
     def delete_gold_entities(self, start: int, end: int) -> None:
         def change(gold: Layer) -> Layer:
@@ -206,20 +231,33 @@ class ReviewSession:
             return gold
         if self._edit_gold(change):
             self._record(self._touched(start, end, adj.ENTITY))
-            self._after_decision(advance=False)
+            self._after_decision()
 
     def set_gold_zone(self, label: str, start: int, end: int) -> None:
         if start == end:
             return
         if self._edit_gold(lambda gold: set_zone(gold, start, end, label)):
             self._record(self._touched(start, end, adj.ZONE))
-            self._after_decision(advance=False)
+            self._after_decision()
 
-    def set_gold_stance(self, value: str) -> None:
-        """Give the stance unit in focus this value in gold (the reviewer's own call)."""
+    def stance_replacing(self, value: str) -> tuple[Any, str] | None:
+        """(gold's stance, the new value) when `value` would change a decided stance unit."""
+        unit = self.current_unit()
+        if unit is None or unit.kind != adj.STANCE or not self.is_decided(unit):
+            return None
+        old = adj.gold_version(unit, self.gold, self.text)
+        return None if old is not None and old.value == value else (old, value)
+
+    def set_gold_stance(self, value: str, replace: bool = False) -> bool:
+        """Give the stance unit in focus this value in gold (the reviewer's own call); a decided
+        unit changes only with replace=True. True when gold changed."""
         unit = self.current_unit()
         if unit is None or unit.kind != adj.STANCE:
-            return
+            return False
+        if self.is_decided(unit) and not replace:
+            self.message.emit("review.settled" if self.stance_replacing(value)
+                              else "review.same_decision", {"name": self.reviewer}, 0)
+            return False
         template = adj.gold_version(unit, self.gold, self.text) or next(
             v for _n, v in unit.versions if v is not None)
         chosen = Stance(template.holder, template.target, value, template.evidence)
@@ -229,6 +267,8 @@ class ReviewSession:
                                                        layers, sources)):
             self._record([unit])
             self._after_decision()
+            return True
+        return False
 
     def step_gold(self, redo: bool) -> bool:
         """Undo (or redo) the last gold change; True when there was one."""

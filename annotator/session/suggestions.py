@@ -48,6 +48,16 @@ def suggestions_at(pending: Layer | None, start: int, end: int
     return zones, entities
 
 
+def innermost(zones: list[Zone], entities: list[Entity]) -> tuple[list[Zone], list[Entity]]:
+    """The one suggestion an accept or reject at the caret takes: an entity before the zone
+    around it, the shortest span first (then the earliest)."""
+    if entities:
+        return [], [min(entities, key=lambda e: (e.end - e.start, e.start, e.label))]
+    if zones:
+        return [min(zones, key=lambda z: (z.end - z.start, z.start))], []
+    return [], []
+
+
 def next_suggestion(pending: Layer | None, caret: int) -> tuple[int, int] | None:
     """The span of the next suggestion after the caret (from the start after the last)."""
     spans = [] if pending is None else sorted(

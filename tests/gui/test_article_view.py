@@ -249,13 +249,26 @@ def test_suggestions_are_drawn_dashed_and_cleared(view):
     rect = view.rect_for(s)
     box = view.rect_for(s).united(view.rect_for(e - 1))
     image = view.viewport().grab().toImage()
-    top_row = [image.pixelColor(x, box.top() + 1) for x in range(box.left(), box.right())]
-    colored = [close(c, org, 40) for c in top_row]
-    assert any(colored) and not all(colored)  # dashes: colored and gaps
+
+    def row(y):
+        return [close(image.pixelColor(x, y), org, 40) for x in range(box.left(), box.right())]
+    underline = [row(y) for y in range(box.bottom() - 4, box.bottom() + 1)]
+    assert any(any(r) and not all(r) for r in underline)  # dashes under the word: colour, gaps
+    # No frame: nothing at the top, no sides through the joined letters.
+    assert not any(row(box.top() + 1))
+    for x in (box.left(), box.right()):
+        assert not any(close(image.pixelColor(x, y), org, 40)
+                       for y in range(box.top() + 2, box.bottom() - 5))
     view.set_suggestions(None)
     image = view.viewport().grab().toImage()
-    top_row = [image.pixelColor(x, rect.top() + 1) for x in range(box.left(), box.right())]
-    assert not any(close(c, org, 40) for c in top_row)
+    assert not any(any(row(y)) for y in range(box.bottom() - 4, box.bottom() + 1))
+    view.set_suggestions(Layer(Layer.empty(len(TEXT)).zones, (Entity(s, e, "ORG"),)))
+    view.set_suggestions_hidden(True)                      # the "hide suggestions" toggle
+    image = view.viewport().grab().toImage()
+    assert not any(any(row(y)) for y in range(box.bottom() - 4, box.bottom() + 1))
+    view.set_suggestions_hidden(False)
+    image = view.viewport().grab().toImage()
+    assert any(any(row(y)) for y in range(box.bottom() - 4, box.bottom() + 1))
 
 
 def test_invisible_characters_get_a_marker(view):
@@ -410,3 +423,22 @@ def test_partial_repaint_matches_full_paint(view):
         painter.end()
         viewport.render(image, part.topLeft(), QRegion(part))
         assert image == full, part
+
+
+def test_emoji_draw_with_the_bundled_emoji_font(qapp):
+    """Emoji come from the bundled monochrome Noto Emoji (right after Amiri), never a box, and
+    the same with or without a colour emoji font on the machine."""
+    from PySide6.QtGui import QFontDatabase, QTextLayout
+
+    assert "Noto Emoji" in load_fonts()
+    layout = QTextLayout("قال 😀 🇵🇸", arabic_font())
+    layout.beginLayout()
+    layout.createLine()
+    layout.endLayout()
+    runs = [run for run in layout.glyphRuns() if run.rawFont().familyName() != "Amiri"]
+    # Ours, or a colour emoji font the machine prefers (Qt picks one for emoji when present).
+    assert runs and all("Emoji" in run.rawFont().familyName() for run in runs)
+    for run in runs:
+        assert 0 not in run.glyphIndexes()              # glyph 0 is the "missing" box
+    if not any("Color Emoji" in family for family in QFontDatabase.families()):
+        assert {run.rawFont().familyName() for run in runs} == {"Noto Emoji"}

@@ -10,6 +10,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from annotator import SEEDS
+from annotator.core.spans import word_span
 from annotator.formats.jsonl import export_lines
 from annotator.gui import open_window
 from annotator.store import Project
@@ -70,7 +71,7 @@ def label_by_keyboard(window, text: str) -> dict:
     assert not editor.isVisible()
     assert "Saved" in window.statusBar().currentMessage()
     stance = {"holder": "author", "target": target, "value": "neutral",
-              "evidence": [[0, first_stop]]}
+              "evidence": [list(word_span(text, 0, first_stop))]}  # snapped to words
     QTest.keyClick(view, Qt.Key_Return, Qt.ControlModifier)  # done, next unfinished
     return {"zones": zones, "entity": entity, "stance": stance}
 

@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
 
 from annotator.cli import run_import
-from annotator.core.model import (AUTHOR, SUGGESTIONS, Entity, Layer, Zone, add_entity,
+from annotator.core.model import (AUTHOR, SUGGESTIONS, Entity, EntityRef, Layer, Zone, add_entity,
                                   set_zone)
 from annotator.core.spans import line_span, paragraph_span
 from annotator.formats.jsonl import export_lines
@@ -358,7 +358,7 @@ def test_stance_list_edit_and_delete(qtbot, seeded_path):
         "entity", "stance", "edit-stance", "delete-stance"]
 
 
-def test_queue_filter_next_previous_status_and_time(qtbot, seeded_path):
+def test_queue_filter_next_previous_status_and_time(qtbot, seeded_path, answer_confirm):
     w = open_(qtbot, seeded_path)
     model = w.queue_panel.model
     assert model.rowCount() == 5
@@ -375,7 +375,18 @@ def test_queue_filter_next_previous_status_and_time(qtbot, seeded_path):
     assert w.current_doc_id() == ids[2]
     QTest.keyClick(w.article_view, Qt.Key_PageUp, Qt.ControlModifier)
     assert w.current_doc_id() == SEED  # the skipped one is finished: passed over
+    # Done on an unlabeled document asks first: Enter (the default) keeps it open ...
+    seen: list = []
+    answer_confirm(yes=False, seen=seen)
     QTest.keyClick(w.article_view, Qt.Key_Return, Qt.ControlModifier)
+    assert seen[1] is False and "100%" in seen[0]
+    assert w.current_doc_id() == SEED and w.project.get_status(SEED, "sara").status != "done"
+    # ... and its own button marks it done.
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    answer_confirm(yes=True, seen=seen)
+    QTest.keyClick(w.article_view, Qt.Key_Return, Qt.ControlModifier)
+    assert seen[3] is True
     assert w.current_doc_id() == ids[2]
     assert "1 of 5 done" in w.progress_label.text()
     # Filters: the table shows only matching rows; clicking one opens it.
@@ -449,6 +460,9 @@ def test_suggestions_accept_reject_accept_all(qtbot, seeded_path):
     view.set_caret(a[0] + 1)
     QTest.keyClick(view, Qt.Key_F8)
     assert w.project.get_layer(SEED, "sara").entities == (Entity(*a, "PER"),)
+    # ONE suggestion, the innermost: the body zone around the name is still a suggestion.
+    assert all(z.label == "none" for z in w.project.get_layer(SEED, "sara").zones)
+    assert any(z.label == "body" for z in w.session.pending.zones)
     assert len(w.session.pending.entities) == 2  # an accepted one is no longer drawn as suggestion
     view.set_caret(b[0] + 1)
     QTest.keyClick(view, Qt.Key_F9)
@@ -705,3 +719,76 @@ def test_zoom_keys(qtbot, seeded_path):
     QTest.keyClick(view, Qt.Key_0, Qt.ControlModifier)
     assert view.zoom_level() == 0
     assert w.project.get_layer(SEED, "sara").is_empty()  # Ctrl+0 is not the zone key 0
+
+
+def test_stance_one_enter_takes_the_completion_and_saves_evidence_snapped(qtbot, seeded_path):
+    w = open_(qtbot, seeded_path)
+    view = w.article_view
+    text = w.session.text
+    name = span(text, "حماس")
+    view.set_selection(*name)
+    QTest.keyClick(view, Qt.Key_O)                     # an entity: offered as a target
+    settle()
+    evidence = span(text, "الضغوط المكثفة على حماس")
+    view.set_selection(evidence[0] + 2, evidence[1] - 1)   # cut inside the first and last words
+    QTest.keyClick(view, Qt.Key_A, Qt.ShiftModifier)
+    editor = w.stance_editor
+    line = editor.target_box.lineEdit()
+    line.clear()
+    for ch in "حما":
+        QTest.sendKeyEvent(QTest.KeyAction.Click, line, Qt.Key_unknown, ch, Qt.NoModifier)
+    assert line.text().startswith("حماس")               # completed as typed
+    QTest.keyClick(line, Qt.Key_Return)                  # one Enter: completion taken, saved
+    qtbot.waitUntil(lambda: not editor.isVisible(), timeout=2000)
+    stances = w.project.get_layer(w.current_doc_id(), "sara").stances
+    assert len(stances) == 1
+    assert stances[0].evidence == (evidence,)          # snapped to whole words
+    assert stances[0].target == EntityRef(*name)
+    assert "\u2068" in editor.evidence_label.text()    # «» isolated around the Arabic
+
+
+def test_side_panels_swap_sides_in_the_arabic_interface(qtbot, seeded_path):
+    w = open_(qtbot, seeded_path)
+    w.tabifyDockWidget(w.docks["note"], w.docks["legend"])
+    assert w.dockWidgetArea(w.docks["queue"]) == Qt.LeftDockWidgetArea
+    assert w.dockWidgetArea(w.docks["entities"]) == Qt.RightDockWidgetArea
+    try:
+        i18n.set_language("ar")
+        assert w.layoutDirection() == Qt.RightToLeft
+        assert w.dockWidgetArea(w.docks["queue"]) == Qt.RightDockWidgetArea
+        assert w.dockWidgetArea(w.docks["entities"]) == Qt.LeftDockWidgetArea
+        assert w.docks["legend"] in w.tabifiedDockWidgets(w.docks["note"])   # tabs kept
+    finally:
+        i18n.set_language("en")
+    assert w.dockWidgetArea(w.docks["queue"]) == Qt.LeftDockWidgetArea
+    # The legend explains every mark: the zone colours, unlabeled text, suggestions.
+    legend = " ".join(label.text() for label in w.legend_panel.texts)
+    assert "dashed" in legend and "hatching" in legend and "Boilerplate" in legend
+    # Hide suggestions and label names are keyed, checkable commands.
+    QTest.keyClick(w.article_view, Qt.Key_H, Qt.ControlModifier)
+    assert w.article_view.suggestions_hidden and w.commands["assist:hide"][1].isChecked()
+    QTest.keyClick(w.article_view, Qt.Key_L, Qt.ControlModifier | Qt.ShiftModifier)
+    assert w.article_view.label_names
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_search_placeholder_fits_its_box(qtbot, seeded_path, lang):
+    w = open_(qtbot, seeded_path)
+    try:
+        i18n.set_language(lang)
+        box = w.search_panel.box
+        room = box.width() - 2 * box.textMargins().left() - 12
+        assert box.fontMetrics().horizontalAdvance(box.placeholderText()) < room
+        assert box.toolTip()
+    finally:
+        i18n.set_language("en")
+
+
+def test_guidelines_open_in_their_own_panel_and_keep_the_queue(qtbot, seeded_path):
+    w = open_(qtbot, seeded_path)
+    QTest.keyClick(w.article_view, Qt.Key_F2)
+    guidelines = w.docks["guidelines"]
+    assert guidelines.isVisible() and guidelines.isFloating()
+    assert guidelines.width() >= 600                    # wide enough to read
+    assert w.docks["queue"].isVisible()                 # the queue is not replaced by a tab
+    assert guidelines not in w.tabifiedDockWidgets(w.docks["queue"])

@@ -115,7 +115,9 @@ def test_review_queue(project_path, tmp_path):
     with Project.open(project_path) as project:
         project.set_status(rows[0]["id"], "rev", "reviewed")
     text = run("review-queue", project_path, "--as", "rev")
-    assert text.stdout.splitlines()[0].split() == [str(counts[0]), "reviewed", rows[0]["id"]]
+    header, first = text.stdout.splitlines()[:2]
+    assert header.split() == ["disagreements", "status", "document"]
+    assert first.split() == [str(counts[0]), "reviewed", rows[0]["id"]]
     assert "1 of 5 reviewed" in text.stderr
 
 
@@ -126,3 +128,23 @@ def test_a_real_process_exits_non_zero_on_a_foreign_file(project_path, tmp_path)
                            str(other)], capture_output=True, text=True, encoding="utf-8")
     assert done.returncode != 0
     assert done.stderr.count("\n") == 1 and "belongs to another project" in done.stderr
+
+
+def test_export_counts_documents_not_layers(project_path, tmp_path):
+    files = _pack_and_annotate(project_path, tmp_path / "out")
+    assert run("merge", project_path, *files).exit_code == 0
+    with Project.open(project_path) as project:
+        documents = project.count_documents()
+    result = run("export", project_path, "--format", "conll", "-o", tmp_path / "all.conll")
+    assert result.exit_code == 0, result.stderr
+    assert f"exported {documents} documents" in result.stderr     # not one per layer
+
+
+def test_stats_lists_the_reviewer_as_a_reviewer(project_path, tmp_path):
+    files = _pack_and_annotate(project_path, tmp_path / "out")
+    assert run("merge", project_path, *files).exit_code == 0
+    with Project.open(project_path) as project:
+        project.set_status(project.document_ids()[0], "rev", "reviewed")
+    out = run("stats", project_path).stdout
+    assert "reviewer rev: reviewed 1" in out
+    assert "annotator rev" not in out

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QImage
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel
 
 from annotator.core import adjudication as adj
 from annotator.core.model import GOLD, Entity, validate_layer
@@ -57,14 +58,16 @@ def test_a_reviewer_turns_every_disagreement_into_gold_by_keyboard(labeled_path,
         chosen[doc_id] = {}
         for k in range(len(units)):
             unit = window.current_unit()
-            assert unit is units[k]                  # accepting steps on to the next one
+            assert unit is units[k]                  # Ctrl+F8 went to the next one, none skipped
             assert not window.is_decided(unit)
             pick = 1 if k % 3 else 0
             if unit.kind != adj.ENTITY:
                 pick = 0
-            _key(window, Qt.Key_1 + pick)
+            _key(window, Qt.Key_1 + pick, Qt.ControlModifier)
             chosen[doc_id][unit.key] = window.labelers[pick]
             assert window.is_decided(unit)
+            assert window.current_unit() is unit     # taking a version does not move on
+            _key(window, Qt.Key_F8, Qt.ControlModifier)
         decided_total += len(units)
         assert window.open_units() == []
         assert window.unit_progress.text() == f"{len(units)} of {len(units)} disagreements decided"
@@ -106,15 +109,17 @@ def test_stepping_undo_and_redo(labeled_path, qtbot):
     window = _active(qtbot, open_review(labeled_path, "rev"))
     first, second = window.units()[:2]
     assert window.current_unit() is first
-    _key(window, Qt.Key_F8)
+    _key(window, Qt.Key_F8, Qt.ControlModifier)
     assert window.current_unit() is second
-    _key(window, Qt.Key_F8, Qt.ShiftModifier)
+    _key(window, Qt.Key_F8, Qt.ControlModifier | Qt.ShiftModifier)
     assert window.current_unit() is first
-    _key(window, Qt.Key_F8, Qt.ShiftModifier)                   # wraps around
+    _key(window, Qt.Key_F8, Qt.ControlModifier | Qt.ShiftModifier)   # wraps around
     assert window.current_unit() is window.units()[-1]
-    _key(window, Qt.Key_F8)
-    _key(window, Qt.Key_2)
-    assert window.is_decided(first) and window.current_unit() is second
+    _key(window, Qt.Key_F8, Qt.ControlModifier)
+    _key(window, Qt.Key_F8)                                     # F8 is "accept" elsewhere:
+    assert window.current_unit() is first                       # here it does nothing
+    _key(window, Qt.Key_2, Qt.ControlModifier)
+    assert window.is_decided(first) and window.current_unit() is first
     _key(window, Qt.Key_Z, Qt.ControlModifier)
     assert not window.is_decided(first)                         # gold no longer says it
     assert window.project.get_layer(window.current_doc_id(), GOLD).entities == ()
@@ -138,7 +143,7 @@ def test_editing_gold_with_the_keyboard(labeled_path, qtbot):
     _key(window, Qt.Key_Delete)
     assert not any(e.start == start for e in window.project.get_layer(doc_id, GOLD).entities)
     window.gold_view.set_selection(0, 10)
-    _key(window, Qt.Key_2, Qt.AltModifier)                      # zone "source" (key 2)
+    _key(window, Qt.Key_2)                     # zone "source": key 2, as in the labeling window
     assert window.project.get_layer(doc_id, GOLD).zones[0].label == "source"
     stance_at = next(i for i, u in enumerate(window.units()) if u.kind == adj.STANCE)
     window.select_unit(stance_at)
@@ -150,11 +155,42 @@ def test_editing_gold_with_the_keyboard(labeled_path, qtbot):
     assert {c.action for c in window.project.history(doc_id, GOLD)} == {"review"}
 
 
+def test_a_settled_decision_changes_only_after_saying_what_it_replaces(labeled_path, qtbot,
+                                                                    answer_confirm):
+    window = _active(qtbot, open_review(labeled_path, "rev"))
+    doc_id = window.current_doc_id()
+    text = window.session.text
+    unit = next(u for u in window.units() if u.kind == adj.ENTITY
+                and u.version("a") != u.version("b") and u.version("b"))
+    window.select_unit(window.units().index(unit))
+    _key(window, Qt.Key_2, Qt.ControlModifier)                  # b's version
+    assert window.is_decided(unit) and window.current_unit() is unit
+    assert window.unit_list.currentItem().text().lstrip("\u200e\u200f").startswith("✓")
+    seen: list[str] = []
+    answer_confirm(yes=False, seen=seen)
+    _key(window, Qt.Key_1, Qt.ControlModifier)                  # a's: asks, Enter = keep
+    assert len(seen) == 2 and seen[1] is False     # asked; Enter kept the decision
+    assert "Gold now:" in seen[0] and "Would become:" in seen[0]
+    gold = window.project.get_layer(doc_id, GOLD)
+    assert adj.gold_version(unit, gold, text) == unit.version("b")   # b's entity kept
+    assert window.is_decided(unit)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    answer_confirm(yes=True, seen=seen)
+    _key(window, Qt.Key_1, Qt.ControlModifier)                  # now explicitly replaced
+    gold = window.project.get_layer(doc_id, GOLD)
+    assert len(seen) == 4 and seen[-1] is True     # the dialog was shown and answered yes
+    assert adj.gold_version(unit, gold, text) == unit.version("a")
+    assert window.is_decided(unit)
+    window.close()
+
+
 def test_decisions_and_status_survive_reopening(labeled_path, qtbot):
     window = _active(qtbot, open_review(labeled_path, "rev"))
     doc_id = window.current_doc_id()
-    _key(window, Qt.Key_1)
-    _key(window, Qt.Key_2)
+    _key(window, Qt.Key_1, Qt.ControlModifier)
+    _key(window, Qt.Key_F8, Qt.ControlModifier)
+    _key(window, Qt.Key_2, Qt.ControlModifier)
     decided = [u.key for u in window.units() if window.is_decided(u)]
     assert len(decided) == 2
     _key(window, Qt.Key_Return, Qt.ControlModifier)
@@ -223,7 +259,7 @@ def test_arabic_interface(labeled_path, qtbot):
     assert window.queue_progress.format() == "رُوجع 0 من 6 مستند"
     accept = window.findChild(QAction, "review:accept:1")
     assert accept.text() == "اعتماد نسخة a"
-    _key(window, Qt.Key_1)                                       # keys work the same
+    _key(window, Qt.Key_1, Qt.ControlModifier)                   # keys work the same
     assert window.is_decided(window.units()[0])
     image = window.grab().toImage()
     assert not image.isNull() and image.width() > 800
@@ -256,9 +292,11 @@ def test_a_decision_that_cannot_be_saved_shows_not_saved_until_written(labeled_p
     conn = window.project.conn
     conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
     try:
-        for i in range(300):  # deciding and re-deciding until the file is full
+        for i in range(300):  # deciding, undoing and deciding again until the file is full
             window.select_unit(0)
-            _key(window, Qt.Key_1 if i % 2 else Qt.Key_2)
+            if window.is_decided(window.current_unit()):
+                _key(window, Qt.Key_Z, Qt.ControlModifier)
+            _key(window, Qt.Key_1 if i % 2 else Qt.Key_2, Qt.ControlModifier)
             if state.badge.isVisible():
                 break
         assert state.banner_bar.isVisible() and state.banner.text().startswith("NOT SAVED")
@@ -269,3 +307,14 @@ def test_a_decision_that_cannot_be_saved_shows_not_saved_until_written(labeled_p
     state.retry_timer.timeout.emit()
     assert not state.banner_bar.isVisible() and not state.badge.isVisible()
     assert stored(window) == shown
+
+
+def test_an_empty_review_window_says_what_to_do(qtbot, tmp_path):
+    path = tmp_path / "empty.db"
+    Project.create(path).close()
+    window = _active(qtbot, open_review(path, "rev"))
+    message = window.findChild(QLabel, "review:empty")
+    assert message is not None and message.isVisible()
+    assert "two or more people" in message.text() and "annotator merge" in message.text()
+    assert window.centralWidget() is message
+    window.close()

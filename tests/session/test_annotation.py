@@ -145,3 +145,71 @@ def test_undo_after_restart_and_nothing_to_undo(store):
     assert events.messages()[-1] == "bar.nothing_to_undo"
     session.edit("entity", lambda lay: add_entity(lay, Entity(0, 99, "PER")))  # outside
     assert events.messages()[-1] == "bar.not_saved" and session.save_state == "saved"
+
+
+def test_accept_takes_one_suggestion_the_innermost_at_the_caret(store):
+    """The caret in a suggested name inside a suggested body zone: F8 takes the name only,
+    the next F8 the zone; F9 rejects one (the innermost) too."""
+    text = TEXTS["d1"]
+    name, other = span(text, "يوآف جالانت"), span(text, "جالانت")
+    cut = text.index("المصدر")
+    suggested = set_zone(Layer.empty(len(text)), 0, cut, "body")
+    suggested = Layer(suggested.zones, (Entity(*name, "PER"), Entity(*other, "LOC")))
+    store.put_layer("d1", SUGGESTIONS, suggested, "assist", "assist")
+    session = AnnotationSession(store, "sara")
+    session.open_document("d1")
+    session.accept_at(other[0] + 1, other[0] + 1)   # in both names: the shorter one
+    layer = store.get_layer("d1", "sara")
+    assert layer.entities == (Entity(*other, "LOC"),)
+    assert all(z.label == "none" for z in layer.zones)
+    session.accept_at(name[0], name[0])
+    assert store.get_layer("d1", "sara").entities == (Entity(*name, "PER"), Entity(*other, "LOC"))
+    assert all(z.label == "none" for z in store.get_layer("d1", "sara").zones)
+    session.reject_at(name[0], name[0])              # only the zone is left there
+    assert store.get_layer("d1", SUGGESTIONS).entities == suggested.entities
+    assert all(z.label == "none" for z in store.get_layer("d1", SUGGESTIONS).zones)
+
+
+def test_stance_evidence_snaps_to_words_and_the_last_target_carries_on(store):
+    text = TEXTS["d1"]
+    session = AnnotationSession(store, "sara")
+    session.open_document("d1")
+    start, end = span(text, "حماس تخسر")
+    stance = session.stance_to_edit(start + 2, end - 1, "against")   # «اس تخس»
+    assert stance.evidence == ((start, end),)
+    assert text[slice(*stance.evidence[0])] == "حماس تخسر"
+    session.save_stance(stance.__class__(stance.holder, "حماس", "against", stance.evidence))
+    session.open_document("d2")                          # the next document: same target
+    assert session.stance_to_edit(0, 0).target == "حماس"
+    again = AnnotationSession(store, "sara")             # and after a restart
+    again.open_document("d3")
+    assert again.stance_to_edit(0, 0).target == "حماس"
+    assert AnnotationSession(store, "omar").stance_to_edit(0, 0).target == ""
+
+
+def test_time_on_screen_counts_every_second_but_is_written_in_batches(store):
+    now = [100.0]
+    session = AnnotationSession(store, "sara", clock=lambda: now[0])
+    session.open_document("d1")
+    session.start_clock()
+    now[0] += 7
+    assert session.progress()[2] == 7                  # shown: the seconds so far
+    assert store.seconds_spent("sara") == 0            # written: not yet
+    session.flush_time()
+    assert store.seconds_spent("sara") == 7
+
+
+def test_done_warns_on_a_mostly_unlabeled_document(store):
+    text = TEXTS["d1"]
+    session = AnnotationSession(store, "sara")
+    session.open_document("d1")
+    assert session.unlabeled_fraction() == 1.0 and session.done_needs_warning()
+    cut = text.index("المصدر")
+    session.label_zone("body", 0, cut)
+    visible = [ch for ch in text if not ch.isspace()]
+    rest = sum(1 for ch in text[cut:] if not ch.isspace())
+    assert session.unlabeled_fraction() == rest / len(visible) > 0.5
+    assert session.done_needs_warning()
+    more = text.index("إقرأ")
+    session.label_zone("source", cut, more)           # now under half is unlabeled
+    assert session.unlabeled_fraction() < 0.5 and not session.done_needs_warning()

@@ -40,8 +40,9 @@ def test_decisions_go_to_gold_and_to_the_store(store):
     assert list(decisions) == [first.key]
     gold = store.get_layer("d1", GOLD)
     assert adj.gold_version(first, gold, session.text) == first.version("b")
-    # The next open unit is in focus; a second session sees the same decision.
-    assert session.current_unit() is not first
+    # The decided unit stays in focus (moving on is the reviewer's own key); a second
+    # session sees the same decision.
+    assert session.current_unit() is first
     again = ReviewSession(store, "rev")
     again.open_document("d1")
     assert again.is_decided(next(u for u in again.disagreements if u.key == first.key))
@@ -84,7 +85,7 @@ def test_a_decision_that_cannot_be_saved_is_kept_and_written_on_retry(store):
     for i in range(300):  # deciding and re-deciding until the file is full
         session.select(i % len(session.disagreements))
         decided.append(session.current_unit())
-        session.accept_labeler((i // 2) % 2)
+        session.accept_labeler((i // 2) % 2, replace=True)  # re-deciding: explicit
         if not session.saving.saved:
             break
     decided = decided[-len(session.disagreements):]
@@ -99,3 +100,32 @@ def test_a_decision_that_cannot_be_saved_is_kept_and_written_on_retry(store):
     again.open_document("d1")
     assert all(again.is_decided(next(u for u in again.disagreements if u.key == d.key))
                for d in decided)
+
+
+def test_taking_a_version_stays_and_a_settled_unit_changes_only_explicitly(store):
+    two_labelers(store)
+    session = ReviewSession(store, "rev")
+    messages = []
+    session.message.connect(lambda key, params, timeout: messages.append(key))
+    session.open_document("d1")
+    first, second = session.disagreements
+    assert session.accept_labeler(1)                 # b's version: decided, still in focus
+    assert session.current_unit() is first and session.is_decided(first)
+    session.next_unit()                              # "next" lands on the following unit
+    assert session.current_unit() is second
+    session.previous_unit()
+    # Taking a's version of the settled unit: refused, gold and the ✓ unchanged.
+    assert session.replacing(0) == (first.version("b"), first.version("a"))
+    assert not session.accept_labeler(0)
+    assert messages[-1] == "review.settled"
+    assert adj.gold_version(first, session.gold, session.text) == first.version("b")
+    assert session.is_decided(first)
+    # The same version again changes nothing and says so.
+    assert session.replacing(1) is None and not session.accept_labeler(1)
+    assert messages[-1] == "review.same_decision"
+    # Explicitly replaced: gold and the decision say a's version.
+    assert session.accept_labeler(0, replace=True)
+    assert adj.gold_version(first, store.get_layer("d1", GOLD), session.text) == first.version("a")
+    assert first.kind == adj.ENTITY and session.is_decided(first)
+    assert get_decisions(store, "d1")[first.key] == [[e.start, e.end, e.label]
+                                                     for e in first.version("a")]

@@ -1,0 +1,93 @@
+"""Mixed-direction strings keep their order on screen: laid out by Qt (QTextLayout, as labels
+and list items are) in the interface's direction, each piece lands where it is read."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QTextLayout, QTextOption
+
+from annotator.core import adjudication as adj
+from annotator.core.model import Entity
+from annotator.core.schema import Schema
+from annotator.gui import i18n, review_text
+
+
+def _x(line_text: str, index: int, rtl: bool) -> float:
+    """Where character `index` of a one-line string is drawn (its left edge, in pixels)."""
+    layout = QTextLayout(line_text, QFont())
+    option = QTextOption()
+    option.setTextDirection(Qt.RightToLeft if rtl else Qt.LeftToRight)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    line = layout.createLine()
+    layout.endLayout()
+    return min(line.cursorToX(index)[0], line.cursorToX(index + 1)[0])
+
+
+def _reads_in_order(line_text: str, pieces: list[str], rtl: bool) -> bool:
+    """The pieces appear in reading order: left to right in English, right to left in Arabic."""
+    xs = [_x(line_text, line_text.index(p), rtl) for p in pieces]
+    return xs == (sorted(xs, reverse=True) if rtl else sorted(xs))
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_review_lines_keep_their_order(qapp, lang):
+    i18n.set_language(lang)
+    try:
+        schema = Schema.default()
+        text = "قال وزير في واشنطن إن حماس"
+        start = text.index("واشنطن")
+        where = Entity(start, start + 6, "LOC")
+        unit = adj.Unit(adj.ENTITY, start, start + 6,
+                        (("b", (where,)), ("a", (Entity(start, start + 6, "ORG"),))),
+                        f"entity:{start}-{start + 6}")
+        first, second = review_text.unit_item(schema, text, unit, ["a", "b"], False).split("\n")
+        rtl = lang == "ar"
+        location = i18n.label_text(schema.label("entity", "LOC"))
+        organization = i18n.label_text(schema.label("entity", "ORG"))
+        assert (location, organization) != ("LOC", "ORG") or lang == "en"
+        # "2 b: LOC «واشنطن» | 1 a: ORG": numbers, names, labels and «» in reading order.
+        assert _reads_in_order(second, ["2", location, "«", "»", "|", "1", organization],
+                               rtl), second
+        assert _reads_in_order(first, ["«", "»"], rtl), first
+        # Offsets read low–high in both interfaces.
+        zone = adj.Unit(adj.ZONE, 4, 12, (("a", ()), ("b", ())), "zone:4")
+        title = review_text.unit_title(text, zone)
+        assert _x(title, title.index("4"), False) < _x(title, title.index("12"), False)
+    finally:
+        i18n.set_language("en")
+
+
+def test_shortcut_and_path_stay_in_order_in_arabic(qapp):
+    i18n.set_language("ar")
+    try:
+        shortcut = f"اضغط {i18n.ltr('Ctrl++')} للتكبير"
+        assert _reads_in_order(shortcut, ["اضغط", "Ctrl", "للتكبير"], True)
+        line = shortcut
+        assert _x(line, line.index("C"), True) < _x(line, line.index("+"), True)
+        path = f"كُتب الذهبي في {i18n.ltr('/tmp/x/proj.gold.jsonl')} (3 مستند)"
+        assert _x(path, path.index("/tmp"), True) < _x(path, path.index("jsonl"), True)
+    finally:
+        i18n.set_language("en")
+
+
+def test_file_dialogs_follow_the_arabic_interface(qapp, tmp_path):
+    from PySide6.QtWidgets import QAbstractItemView, QFileDialog
+
+    from annotator.gui.file_dialogs import file_dialog
+
+    (tmp_path / "proj.gold.jsonl").write_text("{}\n", encoding="utf-8")
+    i18n.set_language("ar")
+    try:
+        dialog = file_dialog(None, "تصدير", str(tmp_path / "x.jsonl"), "JSON Lines (*.jsonl)",
+                             save=True)
+        assert dialog.testOption(QFileDialog.Option.DontUseNativeDialog)
+        assert dialog.layoutDirection() == Qt.RightToLeft
+        for label in (QFileDialog.DialogLabel.LookIn, QFileDialog.DialogLabel.FileType,
+                      QFileDialog.DialogLabel.FileName):
+            assert any("\u0600" <= ch <= "\u06ff" for ch in dialog.labelText(label)), label
+        views = dialog.findChildren(QAbstractItemView)
+        assert views and all(v.layoutDirection() == Qt.LeftToRight for v in views)
+        dialog.deleteLater()
+    finally:
+        i18n.set_language("en")
