@@ -83,3 +83,26 @@ OFFSET_SAMPLES = [
 def pytest_generate_tests(metafunc):
     if "offset_sample" in metafunc.fixturenames:
         metafunc.parametrize("offset_sample", OFFSET_SAMPLES)
+
+
+# -- PostgreSQL (tests/pg.py) ---------------------------------------------------------------
+@pytest.fixture(scope="session")
+def pg_server():
+    """The session's PostgreSQL server (fails, never skips, when none can start)."""
+    from tests import pg
+
+    yield pg.server()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    try:
+        from tests import pg
+    except ImportError:
+        return
+    pg.stop_server()
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A fresh, empty database on the test server, as the server's superuser."""
+    return pg_server.url(pg_server.new_database())

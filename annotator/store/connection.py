@@ -116,7 +116,12 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
 
 class ProjectFile:
     """An open connection with its write transaction, backups and key/value lookups; the base
-    of `Project`, which adds the concerns."""
+    of `Project`, which adds the concerns. (postgres.PgProjectMixin overrides what differs on
+    a server: connection, write(), backups, table_columns, listen.)"""
+
+    backend = "sqlite"
+    # What a caller catches for "the database could not do it" (a read-only or busy file).
+    operational_errors: tuple = (sqlite3.OperationalError,)
 
     def __init__(self, path: Path, conn: sqlite3.Connection, read_only: bool = False):
         self.path = path
@@ -203,8 +208,22 @@ class ProjectFile:
         except sqlite3.Error:
             pass  # SQLite rolled back itself (it does on SQLITE_FULL and I/O errors)
 
+    @property
+    def location(self) -> str:
+        """What messages call the project: its file, or its URL without the password."""
+        return str(self.path)
+
+    def table_columns(self, table: str) -> set[str]:
+        """The columns of a table (empty if there is no such table)."""
+        return {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
+
+    def listen(self):
+        """Notifications of other people's changes: only a server has them (None here; a
+        window on a file sees its own changes)."""
+        return None
+
     def _get(self, key: str) -> str:
         row = self.conn.execute("SELECT value FROM project WHERE key = ?", (key,)).fetchone()
         if row is None:
-            raise ProjectError(f"{self.path}: project file lacks its {key}")
+            raise ProjectError(f"{self.location}: project lacks its {key}")
         return row[0]
