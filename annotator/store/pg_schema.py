@@ -211,3 +211,22 @@ def add_user(conn, name: str, role: str, password: str | None = None) -> None:
     else:
         conn.raw.execute(pgsql.SQL("GRANT {} TO {}").format(pgsql.Identifier(ROLES[role]),
                                                              ident))
+
+
+def create_database(url: str) -> bool:
+    """Create the database the URL names if the server lacks it (connecting to the server's
+    `postgres` database as the URL's user, who needs CREATEDB); True if it was created."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    params = conninfo_to_dict(url)
+    name = params.get("dbname")
+    if not name:
+        raise ProjectError(f"{url}: the URL names no database (postgresql://host/DATABASE)")
+    maintenance = make_conninfo(**{**params, "dbname": "postgres"})
+    with psycopg.connect(maintenance, autocommit=True, connect_timeout=10) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            return False
+        conn.execute(pgsql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'")
+                     .format(pgsql.Identifier(name)))
+    return True
