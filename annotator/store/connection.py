@@ -222,6 +222,9 @@ class ProjectFile:
         window on a file sees its own changes)."""
         return None
 
+    def changed_elsewhere(self, listener, me: str) -> set[str]:
+        return set()
+
     def _get(self, key: str) -> str:
         row = self.conn.execute("SELECT value FROM project WHERE key = ?", (key,)).fetchone()
         if row is None:

@@ -231,6 +231,17 @@ class PgProjectMixin:
         """A second connection that hears every committed change (see ChangeListener)."""
         return ChangeListener(self.url)
 
+    def changed_elsewhere(self, listener: "ChangeListener", me: str) -> set[str]:
+        """The documents someone other than `me` changed since the last call (layers,
+        status: every such write appends to the change log, whose trigger notifies)."""
+        seqs = sorted({doc for doc, _cid, who in listener.poll()
+                       if doc is not None and who != me})
+        if not seqs:
+            return set()
+        marks = ",".join("?" * len(seqs))
+        return {r[0] for r in self.conn.execute(
+            f"SELECT id FROM documents WHERE seq IN ({marks})", seqs)}
+
 
 class ChangeListener:
     """LISTENs for the change log's notifications on its own connection; `poll()` returns,
