@@ -37,3 +37,10 @@ def test_search_models_and_exports_agree_across_backends(seeded, tmp_path, backe
     WRITERS["jsonl"](seeded, out, ExportOptions("gold", None, False, False, None))
     line = out.read_text(encoding="utf-8")
     assert '"label":"LOC"' in line.replace(" ", "")
+
+
+def test_check_finds_no_problem_in_a_sound_project(seeded):
+    from annotator.store.integrity import check
+
+    seeded.edit("000_a3ed348b844c58ae", "ali", "ali", "zone", lambda l: set_zone(l, 0, 4, "body"))
+    assert check(seeded) == []
