@@ -31,18 +31,14 @@ from ..core.errors import NotSavedError, ProjectError, SchemaError
 from ..core.schema import Schema
 from . import pg_schema
 from .connection import now
+from .project import Project
 
-URL_SCHEMES = ("postgresql://", "postgres://")
 # Every writer of a project takes this transaction-scoped advisory lock first: edits are
 # read-modify-write of a layer, and the change log's ids must commit in order (undo stacks,
 # agreement's "changed since" read them), as they do under SQLite's single writer.
 WRITE_LOCK = 0x616E6E6F  # "anno"
 CHANNEL = pg_schema.CHANNEL
 CONNECT_TIMEOUT_S = 10
-
-
-def is_url(location) -> bool:
-    return isinstance(location, str) and location.lower().startswith(URL_SCHEMES)
 
 
 def display_url(url: str) -> str:
@@ -149,16 +145,10 @@ def pg_not_saved(where: str, exc: psycopg.Error) -> NotSavedError | None:
     reason = _NOT_SAVED.get(state) or _NOT_SAVED.get(state[:2])
     if reason is None:
         return None
-    error = NotSavedError(f"{where}: not saved: {_REASON_TEXT[reason]} "
-                          f"({' '.join(str(exc).split())})",
-                          "read_only" if reason == "refused" else reason)
-    error.refused = reason == "refused"
-    return error
-
-
-def _project_class():
-    from .project import Project
-    return Project
+    # A role's refusal is, for the window, like a read-only file: retrying will not help.
+    return NotSavedError(f"{where}: not saved: {_REASON_TEXT[reason]} "
+                         f"({' '.join(str(exc).split())})",
+                         "read_only" if reason == "refused" else reason)
 
 
 class PgProjectMixin:
@@ -265,59 +255,50 @@ class ChangeListener:
         self._conn.close()
 
 
-def make_pg_project_class():
-    Project = _project_class()
+class PgProject(PgProjectMixin, Project):
+    """A project in a PostgreSQL database: the same API as the SQLite file."""
 
-    class PgProject(PgProjectMixin, Project):
-        """A project in a PostgreSQL database: the same API as the SQLite file."""
+    def __init__(self, url: str, conn: PgConnection, read_only: bool = False):
+        self.url = url
+        # `path` names the project in messages and batch file names: the database's name.
+        name = urlsplit(url).path.strip("/") or "project"
+        Project.__init__(self, Path(name), conn, read_only)
 
-        def __init__(self, url: str, conn: PgConnection, read_only: bool = False):
-            self.url = url
-            Project.__init__(self, Path(display_url(url).split("?")[0].rsplit("/", 1)[-1]
-                                        or "project"), conn, read_only)
+    @classmethod
+    def create(cls, url: str, schema: Schema | None = None) -> "PgProject":
+        conn = connect_url(url)
+        try:
+            if pg_schema.is_project(conn):
+                raise ProjectError(f"{display_url(url)}: already holds a project")
+            schema = schema or Schema.default()
+            pg_schema.create_tables(conn, [("project_id", uuid.uuid4().hex),
+                                           ("schema", schema.source), ("created", now())])
+        except psycopg.Error as exc:
+            conn.close()
+            raise ProjectError(f"{display_url(url)}: cannot create the project: "
+                               f"{' '.join(str(exc).split())}") from None
+        except BaseException:
+            conn.close()
+            raise
+        return cls(url, conn)
 
-        @classmethod
-        def create(cls, url: str, schema: Schema | None = None) -> "PgProject":
-            conn = connect_url(url)
-            try:
-                if pg_schema.is_project(conn):
-                    raise ProjectError(f"{display_url(url)}: already holds a project")
-                schema = schema or Schema.default()
-                pg_schema.create_tables(conn, [("project_id", uuid.uuid4().hex),
-                                               ("schema", schema.source), ("created", now())])
-            except psycopg.Error as exc:
-                conn.close()
-                raise ProjectError(f"{display_url(url)}: cannot create the project: "
-                                   f"{' '.join(str(exc).split())}") from None
-            except BaseException:
-                conn.close()
-                raise
-            return cls(url, conn)
-
-        @classmethod
-        def open(cls, url: str, read_only: bool = False) -> "PgProject":
-            conn = connect_url(url)
-            try:
-                pg_schema.check_format(conn, display_url(url))
-                return cls(url, conn, read_only)
-            except SchemaError as exc:
-                conn.close()
-                raise ProjectError(f"{display_url(url)}: the label schema stored in the "
-                                   f"project is damaged ({exc})") from None
-            except psycopg.Error as exc:
-                conn.close()
-                raise ProjectError(f"{display_url(url)}: cannot open the project: "
-                                   f"{' '.join(str(exc).split())}") from None
-            except BaseException:
-                conn.close()
-                raise
-
-    return PgProject
-
-
-@lru_cache(maxsize=1)
-def pg_project_class():
-    return make_pg_project_class()
+    @classmethod
+    def open(cls, url: str, read_only: bool = False) -> "PgProject":
+        conn = connect_url(url)
+        try:
+            pg_schema.check_format(conn, display_url(url))
+            return cls(url, conn, read_only)
+        except SchemaError as exc:
+            conn.close()
+            raise ProjectError(f"{display_url(url)}: the label schema stored in the "
+                               f"project is damaged ({exc})") from None
+        except psycopg.Error as exc:
+            conn.close()
+            raise ProjectError(f"{display_url(url)}: cannot open the project: "
+                               f"{' '.join(str(exc).split())}") from None
+        except BaseException:
+            conn.close()
+            raise
 
 
 # psycopg's errors the tests and callers name: the database refusing a role.

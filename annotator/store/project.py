@@ -56,8 +56,8 @@ class Project(DocumentsMixin, LayersMixin, ChangesMixin, StatusMixin, ProjectFil
     def create(cls, path: str | Path, schema: Schema | None = None) -> "Project":
         """A new project: a file, or (a `postgresql://` URL) tables in an empty database."""
         if is_url(path):
-            from .postgres import pg_project_class
-            return pg_project_class().create(path, schema)
+            from .postgres import PgProject
+            return PgProject.create(path, schema)
         path = Path(path)
         if path.exists():
             raise ProjectError(f"{path}: already exists")
@@ -74,8 +74,8 @@ class Project(DocumentsMixin, LayersMixin, ChangesMixin, StatusMixin, ProjectFil
         """Open a project file (one it may not write opens read-only, see `read_only`), or the
         project in a PostgreSQL database given by a `postgresql://` URL."""
         if is_url(path):
-            from .postgres import pg_project_class
-            return pg_project_class().open(path, read_only)
+            from .postgres import PgProject
+            return PgProject.open(path, read_only)
         path = Path(path)
         if not path.is_file():
             raise ProjectError(f"{path}: no such project file")
