@@ -1,7 +1,7 @@
-"""Live updates for a window on a project on a PostgreSQL server: a QTimer polls the
-server's change notifications (non-blocking) and has the session re-read the document on
-screen when someone else changed it (gold, another labeler's layer, a status). A window on
-a file has nothing to poll."""
+"""A window on a shared project. On a PostgreSQL server: live updates, a QTimer polling the
+server's change notifications (non-blocking) and having the session re-read the document on
+screen when someone else changed it (gold, another labeler's layer, a status). On a project
+file that sits on a network file system: one warning line in the status bar (store.netfs)."""
 from __future__ import annotations
 
 POLL_MS = 250  # shown within a second of the other person's commit
@@ -34,6 +34,16 @@ class LiveUpdates:
 
 
 def install(window) -> LiveUpdates | None:
+    from ..store.netfs import network_warning
+
+    warning = network_warning(window.project)
+    if warning:
+        from PySide6.QtWidgets import QLabel
+
+        label = QLabel("⚠ " + warning)
+        label.setObjectName("network-share-warning")
+        label.setToolTip(warning)
+        window.statusBar().addPermanentWidget(label)
     listener = window.project.listen()
     if listener is None:
         return None

@@ -173,39 +173,54 @@ class ProjectFile:
         sqlite-utils' atomic() gives the savepoint that rolls back on any error.
 
         A write that cannot reach the disk (full, read-only, lock held past the busy timeout,
-        I/O error, damaged file) is rolled back and raised as NotSavedError with its reason."""
+        I/O error, damaged file) is rolled back and raised as NotSavedError with its reason.
+        (A server project overrides the four steps below, not this.)"""
         if self.read_only:
-            raise NotSavedError(f"{self.path}: not saved: the project is open read-only",
+            raise NotSavedError(f"{self.location}: not saved: the project is open read-only",
                                 "read_only")
         if self.conn.in_transaction:
-            with self.db.atomic():
-                yield self.db
+            with self._savepoint(nested=True) as db:
+                yield db
             return
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise (not_saved(self.path, exc) or exc) from None
+            self._begin()
+        except self._db_error as exc:
+            self._rollback()
+            raise (self._not_saved(exc) or exc) from None
         try:
-            with self.db.atomic():
-                yield self.db
+            with self._savepoint(nested=False) as db:
+                yield db
             self.conn.execute("COMMIT")
             if self.auto_backup is not None:
                 self.auto_backup.after_write()
-        except sqlite3.Error as exc:
+        except self._db_error as exc:
             self._rollback()
-            error = not_saved(self.path, exc)
+            error = self._not_saved(exc)
             if error is None:
                 raise
-            raise error from None
+            raise error from exc
         except BaseException:
             self._rollback()
             raise
+
+    _db_error: type = sqlite3.Error
+
+    def _begin(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    @contextmanager
+    def _savepoint(self, nested: bool):
+        with self.db.atomic():
+            yield self.db
+
+    def _not_saved(self, exc) -> NotSavedError | None:
+        return not_saved(self.path, exc)
 
     def _rollback(self) -> None:
         try:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
-        except sqlite3.Error:
+        except self._db_error:
             pass  # SQLite rolled back itself (it does on SQLITE_FULL and I/O errors)
 
     @property

@@ -174,42 +174,24 @@ class PgProjectMixin:
         except psycopg.Error:
             pass
 
+    # The steps of ProjectFile.write, on a server: COMMIT is durable (synchronous_commit =
+    # on); writers queue on the project's advisory lock; a nested write is a savepoint.
+    _db_error = psycopg.Error
+
+    def _begin(self) -> None:
+        self.conn.execute("BEGIN")
+        self.conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+
     @contextmanager
-    def write(self):
-        """One write transaction (see ProjectFile.write): the project's advisory lock first,
-        a savepoint when nested, COMMIT durable (synchronous_commit = on)."""
-        if self.read_only:
-            raise NotSavedError(f"{self.location}: not saved: the project is open read-only",
-                                "read_only")
-        if self.conn.in_transaction:
+    def _savepoint(self, nested: bool):
+        if nested:
             with self.conn.raw.transaction():
                 yield self
-            return
-        try:
-            self.conn.execute("BEGIN")
-            self.conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
-        except psycopg.Error as exc:
-            self._rollback()
-            raise (pg_not_saved(self.location, exc) or exc) from None
-        try:
-            yield self
-            self.conn.execute("COMMIT")
-        except psycopg.Error as exc:
-            self._rollback()
-            error = pg_not_saved(self.location, exc)
-            if error is None:
-                raise
-            raise error from exc
-        except BaseException:
-            self._rollback()
-            raise
+        else:
+            yield self  # the transaction itself rolls back on error
 
-    def _rollback(self) -> None:
-        try:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-        except psycopg.Error:
-            pass
+    def _not_saved(self, exc) -> NotSavedError | None:
+        return pg_not_saved(self.location, exc)
 
     def table_columns(self, table: str) -> set[str]:
         return {r[0] for r in self.conn.execute(
