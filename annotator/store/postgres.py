@@ -24,7 +24,6 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
-from psycopg import errors as pg_errors
 from psycopg.pq import TransactionStatus
 
 from ..core.errors import NotSavedError, ProjectError, SchemaError
@@ -249,39 +248,35 @@ class PgProject(PgProjectMixin, Project):
     @classmethod
     def create(cls, url: str, schema: Schema | None = None) -> "PgProject":
         conn = connect_url(url)
-        try:
+        with _closed_on_error(conn, url, "create"):
             if pg_schema.is_project(conn):
                 raise ProjectError(f"{display_url(url)}: already holds a project")
             schema = schema or Schema.default()
             pg_schema.create_tables(conn, [("project_id", uuid.uuid4().hex),
                                            ("schema", schema.source), ("created", now())])
-        except psycopg.Error as exc:
-            conn.close()
-            raise ProjectError(f"{display_url(url)}: cannot create the project: "
-                               f"{' '.join(str(exc).split())}") from None
-        except BaseException:
-            conn.close()
-            raise
-        return cls(url, conn)
+            return cls(url, conn)
 
     @classmethod
     def open(cls, url: str, read_only: bool = False) -> "PgProject":
         conn = connect_url(url)
-        try:
+        with _closed_on_error(conn, url, "open"):
             pg_schema.check_format(conn, display_url(url))
             return cls(url, conn, read_only)
-        except SchemaError as exc:
-            conn.close()
-            raise ProjectError(f"{display_url(url)}: the label schema stored in the "
-                               f"project is damaged ({exc})") from None
-        except psycopg.Error as exc:
-            conn.close()
-            raise ProjectError(f"{display_url(url)}: cannot open the project: "
-                               f"{' '.join(str(exc).split())}") from None
-        except BaseException:
-            conn.close()
-            raise
 
 
-# psycopg's errors the tests and callers name: the database refusing a role.
-InsufficientPrivilege = pg_errors.InsufficientPrivilege
+@contextmanager
+def _closed_on_error(conn: PgConnection, url: str, doing: str):
+    """Close the connection when opening or creating fails; the reason as one ProjectError."""
+    try:
+        yield
+    except SchemaError as exc:
+        conn.close()
+        raise ProjectError(f"{display_url(url)}: the label schema stored in the project is "
+                           f"damaged ({exc})") from None
+    except psycopg.Error as exc:
+        conn.close()
+        raise ProjectError(f"{display_url(url)}: cannot {doing} the project: "
+                           f"{' '.join(str(exc).split())}") from None
+    except BaseException:
+        conn.close()
+        raise
