@@ -189,7 +189,8 @@ def check_format(conn, where: str) -> None:
 
 def add_user(conn, name: str, role: str, password: str | None = None) -> None:
     """Create (or re-role) a login role for a person: role is labeler, reviewer or admin.
-    Needs a connection as an admin (CREATEROLE)."""
+    Needs a connection as an admin (CREATEROLE); only the server's superuser (who runs
+    server-init) can make admins, as only it may grant BYPASSRLS."""
     if role not in ("labeler", "reviewer", "admin"):
         raise ProjectError(f"role {role!r} is not one of labeler, reviewer, admin")
     ident = pgsql.Identifier(name)
@@ -201,13 +202,19 @@ def add_user(conn, name: str, role: str, password: str | None = None) -> None:
     if password is not None:
         statement = pgsql.SQL("{} PASSWORD {}").format(statement, pgsql.Literal(password))
     conn.raw.execute(statement)
-    for group in (LABELER, REVIEWER):
-        conn.raw.execute(pgsql.SQL("REVOKE {} FROM {}").format(pgsql.Identifier(group), ident))
+    if exists:
+        for group in (LABELER, REVIEWER):
+            conn.raw.execute(pgsql.SQL("REVOKE {} FROM {}").format(pgsql.Identifier(group),
+                                                                   ident))
     if role == "admin":
         conn.raw.execute(pgsql.SQL("GRANT ALL ON ALL TABLES IN SCHEMA public TO {}").format(ident))
         conn.raw.execute(pgsql.SQL("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {}")
                          .format(ident))
         conn.raw.execute(pgsql.SQL("REVOKE UPDATE, DELETE ON changes FROM {}").format(ident))
+        # CREATEROLE alone may not hand out a group role (PostgreSQL 16): an admin adds
+        # labelers and reviewers with the ADMIN OPTION on both groups.
+        conn.raw.execute(pgsql.SQL("GRANT {}, {} TO {} WITH ADMIN OPTION").format(
+            pgsql.Identifier(LABELER), pgsql.Identifier(REVIEWER), ident))
     else:
         conn.raw.execute(pgsql.SQL("GRANT {} TO {}").format(pgsql.Identifier(ROLES[role]),
                                                              ident))

@@ -89,7 +89,15 @@ def test_server_init_creates_database_project_and_users(pg_server):
     with Project.open(pg_server.url("teamproject", "ali")) as project:
         assert project.user == "ali"
         assert project.count_documents() == 0
-    assert annotator("users", "add", url, "omar", "--role", "reviewer").returncode == 0
+    assert annotator("users", "add", url, "boss", "--role", "admin").returncode == 0
+    # The admin (not the server's superuser) adds people; a labeler may not.
+    result = annotator("users", "add", pg_server.url("teamproject", "boss"), "omar",
+                       "--role", "reviewer")
+    assert result.returncode == 0, result.stderr
+    refused = annotator("users", "add", pg_server.url("teamproject", "ali"), "eve",
+                        "--role", "labeler")
+    assert refused.returncode == 2 and "permission denied" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
     with Project.open(pg_server.url("teamproject", "omar")) as project:
         assert project.conn.execute(
             "SELECT pg_has_role('omar', 'annotator_reviewer', 'MEMBER')").fetchone()[0]
