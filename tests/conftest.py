@@ -111,3 +111,25 @@ def answer_confirm(qapp):
             seen.append(box.clickedButton() is button)
         QTimer.singleShot(0, now)
     return answer
+
+# -- PostgreSQL (tests/pg.py) ---------------------------------------------------------------
+@pytest.fixture(scope="session")
+def pg_server():
+    """The session's PostgreSQL server (fails, never skips, when none can start)."""
+    from tests import pg
+
+    yield pg.server()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    try:
+        from tests import pg
+    except ImportError:
+        return
+    pg.stop_server()
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A fresh, empty database on the test server, as the server's superuser."""
+    return pg_server.url(pg_server.new_database())

@@ -57,12 +57,30 @@ _opened: list[str] = []  # project files the running command opened, to name in 
 
 
 def open_project_or_fail(path: str) -> Project:
+    """Open a project file or a `postgresql://` URL; one line and exit 2 if it cannot be."""
     try:
         project = Project.open(path)
     except AnnotatorError as exc:
         fail(str(exc))
     _opened.append(str(path))
+    warn_network_file(project)
     return project
+
+
+def warn_network_file(project: Project) -> None:
+    """One line when an SQLite project sits on a network file system (its locking is not
+    safe there: a team should share a PostgreSQL project instead)."""
+    from ..store.netfs import network_warning
+
+    warning = network_warning(project)
+    if warning:
+        click.echo(f"annotator: warning: {warning}", err=True)
+
+
+def server_errors() -> tuple:
+    """psycopg's errors, once psycopg is loaded (only a PostgreSQL project loads it)."""
+    psycopg = sys.modules.get("psycopg")
+    return (psycopg.Error,) if psycopg is not None else ()
 
 
 class Commands(click.Group):
@@ -86,6 +104,10 @@ class Commands(click.Group):
             from ..store.project import damaged
 
             fail(str(damaged(Path(_opened[-1]), exc)))
+        except server_errors() as exc:
+            # A PostgreSQL project: the server refused or lost the statement.
+            where = _opened[-1] if _opened else "project"
+            fail(f"{where}: the server refused it: {exc}")
         except sqlite3.DatabaseError as exc:
             from ..store.project import damaged, not_saved
 
@@ -117,7 +139,8 @@ def main() -> None:
 @click.option("--schema", "schema_path", type=click.Path(exists=True, dir_okay=False),
               help="Label schema (TOML); the default is resources/schema.toml.")
 def init(project: str, schema_path: str | None) -> None:
-    """Create a project file."""
+    """Create a project file (or a project in an empty PostgreSQL database: a
+    postgresql:// URL; `annotator server-init` also creates the database and its users)."""
     try:
         schema = Schema.load(schema_path) if schema_path else Schema.default()
         Project.create(project, schema).close()
@@ -369,14 +392,17 @@ def gui(project: str | None, annotator: str | None) -> None:
     """Open the window (on PROJECT, or on the last project used)."""
     from ..gui import run
 
-    raise SystemExit(run(Path(project) if project else None, annotator))
+    from ..store.project import is_url
+
+    raise SystemExit(run((project if is_url(project) else Path(project)) if project else None,
+                         annotator))
 
 
 def _add_commands() -> None:
     # Commands of other areas live in their own modules and add themselves to `main`.
     import importlib
 
-    for module_name in ("review", "assist"):
+    for module_name in ("review", "assist", "server"):
         try:
             importlib.import_module(f"{__name__}.{module_name}")
         except ModuleNotFoundError as exc:

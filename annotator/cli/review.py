@@ -177,11 +177,14 @@ def review_queue(project: str, reviewer: str, layers: str | None, as_json: bool)
 
 
 @main.command()
-@click.argument("project", type=click.Path(dir_okay=False, exists=True))
+@click.argument("project")
 @click.option("--as", "reviewer", required=True, help="Reviewer name (decisions are signed "
                                                       "with it).")
 def review(project: str, reviewer: str) -> None:
     """Open the review window: settle disagreements into the gold layer."""
     from ..gui.review import run
+    from ..store.project import is_url
 
-    raise SystemExit(run(Path(project), reviewer))
+    if not is_url(project) and not Path(project).is_file():  # a file, or a server's URL
+        fail(f"{project}: no such project file")
+    raise SystemExit(run(project if is_url(project) else Path(project), reviewer))

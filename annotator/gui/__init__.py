@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .registry import _windows  # noqa: F401  (the open windows; scripts and tests read it)
 
-EXTENSIONS = ("review", "agreement_panel", "assist_panel", "search_panel", "charts")
+EXTENSIONS = ("review", "agreement_panel", "assist_panel", "search_panel", "charts", "live")
 
 
 def application():
@@ -88,6 +88,12 @@ def install_extensions(window) -> None:
         module.install(window)
 
 
+def is_url(location) -> bool:
+    from ..store.project import is_url as store_is_url
+
+    return store_is_url(location)
+
+
 def open_window(project_path, annotator: str):
     """Open the project at project_path as `annotator`, show its window on the first document
     (the one last open, else the first unfinished) and return it."""
@@ -110,7 +116,8 @@ def open_window(project_path, annotator: str):
     except BaseException:
         project.close()
         raise
-    settings.set_last_project(Path(project_path))
+    if not is_url(project_path):  # a server project is given by its URL each time
+        settings.set_last_project(Path(project_path))
     return registry.keep(window)
 
 
@@ -120,6 +127,14 @@ def run(project_path=None, annotator: str | None = None) -> int:
     from . import settings
 
     application()
+    if is_url(project_path):
+        # On a server the login is who works: the database only lets it write its own layer.
+        from urllib.parse import urlsplit
+
+        annotator = annotator or urlsplit(project_path).username
+        if not annotator:
+            annotator = ask_labeler_name()
+        return run_window(lambda: open_window(project_path, annotator)) if annotator else 1
     if not annotator:
         annotator = ask_labeler_name()
         if not annotator:

@@ -134,6 +134,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "note.flag": ("Flag for review", "تعليم للمراجعة"),
     # status bar
     "bar.saved": ("Saved.", "حُفِظ."),
+    "bar.changed_elsewhere": ("Changed by someone else: shown as it is now.",
+                              "غيّره شخص آخر: يُعرض كما هو الآن."),
     "bar.saved_what": ("Saved: {what}.", "حُفِظ: {what}."),
     "bar.undone": ("Undone: {what}. Saved.", "تم التراجع: {what}. حُفِظ."),
     "bar.redone": ("Redone: {what}. Saved.", "أُعيد: {what}. حُفِظ."),

@@ -421,6 +421,20 @@ class AnnotationSession:
         """Marking done deserves a question: more than half the text is in no zone."""
         return self.unlabeled_fraction() > DONE_WARNING_UNLABELED
 
+    # -- live: changes made elsewhere (a project on a server) ----------------------------------
+    def reload_if_changed(self, changed: set[str]) -> bool:
+        """Someone else changed the documents `changed` (the window's live poll says which):
+        re-read the one on screen, keeping this labeler's unsaved edits on top. An edit made
+        on the old view is not lost either way: project.edit applies it to the current layer.
+        True if the document on screen was re-read."""
+        if self.doc_id is None or self.doc_id not in changed:
+            return False
+        self.reload()
+        self.status_changed.emit(self.doc_id, self.project.get_status(self.doc_id,
+                                                                      self.annotator))
+        self.message.emit("bar.changed_elsewhere", {}, 4000)
+        return True
+
     def close(self) -> None:
         """Bank the time and try once more to write what is pending. The project stays open."""
         self.flush_time()

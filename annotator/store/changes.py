@@ -119,7 +119,7 @@ class ChangesMixin:
                          None if row[7] is None else json.loads(row[7]), row[8])
 
     def history(self, doc_id: str | None = None, layer: str | None = None) -> list[Change]:
-        clauses, args = ["1"], []
+        clauses, args = ["1 = 1"], []
         if doc_id is not None:
             clauses.append("c.doc = ?")
             args.append(self._seq(doc_id))

@@ -116,7 +116,12 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
 
 class ProjectFile:
     """An open connection with its write transaction, backups and key/value lookups; the base
-    of `Project`, which adds the concerns."""
+    of `Project`, which adds the concerns. (postgres.PgProjectMixin overrides what differs on
+    a server: connection, write(), backups, table_columns, listen.)"""
+
+    backend = "sqlite"
+    # What a caller catches for "the database could not do it" (a read-only or busy file).
+    operational_errors: tuple = (sqlite3.OperationalError,)
 
     def __init__(self, path: Path, conn: sqlite3.Connection, read_only: bool = False):
         self.path = path
@@ -168,43 +173,75 @@ class ProjectFile:
         sqlite-utils' atomic() gives the savepoint that rolls back on any error.
 
         A write that cannot reach the disk (full, read-only, lock held past the busy timeout,
-        I/O error, damaged file) is rolled back and raised as NotSavedError with its reason."""
+        I/O error, damaged file) is rolled back and raised as NotSavedError with its reason.
+        (A server project overrides the four steps below, not this.)"""
         if self.read_only:
-            raise NotSavedError(f"{self.path}: not saved: the project is open read-only",
+            raise NotSavedError(f"{self.location}: not saved: the project is open read-only",
                                 "read_only")
         if self.conn.in_transaction:
-            with self.db.atomic():
-                yield self.db
+            with self._savepoint(nested=True) as db:
+                yield db
             return
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise (not_saved(self.path, exc) or exc) from None
+            self._begin()
+        except self._db_error as exc:
+            self._rollback()
+            raise (self._not_saved(exc) or exc) from None
         try:
-            with self.db.atomic():
-                yield self.db
+            with self._savepoint(nested=False) as db:
+                yield db
             self.conn.execute("COMMIT")
             if self.auto_backup is not None:
                 self.auto_backup.after_write()
-        except sqlite3.Error as exc:
+        except self._db_error as exc:
             self._rollback()
-            error = not_saved(self.path, exc)
+            error = self._not_saved(exc)
             if error is None:
                 raise
-            raise error from None
+            raise error from exc
         except BaseException:
             self._rollback()
             raise
+
+    _db_error: type = sqlite3.Error
+
+    def _begin(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    @contextmanager
+    def _savepoint(self, nested: bool):
+        with self.db.atomic():
+            yield self.db
+
+    def _not_saved(self, exc) -> NotSavedError | None:
+        return not_saved(self.path, exc)
 
     def _rollback(self) -> None:
         try:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
-        except sqlite3.Error:
+        except self._db_error:
             pass  # SQLite rolled back itself (it does on SQLITE_FULL and I/O errors)
+
+    @property
+    def location(self) -> str:
+        """What messages call the project: its file, or its URL without the password."""
+        return str(self.path)
+
+    def table_columns(self, table: str) -> set[str]:
+        """The columns of a table (empty if there is no such table)."""
+        return {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
+
+    def listen(self):
+        """Notifications of other people's changes: only a server has them (None here; a
+        window on a file sees its own changes)."""
+        return None
+
+    def changed_elsewhere(self, listener, me: str) -> set[str]:
+        return set()
 
     def _get(self, key: str) -> str:
         row = self.conn.execute("SELECT value FROM project WHERE key = ?", (key,)).fetchone()
         if row is None:
-            raise ProjectError(f"{self.path}: project file lacks its {key}")
+            raise ProjectError(f"{self.location}: project lacks its {key}")
         return row[0]

@@ -33,15 +33,33 @@ def check(project: Project) -> list[str]:
 
 def _problems(project: Project) -> Iterator[str]:
     conn = project.conn
+    if project.backend == "sqlite":
+        for line in _file_problems(project):
+            if line is None:
+                return  # nothing below can be trusted
+            yield line
+    else:  # a server keeps its own pages and foreign keys sound; the rows are checked below
+        missing = [t for t in table_names() if not project.table_columns(t)]
+        if missing:
+            yield f"table {', '.join(missing)} missing: not a whole project"
+            return
+    yield from _row_problems(project)
+
+
+def _file_problems(project: Project) -> Iterator[str]:
+    """SQLite's own checks of the file, one line per problem; None: stop checking."""
+    conn = project.conn
     try:
         rows = [r[0] for r in conn.execute("PRAGMA integrity_check(50)")]
     except sqlite3.DatabaseError as exc:
         yield f"SQLite integrity check failed: {exc}"
+        yield None
         return
     if rows != ["ok"]:
         for row in rows:
             yield f"SQLite: {row}"
-        return  # nothing below can be trusted
+        yield None
+        return
     for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):
         yield f"{table} row {rowid} refers to a missing {parent} row"
     version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -50,7 +68,11 @@ def _problems(project: Project) -> Iterator[str]:
     missing = [t for t in table_names() if not project.db[t].exists()]
     if missing:
         yield f"table {', '.join(missing)} missing: not a whole project file"
-        return  # the checks below read these tables
+        yield None  # the checks below read these tables
+
+
+def _row_problems(project: Project) -> Iterator[str]:
+    conn = project.conn
     try:
         schema = Schema.parse(project._get("schema"))
     except (SchemaError, ValueError) as exc:

@@ -109,8 +109,9 @@ def copy_models(src: Project, dst: Project, replace: bool = True) -> int:
         if replace or r[0] not in have]
     with dst.write():
         dst.conn.executemany(
-            "INSERT OR REPLACE INTO models (name, kind, data, meta, trained_at) "
-            "VALUES (?, ?, ?, ?, ?)", rows)
+            "INSERT INTO models (name, kind, data, meta, trained_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, data = excluded.data, "
+            "meta = excluded.meta, trained_at = excluded.trained_at", rows)
     return len(rows)
 
 

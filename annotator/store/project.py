@@ -35,6 +35,13 @@ from .migrations import FORMAT_VERSION, MIGRATIONS, create_tables, upgrade
 from .status import STATUSES, DocStatus, StatusMixin
 
 
+def is_url(location) -> bool:
+    """Whether a project location is a PostgreSQL URL rather than a file path (psycopg is
+    imported only then: the desktop on a file never loads it)."""
+    return isinstance(location, str) and location.lower().startswith(
+        ("postgresql://", "postgres://"))
+
+
 class Project(DocumentsMixin, LayersMixin, ChangesMixin, StatusMixin, ProjectFile):
     """An open project file. Use `Project.create` / `Project.open`, and `close()` when done."""
 
@@ -47,6 +54,10 @@ class Project(DocumentsMixin, LayersMixin, ChangesMixin, StatusMixin, ProjectFil
 
     @classmethod
     def create(cls, path: str | Path, schema: Schema | None = None) -> "Project":
+        """A new project: a file, or (a `postgresql://` URL) tables in an empty database."""
+        if is_url(path):
+            from .postgres import PgProject
+            return PgProject.create(path, schema)
         path = Path(path)
         if path.exists():
             raise ProjectError(f"{path}: already exists")
@@ -60,7 +71,11 @@ class Project(DocumentsMixin, LayersMixin, ChangesMixin, StatusMixin, ProjectFil
 
     @classmethod
     def open(cls, path: str | Path, read_only: bool = False) -> "Project":
-        """Open a project file; one it may not write opens read-only (see `read_only`)."""
+        """Open a project file (one it may not write opens read-only, see `read_only`), or the
+        project in a PostgreSQL database given by a `postgresql://` URL."""
+        if is_url(path):
+            from .postgres import PgProject
+            return PgProject.open(path, read_only)
         path = Path(path)
         if not path.is_file():
             raise ProjectError(f"{path}: no such project file")
@@ -94,4 +109,4 @@ class Project(DocumentsMixin, LayersMixin, ChangesMixin, StatusMixin, ProjectFil
 # Names other modules import from here.
 __all__ = ["Project", "ImportRecord", "ImportOutcome", "Change", "DocStatus", "STATUSES",
            "FORMAT_VERSION", "MIGRATIONS", "BATCH_SIZE", "BUSY_TIMEOUT_S", "AnnotatorError",
-           "content_hash", "damaged", "dumps", "not_saved", "now"]
+           "content_hash", "damaged", "dumps", "not_saved", "now", "is_url"]

@@ -9,6 +9,11 @@ mapped back to the original offsets, so what is highlighted is exactly what is s
 
 The index (table `search_index`, one row per document, rowid = the document's seq) is built
 lazily: import never waits for it; the first search indexes the documents not yet in it.
+
+On PostgreSQL (no FTS5; pg_trgm is not in every server build) the same indexed form is kept in
+a plain table (`search_index (seq, words)`, words space-padded) and the candidates are the rows
+whose words contain every query word (` word ` LIKE); hits are found again exactly as above,
+and results come in queue order (there is no FTS5 rank).
 """
 from __future__ import annotations
 
@@ -69,23 +74,26 @@ def ensure_index(project, progress: Callable[[int, int], None] | None = None) ->
     index made the build quadratic), and each batch is one transaction of BATCH documents: few
     commits (each waits for the disk), yet a window that closes midway keeps what was done."""
     conn = project.conn
+    server = project.backend != "sqlite"
     rebuild = project.get_setting(_VERSION_KEY) != INDEX_VERSION
     seqs = [r[0] for r in conn.execute("SELECT seq FROM documents ORDER BY seq")]
     indexed: set[int] = set()
-    if not rebuild and conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_index'"
-                                    ).fetchone():
-        indexed = {r[0] for r in conn.execute("SELECT rowid FROM search_index")}
+    if not rebuild and project.table_columns("search_index"):
+        indexed = {r[0] for r in conn.execute(
+            "SELECT seq FROM search_index" if server else "SELECT rowid FROM search_index")}
         # Documents are never edited, but a merge or a delete may remove some. A contentless
         # index cannot forget a row without its words: it is built again (rare).
         rebuild = not indexed.issubset(seqs)
     with project.write():
         if rebuild:
-            conn.execute("DROP TABLE IF EXISTS search_index")
+            conn.execute("DELETE FROM search_index" if server
+                         else "DROP TABLE IF EXISTS search_index")
             indexed = set()
         # Contentless: the words are only ever matched, never read back (hits are found again
         # in the stored text), so FTS5 need not keep a second copy of them.
-        conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5("
-                     "words, content = '', tokenize = 'unicode61 remove_diacritics 0')")
+        if not server:
+            conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5("
+                         "words, content = '', tokenize = 'unicode61 remove_diacritics 0')")
     if rebuild:
         project.set_setting(_VERSION_KEY, INDEX_VERSION)
     missing = [seq for seq in seqs if seq not in indexed]
@@ -99,7 +107,13 @@ def ensure_index(project, progress: Callable[[int, int], None] | None = None) ->
                             (chunk[0], chunk[-1]))
         forms = [(seq, indexed_form(text)) for seq, text in rows if seq in wanted]
         with project.write():
-            conn.executemany("INSERT INTO search_index (rowid, words) VALUES (?, ?)", forms)
+            if server:
+                conn.executemany("INSERT INTO search_index (seq, words) VALUES (?, ?) "
+                                 "ON CONFLICT (seq) DO NOTHING",
+                                 [(seq, f" {form} ") for seq, form in forms])
+            else:
+                conn.executemany("INSERT INTO search_index (rowid, words) VALUES (?, ?)",
+                                 forms)
         added += len(forms)
         if progress is not None:
             progress(added, len(missing))
@@ -145,6 +159,10 @@ def _fts_query(terms: list[str]) -> str:
     return " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
+def _like_escape(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def search(project, query: str, limit: int = 50) -> list[Result]:
     """Documents whose text has the query's words in a row, best first (FTS5 rank), with every
     hit's offsets in the stored text and a snippet around the first one."""
@@ -154,11 +172,17 @@ def search(project, query: str, limit: int = 50) -> list[Result]:
     ensure_index(project)
     results: list[Result] = []
     offset = 0
+    if project.backend == "sqlite":
+        query = ("SELECT d.id, d.text FROM search_index s JOIN documents d ON d.seq = s.rowid "
+                 "WHERE search_index MATCH ? ORDER BY rank, d.seq LIMIT ? OFFSET ?")
+        args: tuple = (_fts_query(terms),)
+    else:
+        query = ("SELECT d.id, d.text FROM search_index s JOIN documents d ON d.seq = s.seq "
+                 "WHERE " + " AND ".join(["s.words LIKE ?"] * len(terms))
+                 + " ORDER BY d.seq LIMIT ? OFFSET ?")
+        args = tuple("% " + _like_escape(t) + " %" for t in terms)
     while len(results) < limit:
-        rows = project.conn.execute(
-            "SELECT d.id, d.text FROM search_index s JOIN documents d ON d.seq = s.rowid "
-            "WHERE search_index MATCH ? ORDER BY rank, d.seq LIMIT ? OFFSET ?",
-            (_fts_query(terms), BATCH, offset)).fetchall()
+        rows = project.conn.execute(query, (*args, BATCH, offset)).fetchall()
         if not rows:
             break
         offset += len(rows)

@@ -178,7 +178,7 @@ def _compute_all(project: Project, labelers: list[str], tolerance: int, seqs: li
     if workers is None:
         workers = (os.cpu_count() or 1) if len(seqs) >= PARALLEL_FROM else 1
     pieces = list(_chunks(seqs, _WORK_PIECE if workers > 1 else _BATCH * 10))
-    if workers <= 1 or not pieces:
+    if workers <= 1 or not pieces or project.backend != "sqlite":  # workers read a file
         for piece in pieces:
             yield _compute(project.conn, labelers, tolerance, piece, decoded)
         return
@@ -258,13 +258,13 @@ def _document_figures(project: Project, selection: str, fresh: dict[int, tuple],
 
 
 def _has_table(project: Project) -> bool:
-    columns = {r[1] for r in project.conn.execute("PRAGMA table_info(agreement_tallies)")}
+    columns = project.table_columns("agreement_tallies")
     if columns and "disagreements" not in columns:
         # Kept by an older version, without the review queue's counts: derived data, so it
         # is dropped and computed again (once).
         try:
             forget_tallies(project)
-        except sqlite3.OperationalError:
+        except (*project.operational_errors, NotSavedError):
             pass  # read-only: computed in memory this time
         return False
     return bool(columns)
@@ -274,8 +274,9 @@ def _keep(project: Project, selection: str, setting: str, latest: int, totals: d
           fresh: dict[int, tuple], stale: set[int] | None) -> None:
     try:
         with project.write():
-            project.conn.execute(_TABLE)
-            project.conn.execute(_QUEUE_INDEX)
+            if not project.table_columns("agreement_tallies"):  # a server project has it
+                project.conn.execute(_TABLE)
+                project.conn.execute(_QUEUE_INDEX)
             if stale is None:  # computed from scratch: rows of this selection are all replaced
                 project.conn.execute("DELETE FROM agreement_tallies WHERE selection = ?",
                                      (selection,))
@@ -292,7 +293,7 @@ def _keep(project: Project, selection: str, setting: str, latest: int, totals: d
             # A run keeping this selection piece by piece stops: these rows are the whole.
             project.conn.execute("DELETE FROM project WHERE key = ?",
                                  ("setting:" + _RUN + selection,))
-    except sqlite3.OperationalError:
+    except (*project.operational_errors, NotSavedError):
         pass  # a read-only or busy file: the figures are right, only not kept for next time
 
 
@@ -308,14 +309,15 @@ def _start_keeping(project: Project, selection: str, setting: str) -> str | None
     token = os.urandom(8).hex()
     try:
         with project.write():
-            project.conn.execute(_TABLE)
-            project.conn.execute(_QUEUE_INDEX)
+            if not project.table_columns("agreement_tallies"):  # a server project has it
+                project.conn.execute(_TABLE)
+                project.conn.execute(_QUEUE_INDEX)
             project.conn.execute("DELETE FROM agreement_tallies WHERE selection = ?",
                                  (selection,))
             project.conn.execute("DELETE FROM project WHERE key = ?", ("setting:" + setting,))
             project.set_setting(_RUN + selection, token)
         return token
-    except (sqlite3.OperationalError, NotSavedError):
+    except (*project.operational_errors, NotSavedError):
         return None  # a read-only or busy file: the figures are right, only not kept
 
 
@@ -344,7 +346,7 @@ def _keep_rows(project: Project, selection: str, token: str, rows: list[Row],
                 project.conn.execute("DELETE FROM project WHERE key = ?",
                                      ("setting:" + _RUN + selection,))
         return True
-    except (sqlite3.OperationalError, NotSavedError):
+    except (*project.operational_errors, NotSavedError):
         return False
 
 

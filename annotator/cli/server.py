@@ -1,0 +1,90 @@
+"""Commands for a team's project on a PostgreSQL server: `server-init`, `users add`, and
+`copy` (any project, either backend, both ways)."""
+from __future__ import annotations
+
+import click
+
+from ..core.errors import AnnotatorError
+from ..core.schema import Schema
+from . import fail, main, open_project_or_fail
+
+
+@main.command()
+@click.argument("source")
+@click.argument("destination")
+def copy(source: str, destination: str) -> None:
+    """Copy a whole project, history included, between a file and a postgresql:// URL (either
+    way, or file to file). DESTINATION must be new: no file, or a database without a
+    project."""
+    from ..store.copying import copy_project
+
+    with open_project_or_fail(source) as src:
+        try:
+            counts = copy_project(src, destination)
+        except AnnotatorError as exc:
+            fail(str(exc))
+    click.echo(f"copied {source} to {destination}: " + ", ".join(
+        f"{n} {table}" for table, n in counts.items()), err=True)
+
+
+def _add_users(conn, users: list[tuple[str, str]], password: str | None) -> None:
+    from ..store.pg_schema import add_user
+
+    for name, role in users:
+        add_user(conn, name, role, password)
+        click.echo(f"user {name}: {role}", err=True)
+
+
+@main.command("server-init")
+@click.argument("url")
+@click.option("--schema", "schema_path", type=click.Path(exists=True, dir_okay=False),
+              help="Label schema (TOML); the default is resources/schema.toml.")
+@click.option("--labeler", "labelers", multiple=True, metavar="NAME",
+              help="A labeler to create (repeat for each).")
+@click.option("--reviewer", "reviewers", multiple=True, metavar="NAME",
+              help="A reviewer to create (repeat for each).")
+@click.option("--admin", "admins", multiple=True, metavar="NAME", help="An admin to create.")
+@click.option("--password", help="Initial password for the users created (else they log in "
+                                 "as the server's authentication allows).")
+def server_init(url: str, schema_path: str | None, labelers, reviewers, admins,
+                password: str | None) -> None:
+    """Create a team's project on a PostgreSQL server in one command: the database (if
+    missing), the project's tables, roles and row-level security, and its users. Run it as
+    an admin of the server (a role with CREATEDB and CREATEROLE)."""
+    from ..store import Project
+    from ..store.pg_schema import create_database
+    from ..store.project import is_url
+
+    if not is_url(url):
+        fail(f"{url}: not a postgresql:// URL")
+    try:
+        schema = Schema.load(schema_path) if schema_path else Schema.default()
+        if create_database(url):
+            click.echo(f"created the database of {url}", err=True)
+        project = Project.create(url, schema)
+    except AnnotatorError as exc:
+        fail(str(exc))
+    with project:
+        _add_users(project.conn, [*((n, "labeler") for n in labelers),
+                                  *((n, "reviewer") for n in reviewers),
+                                  *((n, "admin") for n in admins)], password)
+    click.echo(f"created the project at {url}", err=True)
+
+
+@main.group()
+def users() -> None:
+    """The people of a project on a PostgreSQL server."""
+
+
+@users.command("add")
+@click.argument("url")
+@click.argument("names", nargs=-1, required=True)
+@click.option("--role", type=click.Choice(["labeler", "reviewer", "admin"]), required=True)
+@click.option("--password", help="Initial password (else as the server's authentication "
+                                 "allows).")
+def users_add(url: str, names: tuple[str, ...], role: str, password: str | None) -> None:
+    """Create people (login roles) with a role, or change their role. Run as an admin."""
+    with open_project_or_fail(url) as project:
+        if project.backend != "postgresql":
+            fail(f"{url}: users and roles are for a project on a PostgreSQL server")
+        _add_users(project.conn, [(n, role) for n in names], password)

@@ -1,0 +1,114 @@
+"""`annotator copy`, `server-init`, `users add` against a real PostgreSQL server (tests/pg.py),
+and the network file system warning."""
+import subprocess
+import sys
+from pathlib import Path
+
+from annotator import SEEDS
+from annotator.core.model import Entity, add_entity, set_zone
+from annotator.store import Project
+from annotator.store.models import load_model, save_model
+from annotator.store.netfs import _linux_type, is_network
+
+
+def annotator(*args):
+    return subprocess.run([sys.executable, "-m", "annotator", *map(str, args)],
+                          capture_output=True, text=True, encoding="utf-8")
+
+
+def _work(project):
+    """Edits, an undo, a redo, a status, a note and a model: what history a copy must keep."""
+    doc = project.document_ids()[1]
+    text = project.get_text(doc)
+    start = text.index("غزة")
+    project.edit(doc, "ali", "ali", "zone", lambda l: set_zone(l, 0, 50, "body"))
+    project.edit(doc, "ali", "ali", "entity", lambda l: add_entity(l, Entity(start, start + 3, "LOC")))
+    project.undo(doc, "ali", "ali")
+    project.redo(doc, "ali", "ali")
+    project.edit(doc, "gold", "rev", "entity", lambda l: add_entity(l, Entity(start, start + 3, "LOC")))
+    project.set_status(doc, "ali", status="done", note="ملاحظة 😀", add_seconds=3.25)
+    save_model(project, "entities", "crfsuite-1", b"\x00\xffmodel", {"f1": 0.5})
+
+
+def _exports(location, tmp_path, name):
+    files = {}
+    for fmt in ("jsonl", "conll"):
+        out = tmp_path / f"{name}.{fmt}"
+        result = annotator("export", location, "--format", fmt, "-o", out, "-q")
+        assert result.returncode == 0, result.stderr
+        files[fmt] = out.read_bytes()
+    return files
+
+
+def test_copy_file_to_server_and_back_keeps_history_and_exports(tmp_path, pg_url):
+    original = tmp_path / "team.db"
+    assert annotator("init", original).returncode == 0
+    assert annotator("import", original, SEEDS, "-q").returncode == 0
+    with Project.open(original) as project:
+        _work(project)
+        history = [(c.id, c.who, c.action, c.reverts, c.after) for c in project.history()]
+
+    result = annotator("copy", original, pg_url)
+    assert result.returncode == 0, result.stderr
+    back = tmp_path / "back.db"
+    result = annotator("copy", pg_url, back)
+    assert result.returncode == 0, result.stderr
+
+    for location in (pg_url, back):
+        with Project.open(location) as copy:
+            assert [(c.id, c.who, c.action, c.reverts, c.after)
+                    for c in copy.history()] == history
+            assert load_model(copy, "entities").data == b"\x00\xffmodel"
+            doc = copy.document_ids()[1]
+            assert copy.get_status(doc, "ali").note == "ملاحظة 😀"
+            assert copy.can_redo(doc, "ali") is False and copy.can_undo(doc, "ali")
+    expected = _exports(original, tmp_path, "original")
+    assert _exports(pg_url, tmp_path, "server") == expected
+    assert _exports(back, tmp_path, "back") == expected
+    # The server's copy goes on where the file left off: new ids follow the copied ones.
+    with Project.open(pg_url) as copy:
+        doc = copy.document_ids()[0]
+        copy.edit(doc, "ali", "ali", "zone", lambda l: set_zone(l, 0, 5, "body"))
+        assert copy.history()[-1].id == history[-1][0] + 1
+
+
+def test_copy_refuses_an_existing_destination(tmp_path, pg_url):
+    src = tmp_path / "a.db"
+    Project.create(src).close()
+    Project.create(pg_url).close()
+    result = annotator("copy", src, pg_url)
+    assert result.returncode == 2
+    assert "already holds a project" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_server_init_creates_database_project_and_users(pg_server):
+    url = pg_server.url("teamproject")
+    result = annotator("server-init", url, "--labeler", "ali", "--labeler", "sara",
+                       "--reviewer", "mona")
+    assert result.returncode == 0, result.stderr
+    with Project.open(pg_server.url("teamproject", "ali")) as project:
+        assert project.user == "ali"
+        assert project.count_documents() == 0
+    assert annotator("users", "add", url, "boss", "--role", "admin").returncode == 0
+    # The admin (not the server's superuser) adds people; a labeler may not.
+    result = annotator("users", "add", pg_server.url("teamproject", "boss"), "omar",
+                       "--role", "reviewer")
+    assert result.returncode == 0, result.stderr
+    refused = annotator("users", "add", pg_server.url("teamproject", "ali"), "eve",
+                        "--role", "labeler")
+    assert refused.returncode == 2 and "permission denied" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    with Project.open(pg_server.url("teamproject", "omar")) as project:
+        assert project.conn.execute(
+            "SELECT pg_has_role('omar', 'annotator_reviewer', 'MEMBER')").fetchone()[0]
+
+
+def test_network_file_system_is_recognised(tmp_path):
+    mounts = tmp_path / "mounts"
+    mounts.write_text("/dev/sda1 / ext4 rw 0 0\n"
+                      "server:/export /mnt/team nfs4 rw 0 0\n"
+                      "//nas/share /mnt/nas cifs rw 0 0\n")
+    assert _linux_type(tmp_path, str(mounts)) == "ext4"
+    assert is_network(_linux_type(Path("/mnt/team/x"), str(mounts)))
+    assert is_network(_linux_type(Path("/mnt/nas"), str(mounts)))
+    assert not is_network("ext4") and not is_network(None)
