@@ -1,5 +1,6 @@
 """`annotator copy`, `server-init`, `users add` against a real PostgreSQL server (tests/pg.py),
 and the network file system warning."""
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -112,3 +113,22 @@ def test_network_file_system_is_recognised(tmp_path):
     assert is_network(_linux_type(Path("/mnt/team/x"), str(mounts)))
     assert is_network(_linux_type(Path("/mnt/nas"), str(mounts)))
     assert not is_network("ext4") and not is_network(None)
+
+
+def test_assist_writes_the_same_suggestions_on_a_server_as_in_a_file(tmp_path, pg_url):
+    """assist's bulk path (store/bulk.py) writes SQL of its own: it must work on both backends."""
+    local = tmp_path / "local.db"
+    for location in (local, pg_url):
+        assert annotator("init", location).returncode == 0
+        assert annotator("import", location, SEEDS, "-q").returncode == 0
+        result = annotator("assist", location, "-q")
+        assert result.returncode == 0, result.stderr
+    exports = [annotator("export", location, "--format", "jsonl", "--layer", "suggestions",
+                         "-o", tmp_path / f"{i}.jsonl", "-q") for i, location in
+               enumerate((local, pg_url))]
+    assert all(r.returncode == 0 for r in exports), [r.stderr for r in exports]
+    file_docs, server_docs = ([json.loads(line) | {"meta": None}  # meta names the source
+                               for line in (tmp_path / name).read_text("utf-8").splitlines()]
+                              for name in ("0.jsonl", "1.jsonl"))
+    assert server_docs == file_docs
+    assert any(doc["entities"] for doc in file_docs) and any(doc["zones"] for doc in file_docs)
