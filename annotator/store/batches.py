@@ -228,6 +228,10 @@ def merge(project: Project, path: str | Path, layers: Sequence[str] | None = Non
         if owned:
             with project.write():
                 _merge_into(project, batch, owned, result)
+                labeler = batch.get_setting(BATCH_LABELER)
+                if labeler:  # a packed batch: its documents are what this labeler was given
+                    project.record_assigned(labeler, (d for d in batch.document_ids()
+                                                      if project.has_document(d)))
         return result
     finally:
         batch.close()

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable
 
 from ..core.errors import ValidationError
-from .connection import now
+from .connection import dumps, now
 
 STATUSES = ("todo", "in_progress", "done", "skipped", "reviewed")
+# Setting (+ annotator): the documents someone was given in batches (pack) and brought back
+# (merge), so that their "to do" counts those and not every document of the project.
+ASSIGNED = "assigned:"
 
 
 @dataclass
@@ -70,14 +73,28 @@ class StatusMixin:
             (annotator, limit, offset))]
 
     def status_counts(self, annotator: str) -> dict[str, int]:
+        """Documents by status for this annotator; "todo" counts the documents they were given
+        (those of their merged batches) or, for someone labeling in the project, all."""
         counts = {s: 0 for s in STATUSES}
-        total = self.count_documents()
+        assigned = self.assigned_documents(annotator)
+        total = self.count_documents() if assigned is None else len(assigned)
         for status, n in self.conn.execute(
                 "SELECT status, count(*) FROM status WHERE annotator = ? GROUP BY status",
                 (annotator,)):
             counts[status] = n
         counts["todo"] = total - sum(n for s, n in counts.items() if s != "todo")
         return counts
+
+    def assigned_documents(self, annotator: str) -> list[str] | None:
+        """The documents this annotator was given in batches and brought back (merge), or
+        None for someone labeling in the project itself."""
+        value = self.get_setting(ASSIGNED + annotator)
+        return None if value is None else json.loads(value)
+
+    def record_assigned(self, annotator: str, doc_ids: Iterable[str]) -> None:
+        """Add documents to those this annotator was given (merge calls it for a batch)."""
+        known = set(self.assigned_documents(annotator) or ())
+        self.set_setting(ASSIGNED + annotator, dumps(sorted(known.union(doc_ids))))
 
     def seconds_spent(self, annotator: str) -> float:
         return self.conn.execute("SELECT coalesce(sum(seconds), 0) FROM status WHERE annotator = ?",

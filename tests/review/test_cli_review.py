@@ -148,3 +148,27 @@ def test_stats_lists_the_reviewer_as_a_reviewer(project_path, tmp_path):
     out = run("stats", project_path).stdout
     assert "reviewer rev: reviewed 1" in out
     assert "annotator rev" not in out
+
+
+def test_stats_after_merge_counts_only_the_documents_each_labeler_was_given(project_path,
+                                                                            tmp_path):
+    result = run("pack", project_path, "--to", tmp_path / "out", "--labelers", "a,b",
+                 "--overlap", "0")
+    assert result.exit_code == 0, result.output
+    given = {}
+    for path in sorted((tmp_path / "out").glob("*.db")):
+        with Project.open(path) as batch:
+            labeler = path.stem.split(".")[-1]
+            given[labeler] = batch.document_ids()
+            batch.set_status(given[labeler][0], labeler, "done")
+    assert sorted(len(ids) for ids in given.values()) == [2, 3]  # 5 seeds, no overlap
+    assert run("merge", project_path, *sorted((tmp_path / "out").glob("*.db"))).exit_code == 0
+    with Project.open(project_path) as project:
+        for labeler, ids in given.items():
+            counts = project.status_counts(labeler)
+            assert counts["done"] == 1 and counts["todo"] == len(ids) - 1
+            assert sum(counts.values()) == len(ids)
+        assert project.status_counts("someone else")["todo"] == 5  # labels in the project
+    out = run("stats", project_path).stdout
+    for labeler, ids in given.items():
+        assert f"annotator {labeler}: todo {len(ids) - 1}, done 1;" in out
