@@ -175,20 +175,32 @@ def load_entity_model(project) -> EntityModel | None:
         raise ModelError(f"{project.path}: {exc}") from None
 
 
-def model_state(project) -> str:
-    """What the window shows about the models, one line."""
+def model_summary(project) -> dict:
+    """What the project's models were trained on, for a window to word in its language:
+    entities (None: no entity model), cv_f1 (None: not cross-validated), zone_pages (None: no
+    zone model)."""
     meta = model_meta(project, ENTITY_MODEL)
-    if meta is None:
+    zones = model_meta(project, ZONE_MODEL)
+    f1 = meta.get("cv_f1") if meta is not None else None
+    return {"entities": None if meta is None else int(meta.get("entities", 0) or 0),
+            "cv_f1": f1 if isinstance(f1, (int, float)) else None,
+            "zone_pages": None if zones is None else int(zones.get("pages", 0) or 0)}
+
+
+def model_state(project) -> str:
+    """What the models were trained on, one English line (`annotator train` prints it)."""
+    summary = model_summary(project)
+    if summary["entities"] is None:
         state = "no model yet: suggestions come from rules and names"
     else:
-        f1 = meta.get("cv_f1")
-        figure = f", cross-validated F1 {f1:.2f}" if isinstance(f1, (int, float)) else ""
-        state = f"trained on {meta.get('entities', 0)} entities{figure}"
-    zones = model_meta(project, ZONE_MODEL)
-    if zones is not None:
-        state += f"; zones learned from {zones.get('pages', 0)} confirmed pages"
+        figure = "" if summary["cv_f1"] is None else \
+            f", cross-validated F1 {summary['cv_f1']:.2f}"
+        state = f"trained on {summary['entities']} entities{figure}"
+    if summary["zone_pages"] is not None:
+        state += f"; zones learned from {summary['zone_pages']} confirmed pages"
     return state
 
 
-__all__ = ["train_entities", "load_entity_model", "train_zone_model", "load_zone_model", "model_state", "confirmed_documents",
+__all__ = ["train_entities", "load_entity_model", "train_zone_model", "load_zone_model", "model_state", "model_summary",
+           "confirmed_documents",
            "rejected_entities", "ENTITY_MODEL", "ZONE_MODEL"]

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMessageBox,
 
 from ..assist import (DEFAULT_GAZETTEER_PATH, assist_document, build_index, default_rules,
                       rejected_texts)
-from ..assist.training import ENTITY_MODEL, load_entity_model, load_zone_model, model_state
+from ..assist.training import ENTITY_MODEL, load_entity_model, load_zone_model, model_summary
 from ..core.errors import AnnotatorError
 from ..core.model import SUGGESTIONS
 from ..store.models import confirmed_layer_refs, model_meta
@@ -51,6 +51,13 @@ i18n.add_strings({
     "assist.training": ("training the model in the background…",
                         "جارٍ تدريب النموذج في الخلفية…"),
     "assist.trained": ("Model retrained: {state}", "أعيد تدريب النموذج: {state}"),
+    "assist.no_model": ("no model yet: suggestions come from rules and names",
+                        "لا نموذج بعد: الاقتراحات من القواعد والأسماء"),
+    "assist.model": ("trained on {n} entities", "مدرَّب على {n} كيانًا"),
+    "assist.model_f1": ("trained on {n} entities, cross-validated F1 {f1:.2f}",
+                        "مدرَّب على {n} كيانًا، F1 بالتحقق المتقاطع {f1:.2f}"),
+    "assist.zone_model": ("zones learned from {n} confirmed pages",
+                          "المناطق متعلَّمة من {n} صفحة مؤكَّدة"),
     "assist.train_failed": ("Training failed: {error}", "تعذّر التدريب: {error}"),
     "assist.confidence": ("suggestion {label}, confidence {value:.2f}",
                           "اقتراح {label}، الثقة {value:.2f}"),
@@ -138,8 +145,21 @@ class AssistActions:
             action.setText(tr(action.data()))
 
     # -- the model: state, background training, confidence --------------------------------
+    def model_state(self) -> str:
+        """The models' state in the interface's language."""
+        summary = model_summary(self.window.project)
+        if summary["entities"] is None:
+            parts = [tr("assist.no_model")]
+        elif summary["cv_f1"] is None:
+            parts = [tr("assist.model", n=summary["entities"])]
+        else:
+            parts = [tr("assist.model_f1", n=summary["entities"], f1=summary["cv_f1"])]
+        if summary["zone_pages"] is not None:
+            parts.append(tr("assist.zone_model", n=summary["zone_pages"]))
+        return ("؛ " if i18n.language() == "ar" else "; ").join(parts)
+
     def show_state(self) -> None:
-        state = model_state(self.window.project)
+        state = self.model_state()
         if self.trainer.running:
             state = tr("assist.training") + " " + state
         self.state_label.setText(state)
@@ -167,7 +187,7 @@ class AssistActions:
 
     def _trained(self, ok: bool, error: str) -> None:
         self.show_state()
-        message = tr("assist.trained", state=model_state(self.window.project)) if ok \
+        message = tr("assist.trained", state=self.model_state()) if ok \
             else tr("assist.train_failed", error=error or "?")
         self.window.statusBar().showMessage(message, 8000)
 

@@ -53,6 +53,11 @@ def test_training_runs_in_the_background_while_the_window_stays_responsive(windo
     assert state.text().startswith("trained on ") and "cross-validated F1" in state.text()
     assert not window.assist_actions.retrain_if_due()  # nothing new confirmed since
 
+    from annotator.gui import i18n
+    i18n.set_language("ar")  # the state is worded in the interface's language
+    window.assist_actions.show_state()
+    assert state.text().startswith("مدرَّب على ") and "بالتحقق المتقاطع" in state.text()
+
 
 def test_retraining_by_itself_only_after_new_confirmations(window, qtbot):
     actions = window.assist_actions
