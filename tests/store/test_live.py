@@ -63,3 +63,20 @@ def test_an_edit_on_a_stale_view_applies_on_top_and_both_stay_in_history(pg_url)
         # Each reviewer's undo takes back only their own edit.
         assert omar.undo(DOC, "gold", "omar").who == "omar"
         assert [e.label for e in mona.get_layer(DOC, "gold").entities] == ["LOC"]
+
+
+def test_a_lost_server_connection_keeps_the_edit_and_says_not_saved(pg_url):
+    """The server goes away under the window (its connection is ended by the server): the edit
+    stays on screen, the state says "not saved", and no driver error reaches the window."""
+    import psycopg
+
+    with _seeded(pg_url) as project:
+        session = AnnotationSession(project, "ali")
+        session.open_document(DOC)
+        pid = project.conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+        with psycopg.connect(pg_url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        start = session.text.index("غزة")
+        session.label_entity("LOC", start, start + 3, exact=True)
+        assert session.saving.state.startswith("not saved")
+        assert Entity(start, start + 3, "LOC") in session.layer.entities
