@@ -18,6 +18,7 @@ import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ..core.agreement import boundaries, boundary_matches
 from ..core.model import NONE_ZONE, Layer
 from . import ACCEPT, REJECT, live_changes
 
@@ -100,11 +101,7 @@ class Score:
 
 def _label_changes(layer: Layer) -> list[int]:
     """Offsets where the zone label changes (adjacent zones of one label are one zone)."""
-    out = []
-    for before, after in zip(layer.zones, layer.zones[1:]):
-        if before.label != after.label:
-            out.append(after.start)
-    return out
+    return boundaries([(z.start, z.end, z.label) for z in layer.zones])
 
 
 def score_document(text: str, predicted: Layer, reference: Layer, tolerance: int = 3,
@@ -124,21 +121,10 @@ def _score_zones(text: str, predicted: Layer, reference: Layer, tolerance: int,
     visible = [0]
     for ch in text:
         visible.append(visible[-1] + (not ch.isspace()))
-    ref_bounds = [b for b in _label_changes(reference)]
-    pred_bounds = _label_changes(predicted)
-    matched: set[int] = set()
-    hits = 0
-    for b in pred_bounds:
-        best = None
-        for r in ref_bounds:
-            if r in matched:
-                continue
-            distance = abs(visible[b] - visible[r])
-            if distance <= tolerance and (best is None or distance < best[0]):
-                best = (distance, r)
-        if best is not None:
-            matched.add(best[1])
-            hits += 1
+    # Matched one-to-one as agreement matches zone boundaries, in visible characters.
+    ref_bounds = [visible[b] for b in _label_changes(reference)]
+    pred_bounds = [visible[b] for b in _label_changes(predicted)]
+    hits = boundary_matches(ref_bounds, pred_bounds, tolerance)
     score.boundaries.add(PRF(hits, len(pred_bounds), len(ref_bounds)))
 
     ref_starts = [z.start for z in reference.zones]
