@@ -21,11 +21,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QLabel, QMessageBox,
                                QListWidget, QListWidgetItem, QProgressBar, QSplitter,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..core import adjudication as adj
+from ..core.errors import AnnotatorError
 from ..core.model import GOLD
 from ..session.review import ReviewSession
 from ..store.tallies import review_queue
@@ -387,15 +388,24 @@ class ReviewWindow(WindowBase):
         at = ids.index(doc_id) if doc_id in ids else -1
         self.show_document(ids[(at + step) % len(ids)])
 
-    def export_gold(self, path: str | Path) -> int:
-        """Write the gold layer as JSONL (formats.jsonl); returns the number of documents."""
+    def export_gold(self, path: str | Path) -> int | None:
+        """Write the gold layer as JSONL (formats.jsonl), whole or not at all, as the CLI
+        does; returns the number of documents, None (and says why) when nothing was written."""
+        from ..formats import open_output
         from ..formats.jsonl import export_lines
 
         count = 0
-        with open(path, "w", encoding="utf-8", newline="\n") as out:
-            for line in export_lines(self.project, GOLD):
-                out.write(line)
-                count += 1
+        try:
+            with open_output(Path(path)) as out:
+                for line in export_lines(self.project, GOLD):
+                    out.write(line)
+                    count += 1
+        except AnnotatorError as exc:
+            box = QMessageBox(QMessageBox.Warning, tr("review.export_failed"), str(exc),
+                              QMessageBox.Ok, self)
+            box.setTextFormat(Qt.PlainText)
+            box.open()
+            return None
         self.statusBar().showMessage(tr("review.exported", path=ltr(str(path)), n=count))
         return count
 

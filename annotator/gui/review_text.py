@@ -78,6 +78,7 @@ i18n.add_strings({
     "review.exported": ("Gold written to {path} ({n} documents)",
                         "كُتب الذهبي في {path} ({n} مستند)"),
     "review.export_filter": ("JSON Lines (*.jsonl)", "JSON Lines (*.jsonl)"),
+    "review.export_failed": ("Gold not exported", "لم يُصدَّر الذهبي"),
 })
 
 

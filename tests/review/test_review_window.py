@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QImage
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from annotator.core import adjudication as adj
 from annotator.core.model import GOLD, Entity, validate_layer
@@ -318,3 +318,20 @@ def test_an_empty_review_window_says_what_to_do(qtbot, tmp_path):
     assert "two or more people" in message.text() and "annotator merge" in message.text()
     assert window.centralWidget() is message
     window.close()
+
+
+def test_gold_export_never_writes_over_the_project(labeled_path, qtbot):
+    """The window's export goes through the exporters' output (temporary file, then rename),
+    so a mistyped target such as the project itself is refused and the project stays whole."""
+    with Project.open(labeled_path) as project:
+        before = (project.count_documents(), "".join(export_lines(project, "all")))
+    window = open_review(labeled_path, "rev")
+    qtbot.addWidget(window)
+    assert window.export_gold(labeled_path) is None
+    box = window.findChild(QMessageBox)
+    assert box is not None and "refused" in box.text() and box.textFormat() == Qt.PlainText
+    box.close()
+    window.close()
+    with Project.open(labeled_path) as project:
+        assert (project.count_documents(), "".join(export_lines(project, "all"))) == before
+    assert [p.name for p in labeled_path.parent.iterdir() if p.name.endswith(".part")] == []
