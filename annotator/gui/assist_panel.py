@@ -13,7 +13,6 @@ from pathlib import Path
 import sys
 
 from PySide6.QtCore import QProcess, Qt, QTimer, Signal, QObject
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMessageBox,
                                QProgressDialog)
 
@@ -24,7 +23,8 @@ from ..core.errors import AnnotatorError
 from ..core.model import SUGGESTIONS
 from ..store.models import confirmed_layer_refs, model_meta
 from . import i18n
-from .commands import ASSIST_RUN_DOCUMENT_KEY
+from .commands import ASSIST_COMMANDS
+from .window_base import register_commands
 from .i18n import tr
 
 GAZETTEER_SETTING = "assist:gazetteer"
@@ -103,19 +103,7 @@ class AssistActions:
 
     def __init__(self, window):
         self.window = window
-        menu = window.menu_for("assist")
-        menu.addSeparator()
-        self.run_document_action = self._action("assist:run-document", "assist.run_document",
-                                                self.run_document, ASSIST_RUN_DOCUMENT_KEY)
-        self.run_all_action = self._action("assist:run-all", "assist.run_all", self.run_all)
-        self.gazetteer_action = self._action("assist:gazetteer", "assist.gazetteer",
-                                             self.choose_gazetteer)
-        self.train_action = self._action("assist:train", "assist.train", self.train)
-        self.teach_action = self._action("assist:teach", "assist.teach", self.teach, "Ctrl+T")
-        for action in (self.run_document_action, self.run_all_action, self.gazetteer_action,
-                       self.train_action, self.teach_action):
-            menu.addAction(action)
-        i18n.notifier.changed.connect(self.retranslate)
+        register_commands(window, ASSIST_COMMANDS)
         # The model's state, always in view; the suggestion under the caret, its confidence.
         self.state_label = QLabel(objectName="modelState")
         window.statusBar().addPermanentWidget(self.state_label)
@@ -130,21 +118,6 @@ class AssistActions:
         # The project closes with the window; a check after that would read a closed file.
         window.closed.connect(self.retrain_timer.stop)
 
-    def _action(self, name: str, key: str, slot, shortcut: str | None = None) -> QAction:
-        action = QAction(tr(key), self.window, objectName=name)
-        action.setData(key)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda _checked=False: slot())
-        self.window.addAction(action)
-        return action
-
-    def retranslate(self, _lang: str | None = None) -> None:
-        for action in (self.run_document_action, self.run_all_action, self.gazetteer_action,
-                       self.train_action, self.teach_action):
-            action.setText(tr(action.data()))
-
-    # -- the model: state, background training, confidence --------------------------------
     def model_state(self) -> str:
         """The models' state in the interface's language."""
         summary = model_summary(self.window.project)

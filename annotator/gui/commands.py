@@ -185,13 +185,28 @@ def _open_agreement(window):
 
 
 # Commands extension modules add to the main window (review, agreement_panel, charts,
-# search_panel; assist_panel takes its key from here), declared here so the keyboard table knows them; each module registers its own.
+# search_panel, assist_panel), declared here so the keyboard table knows them; each module
+# registers its own.
 REVIEW_OPEN = Command("review:open", "review.open", _open_review, ("Ctrl+Shift+R",), "review")
 AGREEMENT_OPEN = Command("agreement:open", "agreement.open", _open_agreement,
                          ("Ctrl+Shift+K",), "review")
 CHARTS_OPEN = Command("charts:open", "charts.open", lambda w: w.open_charts(), (), "view")
 SEARCH_FOCUS = Command("search:focus", "search.focus", lambda w: w.search_panel.focus(), ("Ctrl+F",), "edit")
-ASSIST_RUN_DOCUMENT_KEY = "Ctrl+Shift+G"
+
+def _assist(method: str) -> Callable:
+    return lambda window: getattr(window.assist_actions, method)()
+
+
+# The Suggestions menu's own commands (assist_panel registers them after the accept/reject ones).
+ASSIST_COMMANDS = [
+    Separator("assist"),
+    Command("assist:run-document", "assist.run_document", _assist("run_document"),
+            ("Ctrl+Shift+G",), "assist"),
+    Command("assist:run-all", "assist.run_all", _assist("run_all"), (), "assist"),
+    Command("assist:gazetteer", "assist.gazetteer", _assist("choose_gazetteer"), (), "assist"),
+    Command("assist:train", "assist.train", _assist("train"), (), "assist"),
+    Command("assist:teach", "assist.teach", _assist("teach"), ("Ctrl+T",), "assist"),
+]
 
 
 def _review_text(key: str, **values) -> Callable[[], str]:
@@ -296,6 +311,9 @@ KEYMAP_ROWS: list[tuple[tuple[tuple[str, ...], ...], str, str]] = [
     ((("assist:hide",), ("view:label-names",)), "hide / show suggestions; show the label name "
      "beside each entity", "; "),
     ((("assist:run-document",),), "run assist on this document (suggestions)", "; "),
+    ((("assist:teach",),), "teach: the open suggestions one by one, least certain first (`A` or "
+     "`Enter` accept, `R` or `Backspace` reject, `1`–`4` relabel, `S` or `Space` skip, `Esc` "
+     "closes)", "; "),
     ((("search:focus",),), "search the corpus (tashkeel-insensitive)", "; "),
     ((("review:open",),), "open the review window", "; "),
     ((("agreement:open",),), "agreement figures between labelers", "; "),
@@ -320,9 +338,8 @@ def keymap_table(schema) -> str:
                 if isinstance(c, Command)}
     commands.update({c.id: c for c in review_commands(schema, ["1", "2"])
                      if isinstance(c, Command)})
-    commands.update({c.id: c for c in (REVIEW_OPEN, AGREEMENT_OPEN, SEARCH_FOCUS, CHARTS_OPEN)})
-    commands["assist:run-document"] = Command("assist:run-document", "", lambda w: None,
-                                              (ASSIST_RUN_DOCUMENT_KEY,))
+    commands.update({c.id: c for c in (REVIEW_OPEN, AGREEMENT_OPEN, SEARCH_FOCUS, CHARTS_OPEN,
+                                       *ASSIST_COMMANDS) if isinstance(c, Command)})
 
     def keys_of(command_id: str) -> str:
         keys = [STANDARD_KEYS.get(k, k) for k in commands[command_id].keys if k]
