@@ -111,6 +111,10 @@ def word_features(raw: str, norm: str) -> tuple[str, ...]:
             feats.append("enc=" + enc)
             break
     feats.append("lk=" + loose_key(stem))
+    if stem != norm and len(stem) >= 4:
+        # The stem's own ends, the article and clitics off: foreign names share endings
+        # (ـوف ـسكي ـيف) that the written word hides behind ال / و / ب.
+        feats += ["sp3=" + stem[:3], "ss2=" + stem[-2:], "ss3=" + stem[-3:]]
 
     if w != raw:
         feats.append("marked")  # written with tashkeel or tatweel
