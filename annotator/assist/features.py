@@ -158,18 +158,18 @@ class Lexicon:
                 out.in_entity[key].update(counts)
         return out
 
-    def features(self, raw: str) -> list[str]:
+    def features(self, raw: str, prefix: str = "") -> list[str]:
         key = hamza_form(raw)
         feats = []
         seen = self.occurrences.get(key, 0)
         counts = self.in_entity.get(key)
         if seen:
             total = sum(counts.values()) if counts else 0
-            feats.append("lr=" + _bucket(total / seen))
+            feats.append(prefix + "lr=" + _bucket(total / seen))
             if counts:
-                feats.append("ll=" + counts.most_common(1)[0][0])
-            feats.append("lc=" + ("1" if seen == 1 else "few" if seen < 5 else "many"))
-        else:
+                feats.append(prefix + "ll=" + counts.most_common(1)[0][0])
+            feats.append(prefix + "lc=" + ("1" if seen == 1 else "few" if seen < 5 else "many"))
+        elif not prefix:
             feats.append("lr=unseen")
         if key in self.rejected:
             feats.append("rejected")
@@ -236,9 +236,11 @@ def _context_parts(raw: str, norm: str) -> tuple[str, tuple[str, ...]]:
 
 
 def sequence_features(tokens: list[Token], first: int, last: int, lexicon: Lexicon,
-                      gaz: dict[int, str], words=None) -> list[list[str]]:
+                      gaz: dict[int, str], words=None,
+                      predicted: Lexicon | None = None) -> list[list[str]]:
     """The feature lists of tokens[first:last] (one sentence). `words`: the project's
-    WordContexts (annotator.assist.distributional), if learned."""
+    WordContexts (annotator.assist.distributional), if learned; `predicted`: what the
+    previous model suggested across the unconfirmed documents (entity_model.predicted_lexicon)."""
     own = []
     for i in range(first, last):
         tok = tokens[i]
@@ -246,6 +248,8 @@ def sequence_features(tokens: list[Token], first: int, last: int, lexicon: Lexic
             extra = lexicon.features(tok.raw) + lexicon.stem_features(tok.raw, tok.norm)
             if words is not None:
                 extra += words.features(tok.norm)
+            if predicted is not None:
+                extra += predicted.features(tok.raw, "a")
         else:
             extra = []
         tag = gaz.get(i)
