@@ -8,6 +8,9 @@ NewsFANE Gold (../shared/corpora/newsfane/, CC BY-SA 3.0) is read into documents
 mapped to PER/ORG/LOC/MISC as the corpus README says. The first 10 / 30 / 50% of documents are
 "confirmed" (their entities are the training data), the rest are scored: exact span and label,
 precision / recall / F1 per label, training time, suggestion time per document, peak memory.
+The model scored is a retrained one: it reads the suggestions a previous model (trained on the
+same documents) left on the rest, as in a project (entity_model.predicted_lexicon); the
+previous model's figures are printed beside it.
 
 --glued writes the corpus as ordinary news is written (و ب ل ف ك glued to the next word, ه ها
 to the previous one), with the spans keeping the proclitic outside: the figures must not

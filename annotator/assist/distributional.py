@@ -3,7 +3,7 @@
 A CRF trained on a few thousand confirmed entities has never seen most of the names in the
 rest of the project. What it can still know about an unseen word is how the project writes
 around it: a word that follows الرئيس, قال or وزير across the corpus is a name, whether or not
-anyone confirmed it. Two type-level signals, each a feature of every occurrence of the word:
+anyone confirmed it. Type-level signals, each a feature of every occurrence of the word:
 
 - its typical neighbours (`ctx`): the left and right context words that are most strongly
   associated with it over the whole text (count scaled down by the neighbour's own frequency,
@@ -14,7 +14,9 @@ anyone confirmed it. Two type-level signals, each a feature of every occurrence 
 - how name-like its contexts are (`name`): for each neighbour word, the confirmed documents
   say how often an entity follows it (or precedes it); a word's score is the mean of that over
   all its occurrences in the whole text, bucketed. The neighbours are learned from confirmed
-  spans, not from a hand list.
+  spans, not from a hand list;
+- how often the word's stem is written with the article ال (`art`): common nouns and
+  adjectives are met both ways, names mostly never (foreign names) or always.
 
 Pure Python, linear in the text: it is part of training (and kept in the model)."""
 from __future__ import annotations
