@@ -3,7 +3,7 @@
 A CRF trained on a few thousand confirmed entities has never seen most of the names in the
 rest of the project. What it can still know about an unseen word is how the project writes
 around it: a word that follows الرئيس, قال or وزير across the corpus is a name, whether or not
-anyone confirmed it. Two type-level signals, each a feature of every occurrence of the word:
+anyone confirmed it. Type-level signals, each a feature of every occurrence of the word:
 
 - its typical neighbours (`ctx`): the left and right context words that are most strongly
   associated with it over the whole text (count scaled down by the neighbour's own frequency,
@@ -14,7 +14,9 @@ anyone confirmed it. Two type-level signals, each a feature of every occurrence 
 - how name-like its contexts are (`name`): for each neighbour word, the confirmed documents
   say how often an entity follows it (or precedes it); a word's score is the mean of that over
   all its occurrences in the whole text, bucketed. The neighbours are learned from confirmed
-  spans, not from a hand list.
+  spans, not from a hand list;
+- how often the word's stem is written with the article ال (`art`): common nouns and
+  adjectives are met both ways, names mostly never (foreign names) or always.
 
 Pure Python, linear in the text: it is part of training (and kept in the model)."""
 from __future__ import annotations
@@ -25,7 +27,7 @@ from sys import intern
 from collections import Counter, defaultdict
 from typing import Iterable, Sequence
 
-from ..core.arabic import normalize_text
+from ..core.arabic import normalize_text, proclitic_splits
 
 WORD = re.compile(r"[^\W_]+|[^\w\s]")
 CONTEXT_VOCAB = 2000     # neighbours considered: the most frequent word types
@@ -52,6 +54,34 @@ def _documents(texts: Iterable[str]) -> Iterable[list[list[str]]]:
 def _bucket(x: float) -> str:
     return "0" if x <= 0.02 else "lo" if x < 0.08 else "mid" if x < 0.2 else \
         "hi" if x < 0.4 else "vhi"
+
+
+def _article_rates(freq: Counter) -> dict[str, str]:
+    """How often a word's stem is written with the article across the project's text: common
+    nouns and adjectives take ال (and often are met both ways), most names never do or always
+    do. Word -> "art=" bucket of the share with the article, for words whose stem is seen at
+    least MIN_COUNT times."""
+    with_article, without = Counter(), Counter()
+    bases: dict[str, str] = {}
+    for w, n in freq.items():
+        if not w[0].isalpha():
+            continue
+        splits = proclitic_splits(w)
+        article = next((s.stem for s in splits if s.article), None)
+        if article is not None:
+            with_article[article] += n
+            bases[w] = article
+        else:
+            without[w] += n
+            bases[w] = max((s.stem for s in splits), key=lambda s: freq.get(s, 0))
+    out = {}
+    for w, base in bases.items():
+        a, b = with_article[base], without[base]
+        if a + b >= MIN_COUNT:
+            share = a / (a + b)
+            out[w] = "art=" + ("0" if share == 0 else "lo" if share < 0.3 else
+                               "mid" if share < 0.7 else "hi" if share < 1 else "all")
+    return out
 
 
 class WordContexts:
@@ -105,6 +135,7 @@ class WordContexts:
         def rate(counts: Counter, w: str) -> float:
             return (counts[w] + k * prior) / (seen[w] + k)
 
+        takes_article = _article_rates(freq)
         table = {}
         for w, n in freq.items():
             if n < MIN_COUNT or not w[0].isalpha():
@@ -116,6 +147,9 @@ class WordContexts:
                 feats += [f"ctx{side}={c}" for c, _n in scored[:TOP_NEIGHBOURS]]
             # Burstiness: a topic's names recur within the documents that mention them and
             # are rare elsewhere; ordinary words spread evenly.
+            rate_key = takes_article.get(w)
+            if rate_key:
+                feats.append(rate_key)
             per_doc = n / doc_freq[w]
             feats.append("burst=" + ("1" if per_doc < 1.5 else "2" if per_doc < 3 else
                                      "4" if per_doc < 6 else "many"))

@@ -113,22 +113,47 @@ def decode(tokens: list[Token], to_orig: list[int], first: int, tags: list[str],
             for s, e, label, c in out]
 
 
-def _xseqs(doc: Doc, lexicon: Lexicon, gaz_index,
-           words: WordContexts | None = None) -> list[tuple[int, int, list[list[str]]]]:
+def _xseqs(doc: Doc, lexicon: Lexicon, gaz_index, words: WordContexts | None = None,
+           predicted: Lexicon | None = None) -> list[tuple[int, int, list[list[str]]]]:
     tokens, _ = doc.tokens()
     gaz = gazetteer_tags(tokens, gaz_index.find(doc.text)) if gaz_index is not None else {}
-    return [(a, b, sequence_features(tokens, a, b, lexicon, gaz, words))
+    return [(a, b, sequence_features(tokens, a, b, lexicon, gaz, words, predicted))
             for a, b in sentences(doc.text, tokens)]
+
+
+def predicted_lexicon(predicted: Iterable[tuple[str, Sequence[tuple[int, int, str]]]],
+                      max_tokens: int = 500_000) -> Lexicon | None:
+    """Non-local evidence (two-stage NER, Krishnan & Manning 2006): how the previous model
+    tagged each written form across the project's unconfirmed documents (their suggestions
+    layers). A story's name the model caught where its context was plain, and missed
+    elsewhere, is found everywhere by the next model. Only forms tagged at least once are
+    kept (with all their occurrences). None when nothing was suggested."""
+    lex = Lexicon()
+    budget = max_tokens
+    for text, entities in predicted:
+        if budget <= 0:
+            break
+        tokens, to_orig = tokenize(text)
+        budget -= len(tokens)
+        _tags, labels = encode(tokens, to_orig, entities)
+        lex.add_document(tokens, labels)
+    if not lex.in_entity:
+        return None
+    keep = Lexicon()
+    keep.in_entity = lex.in_entity
+    keep.occurrences.update({k: lex.occurrences[k] for k in lex.in_entity})
+    return keep
 
 
 class EntityModel:
     """A trained model: the CRF, the lexicon it reads features from, and its figures."""
 
     def __init__(self, crf: bytes, lexicon: Lexicon, meta: dict, gaz_index=None,
-                 words: WordContexts | None = None):
+                 words: WordContexts | None = None, predicted: Lexicon | None = None):
         self.crf = crf
         self.lexicon = lexicon
         self.words = words
+        self.predicted = predicted
         self.meta = meta
         self.gaz_index = gaz_index
         self.min_confidence = MIN_CONFIDENCE
@@ -219,7 +244,8 @@ class EntityModel:
         tokens, to_orig = doc.tokens()
         out = []
         tagger = self._tagger
-        for a, _b, xseq in _xseqs(doc, self.lexicon, self.gaz_index, self.words):
+        for a, _b, xseq in _xseqs(doc, self.lexicon, self.gaz_index, self.words,
+                                  self.predicted):
             tags = tagger.tag(xseq)
             if all(t == "O" for t in tags):
                 continue
@@ -235,6 +261,8 @@ class EntityModel:
         payload = self.lexicon.to_json()
         if self.words is not None:
             payload["words"] = self.words.to_json()
+        if self.predicted is not None:
+            payload["predicted"] = self.predicted.to_json()
         return pack(MAGIC, self.crf, payload)
 
     @classmethod
@@ -244,10 +272,12 @@ class EntityModel:
         try:
             lexicon = Lexicon.from_json(payload)
             words = WordContexts.from_json(payload["words"]) if "words" in payload else None
+            predicted = Lexicon.from_json(payload["predicted"]) \
+                if "predicted" in payload else None
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ModelError(f"the stored entity model cannot be read ({exc}); "
                              "retrain it with `annotator train`") from None
-        return cls(crf, lexicon, meta, gaz_index, words)
+        return cls(crf, lexicon, meta, gaz_index, words, predicted)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -278,11 +308,15 @@ def _fold_lexicons(docs: Sequence[Doc], rejected_forms: set[str]) -> tuple[Lexic
 
 
 def train(docs: Sequence[Doc], gaz_index=None, rejected: Iterable[tuple[str, str]] = (),
-          params: dict | None = None, unlabeled: Iterable[str] | None = None) -> EntityModel:
+          params: dict | None = None, unlabeled: Iterable[str] | None = None,
+          predicted: Iterable[tuple[str, Sequence[tuple[int, int, str]]]] | None = None
+          ) -> EntityModel:
     """Train on confirmed documents. `rejected`: (surface, label) of suggestions people
     rejected: never offered again, and their words are negative evidence (a feature).
     `unlabeled`: the project's texts (all of them: confirmed or not), from which word
-    representations are learned (annotator.assist.distributional)."""
+    representations are learned (annotator.assist.distributional). `predicted`: (text,
+    entities) of the previous model's suggestions on unconfirmed documents (see
+    predicted_lexicon)."""
     rejected = list(rejected)
     rejected_forms = {hamza_form(w) for surface, _l in rejected
                       for w in written_form(surface).split()}
@@ -296,6 +330,7 @@ def train(docs: Sequence[Doc], gaz_index=None, rejected: Iterable[tuple[str, str
             _tags, labels = encode(tokens, to_orig, doc.entities)
             confirmed.append(([t.norm for t in tokens], [i in labels for i in range(len(tokens))]))
         words = WordContexts.learn(unlabeled, confirmed)
+    auto = predicted_lexicon(predicted) if predicted is not None else None
     trainer = pycrfsuite.Trainer(verbose=False)
     trainer.set_params({**TRAIN_PARAMS, **(params or {})})
     entities = tokens_n = 0
@@ -304,13 +339,13 @@ def train(docs: Sequence[Doc], gaz_index=None, rejected: Iterable[tuple[str, str
         tags, _ = encode(tokens, to_orig, doc.entities)
         entities += len(doc.entities)
         tokens_n += len(tokens)
-        for a, b, xseq in _xseqs(doc, lexicon, gaz_index, words):
+        for a, b, xseq in _xseqs(doc, lexicon, gaz_index, words, auto):
             trainer.append(xseq, tags[a:b])
     crf = train_to_bytes(trainer)
     meta = {"entities": entities, "documents": len(docs), "tokens": tokens_n,
             "train_seconds": round(time.perf_counter() - started, 2),
             "rejected_spans": sorted({(span_key(s), lab) for s, lab in rejected})}
-    return EntityModel(crf, total, meta, gaz_index, words)
+    return EntityModel(crf, total, meta, gaz_index, words, auto)
 
 
-__all__ = ["EntityModel", "Doc", "train", "encode", "decode", "span_key", "ModelError", "KIND"]
+__all__ = ["EntityModel", "Doc", "train", "predicted_lexicon", "encode", "decode", "span_key", "ModelError", "KIND"]

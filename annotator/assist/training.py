@@ -62,6 +62,16 @@ def project_texts(project):
     return (doc.text for doc in project.iter_documents())
 
 
+def previous_suggestions(project):
+    """(text, entities) of the entity suggestions on documents nobody confirmed: what the
+    previous model (or the names) found there, the next model's non-local evidence
+    (entity_model.predicted_lexicon). Streamed: read only as far as that needs."""
+    refs = confirmed_layer_refs(project)
+    for doc, _name, layer in project.iter_layers(SUGGESTIONS):
+        if doc.id not in refs and layer.entities:
+            yield doc.text, [(e.start, e.end, e.label) for e in layer.entities]
+
+
 def _cross_validated_f1(docs: list[Doc], gaz, rejected, project=None) -> float | None:
     """Exact-span F1 over CV_FOLDS folds of the confirmed documents (None if too few)."""
     if len(docs) < CV_FOLDS * 2:
@@ -92,7 +102,8 @@ def train_entities(project, cross_validate: bool = True,
     rejected = rejected_entities(project)
     if progress:
         progress(f"training on {len(docs)} confirmed documents")
-    model = train(docs, gaz, rejected, unlabeled=project_texts(project))
+    model = train(docs, gaz, rejected, unlabeled=project_texts(project),
+                  predicted=previous_suggestions(project))
     meta = dict(model.meta)
     if cross_validate:
         if progress:

@@ -184,3 +184,26 @@ def test_train_command_and_format_1_files_are_migrated(tmp_path):
     run = subprocess.run([sys.executable, "-m", "annotator", "train", str(empty)],
                          capture_output=True, text=True)
     assert run.returncode != 0 and "too few confirmed entities" in run.stderr
+
+
+def test_the_next_model_reads_what_the_previous_one_suggested_on_unconfirmed_documents(tmp_path):
+    from annotator.assist.features import hamza_form
+    from annotator.assist.training import previous_suggestions
+    rng = random.Random(3)
+    docs = [make_document(rng) for _ in range(20)]
+    extra = ["وقال زياد برهوم إن الوضع في حمص يتحسن على نحو بطيء.",
+             "وصل زياد برهوم إلى حمص أمس في زيارة رسمية."]
+    proj = confirmed_project(tmp_path / "p.db", docs, extra=extra)
+    train_entities(proj, cross_validate=False)
+    assert load_entity_model(proj).predicted is None  # nothing suggested yet
+    assist_documents(proj, ["d000", "x000", "x001"], zones=False)
+    suggested = list(previous_suggestions(proj))
+    assert suggested and {text for text, _s in suggested} <= set(extra)  # not confirmed ones
+    train_entities(proj, cross_validate=False)
+    model = load_entity_model(proj)  # read back from the project file
+    assert model.predicted is not None
+    for text, spans in suggested:
+        for s, e, label in spans:
+            first = text[s:e].split()[0]
+            assert model.predicted.in_entity[hamza_form(first)][label] >= 1
+    assert hamza_form("الوضع") not in model.predicted.occurrences  # only forms tagged somewhere
