@@ -12,6 +12,7 @@ import pytest  # noqa: E402
 from annotator import SEEDS  # noqa: E402
 from annotator.core.text import normalize_newlines  # noqa: E402
 from annotator.store import Project  # noqa: E402
+from tests.projects import import_files  # noqa: E402
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 
@@ -31,11 +32,8 @@ def project(tmp_path):
 @pytest.fixture
 def seeded(tmp_path):
     """A project with the five seed articles imported."""
-    from annotator.cli import run_import
-
     proj = Project.create(tmp_path / "seeded.db")
-    counts = run_import(proj, [SEEDS], None, None, quiet=True)
-    assert counts["added"] == len(SEED_FILES)
+    assert len(import_files(proj, [SEEDS])) == len(SEED_FILES)
     yield proj
     proj.close()
 

@@ -80,13 +80,12 @@ def annotate(project: Project, labeler: str, seed: int, noise: float = 0.08) -> 
 
 
 def add_extra_document(project: Project, folder: Path) -> str:
-    from annotator.cli import run_import
+    from tests.projects import import_files
 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "extra_emoji_crlf.txt"
     path.write_bytes(EXTRA_TXT.encode("utf-8"))
-    counts = run_import(project, [path], None, None, quiet=True)
-    assert counts["added"] == 1
+    assert len(import_files(project, [path])) == 1
     return "extra_emoji_crlf"
 
 

@@ -39,10 +39,9 @@ def project(new_location):
 @pytest.fixture
 def seeded(new_location):
     """A project with the five seed articles imported."""
-    from annotator.cli import run_import
+    from tests.projects import import_files
 
     proj = Project.create(new_location())
-    counts = run_import(proj, [SEEDS], None, None, quiet=True)
-    assert counts["added"] == 5
+    assert len(import_files(proj, [SEEDS])) == 5
     yield proj
     proj.close()

@@ -4,17 +4,17 @@ the current state, never lost, with both edits in the history."""
 import time
 
 from annotator import SEEDS
-from annotator.cli import run_import
 from annotator.core.model import SUGGESTIONS, Entity, add_entity, set_zone
 from annotator.session.annotation import AnnotationSession
 from annotator.store import Project
+from tests.projects import import_files
 
 DOC = "000_a3ed348b844c58ae"
 
 
 def _seeded(pg_url):
     project = Project.create(pg_url)
-    run_import(project, [SEEDS], None, None, quiet=True)
+    import_files(project, [SEEDS])
     return project
 
 
