@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
+from shiboken6 import isValid
 from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
 
 from annotator.cli import run_import
@@ -738,13 +739,15 @@ def test_stance_one_enter_takes_the_completion_and_saves_evidence_snapped(qtbot,
     for ch in "حما":
         QTest.sendKeyEvent(QTest.KeyAction.Click, line, Qt.Key_unknown, ch, Qt.NoModifier)
     assert line.text().startswith("حماس")               # completed as typed
+    assert "\u2068" in editor.evidence_label.text()    # «» isolated around the Arabic
     QTest.keyClick(line, Qt.Key_Return)                  # one Enter: completion taken, saved
-    qtbot.waitUntil(lambda: not editor.isVisible(), timeout=2000)
+    # The editor closes and may be deleted meanwhile (a loaded machine runs the deferred
+    # delete inside the wait): gone counts as closed.
+    qtbot.waitUntil(lambda: not isValid(editor) or not editor.isVisible(), timeout=2000)
     stances = w.project.get_layer(w.current_doc_id(), "sara").stances
     assert len(stances) == 1
     assert stances[0].evidence == (evidence,)          # snapped to whole words
     assert stances[0].target == EntityRef(*name)
-    assert "\u2068" in editor.evidence_label.text()    # «» isolated around the Arabic
 
 
 def test_side_panels_swap_sides_in_the_arabic_interface(qtbot, seeded_path):
