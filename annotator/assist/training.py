@@ -25,18 +25,21 @@ MIN_ENTITIES = 5  # fewer confirmed entities than this: nothing worth learning y
 CV_FOLDS = 3
 
 
-def confirmed_documents(project) -> list[tuple[str, Doc]]:
-    """(document id, Doc) for every document with confirmed work, in queue order."""
+def _confirmed_layers(project):
+    """(document id, its confirmed layer) for every document with confirmed work, in queue
+    order."""
     refs = confirmed_layer_refs(project)
-    out = []
     for doc_id in project.document_ids():
         name = refs.get(doc_id)
-        if name is None:
-            continue
-        text = project.get_text(doc_id)
-        layer = project.get_layer(doc_id, name)
-        out.append((doc_id, Doc(text, [(e.start, e.end, e.label) for e in layer.entities])))
-    return out
+        if name is not None:
+            yield doc_id, project.get_layer(doc_id, name)
+
+
+def confirmed_documents(project) -> list[tuple[str, Doc]]:
+    """(document id, Doc) for every document with confirmed work, in queue order."""
+    return [(doc_id, Doc(project.get_text(doc_id),
+                         [(e.start, e.end, e.label) for e in layer.entities]))
+            for doc_id, layer in _confirmed_layers(project)]
 
 
 def rejected_entities(project) -> list[tuple[str, str]]:
@@ -117,13 +120,8 @@ def train_entities(project, cross_validate: bool = True,
 def confirmed_zone_pages(project) -> list:
     """(text, zones) of every confirmed document whose zones are all labeled."""
     from ..core.model import NONE_ZONE
-    refs = confirmed_layer_refs(project)
     pages = []
-    for doc_id in project.document_ids():
-        name = refs.get(doc_id)
-        if name is None:
-            continue
-        layer = project.get_layer(doc_id, name)
+    for doc_id, layer in _confirmed_layers(project):
         if layer.zones and all(z.label != NONE_ZONE for z in layer.zones):
             pages.append((project.get_text(doc_id), layer.zones))
     return pages
