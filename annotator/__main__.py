@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None, desktop: bool | None = None) -> None:
     if desktop is None:
         desktop = bool(getattr(sys, "frozen", False))
     from annotator.cli import main as command
-    from annotator.selftest import selftest
+    from annotator.gui.selftest import selftest
 
     command.add_command(selftest)
     if desktop:

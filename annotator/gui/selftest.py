@@ -20,7 +20,7 @@ def label_in_window(project: str, annotator: str, text: str, label: str) -> dict
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QApplication, QWidget
 
-    from .gui import i18n, open_window
+    from . import i18n, open_window
 
     window = open_window(project, annotator)
     try:
@@ -60,7 +60,7 @@ def worker_pid() -> int:
 @click.option("--label", default="PER", show_default=True)
 def selftest(project: str, annotator: str, text: str, label: str) -> None:
     """Label one entity through the window's actions; print a JSON report."""
-    from . import RESOURCES, SEEDS
+    from .. import RESOURCES, SEEDS
 
     report = label_in_window(project, annotator, text, label)
     report["worker_process"] = worker_pid() != os.getpid()
