@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -32,8 +31,8 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=100_000)
-    parser.add_argument("--keep", type=Path,
-                        default=Path(tempfile.gettempdir()) / "annotator-bench")
+    # The same folder as bench_agreement, so the project it built (and its kept counts) is reused.
+    parser.add_argument("--keep", type=Path, default=ROOT / "benchmarks" / "out")
     args = parser.parse_args()
     args.keep.mkdir(parents=True, exist_ok=True)
     path = args.keep / f"agree-realistic-{args.documents}.db"
