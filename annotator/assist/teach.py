@@ -17,17 +17,6 @@ def confidence(entity: Entity) -> float:
     return float(value) if isinstance(value, (int, float)) else 1.0
 
 
-def uncertainty_order(project, doc_ids: list[str]) -> list[str]:
-    """Documents ordered least certain first: by the lowest confidence among their entity
-    suggestions; documents without suggestions keep their order, after the others."""
-    keyed = []
-    for position, doc_id in enumerate(doc_ids):
-        entities = project.get_layer(doc_id, SUGGESTIONS).entities
-        low = min((confidence(e) for e in entities), default=2.0)
-        keyed.append((low, position, doc_id))
-    return [doc_id for _low, _pos, doc_id in sorted(keyed)]
-
-
 @dataclass(frozen=True)
 class Question:
     doc_id: str
@@ -112,4 +101,4 @@ class TeachSession:
         return self._next("skip") if self.current is not None else None
 
 
-__all__ = ["TeachSession", "Question", "uncertainty_order", "confidence"]
+__all__ = ["TeachSession", "Question", "confidence"]

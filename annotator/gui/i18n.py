@@ -100,6 +100,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "queue.filter": ("Show:", "عرض:"),
     "queue.all": ("All", "الكل"),
     "queue.unfinished": ("Unfinished", "غير المنجز"),
+    "queue.least_certain": ("Unfinished, least certain first", "غير المنجز، الأقل يقينًا أولًا"),
     "queue.col.n": ("#", "#"),
     "queue.col.doc": ("Document", "المستند"),
     "queue.col.status": ("Status", "الحالة"),

@@ -18,13 +18,14 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QToolBar
 from ..core.model import Entity, Layer
 from ..session import AnnotationSession
 from ..session.suggestions import entity_items
+from ..store.status import UNFINISHED
 from . import i18n, settings
 from .article_view import ArticleView
 from .commands import main_commands
 from .i18n import tr
 from .panels import EntityPanel, GuidelinesPanel, NotePanel, StanceEditor, StancePanel
 from .legend import LegendPanel
-from .queue import QueuePanel, UNFINISHED
+from .queue import QueuePanel
 from .save_state import SaveStateView
 from .window_base import WindowBase, register_commands
 

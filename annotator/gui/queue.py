@@ -2,7 +2,9 @@
 
 Rows are read from the store a page at a time, only when a view asks for them, so a project of
 100,000 documents opens at once. A status filter is the one operation that reads every status
-(in large pages); it runs when the labeler picks a filter, never at start.
+(in large pages); it runs when the labeler picks a filter, never at start. The order "least
+certain first" (active learning) shows the unfinished documents by the lowest confidence of
+their entity suggestions, and next / previous document then follow that order.
 """
 from __future__ import annotations
 
@@ -13,18 +15,20 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
                                QTableView, QVBoxLayout, QWidget)
 
+from ..store.status import UNFINISHED
 from .i18n import ltr, tr
 
 PAGE = 256
 MAX_PAGES = 64
 SCAN_PAGE = 20000
 NAV_CHUNK = 2048
-UNFINISHED = ("todo", "in_progress")
+# The queue item that orders rather than filters (its combo box data, beside status tuples).
+LEAST_CERTAIN = "least_certain"
 STATUS_COLORS = {"todo": None, "in_progress": "#fff4c2", "done": "#d7f0d2",
                  "skipped": "#e6e6e6", "reviewed": "#d6e4ff"}
-FILTERS = (("all", None), ("unfinished", UNFINISHED), ("todo", ("todo",)),
-           ("in_progress", ("in_progress",)), ("done", ("done",)), ("skipped", ("skipped",)),
-           ("reviewed", ("reviewed",)))
+FILTERS = (("all", None), ("unfinished", UNFINISHED), (LEAST_CERTAIN, LEAST_CERTAIN),
+           ("todo", ("todo",)), ("in_progress", ("in_progress",)), ("done", ("done",)),
+           ("skipped", ("skipped",)), ("reviewed", ("reviewed",)))
 
 
 class QueueModel(QAbstractTableModel):
@@ -37,7 +41,9 @@ class QueueModel(QAbstractTableModel):
         self._total = project.count_documents()
         self._pages: OrderedDict[int, list[list[str]]] = OrderedDict()
         self._rows: list[int] | None = None  # queue positions shown when a filter is on
-        self._statuses: tuple[str, ...] | None = None
+        # Row of each shown position when `_rows` is not in queue order (least certain first).
+        self._row_index: dict[int, int] | None = None
+        self._statuses: tuple[str, ...] | str | None = None
 
     # -- Qt model ------------------------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:
@@ -81,6 +87,8 @@ class QueueModel(QAbstractTableModel):
     def row_of_position(self, position: int) -> int | None:
         if self._rows is None:
             return position if 0 <= position < self._total else None
+        if self._row_index is not None:
+            return self._row_index.get(position)
         from bisect import bisect_left
         i = bisect_left(self._rows, position)
         return i if i < len(self._rows) and self._rows[i] == position else None
@@ -136,12 +144,18 @@ class QueueModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(row, 0), self.index(row, 2))
 
     # -- filter and navigation -----------------------------------------------------------------
-    def set_filter(self, statuses: tuple[str, ...] | None) -> None:
+    def set_filter(self, statuses: tuple[str, ...] | str | None) -> None:
+        """Show the documents with these statuses (None: all), or, with LEAST_CERTAIN, the
+        unfinished ones least certain first."""
         self.beginResetModel()
         self._statuses = statuses
         self._pages.clear()
+        self._row_index = None
         if statuses is None:
             self._rows = None
+        elif statuses == LEAST_CERTAIN:
+            self._rows = self.project.least_certain_positions(self.annotator)
+            self._row_index = {position: row for row, position in enumerate(self._rows)}
         else:
             wanted = set(statuses)
             rows = []
@@ -156,13 +170,17 @@ class QueueModel(QAbstractTableModel):
             self._rows = rows
         self.endResetModel()
 
-    def current_filter(self) -> tuple[str, ...] | None:
+    def current_filter(self) -> tuple[str, ...] | str | None:
         return self._statuses
 
     def next_unfinished(self, position: int, step: int) -> int | None:
         """The nearest queue position after (step=1) or before (step=-1) `position` whose
-        status is unfinished, over all documents whatever the filter. Reads in large chunks:
-        the store pages with OFFSET, so many small pages would cost quadratic time."""
+        status is unfinished, over all documents whatever the filter — or, in the order least
+        certain first, the next one in that order (from its start when `position` is not in
+        it). Reads in large chunks: the store pages with OFFSET, so many small pages would cost
+        quadratic time."""
+        if self._row_index is not None:
+            return self._next_in_order(position, step)
         if step > 0:
             offset = position + 1
             while 0 <= offset < self._total:
@@ -180,6 +198,18 @@ class QueueModel(QAbstractTableModel):
                     if chunk[i][1] in UNFINISHED:
                         return offset + i
                 end = offset
+        return None
+
+    def _next_in_order(self, position: int, step: int) -> int | None:
+        rows = self._rows
+        row = self._row_index.get(position)
+        if row is None:
+            row = -1 if step > 0 else len(rows)
+        row += step
+        while 0 <= row < len(rows):
+            if self.status_at(rows[row]) in UNFINISHED:
+                return rows[row]
+            row += step
         return None
 
 
@@ -230,7 +260,8 @@ class QueuePanel(QWidget):
     def retranslate(self) -> None:
         self.filter_label.setText(tr("queue.filter"))
         for i, (key, _statuses) in enumerate(FILTERS):
-            text = tr(f"queue.{key}") if key in ("all", "unfinished") else tr(f"status.{key}")
+            text = (tr(f"queue.{key}") if key in ("all", "unfinished", LEAST_CERTAIN)
+                    else tr(f"status.{key}"))
             self.filter_box.setItemText(i, text)
         self.model.headerDataChanged.emit(Qt.Horizontal, 0, 2)
         metrics = self.table.fontMetrics()
@@ -240,7 +271,7 @@ class QueuePanel(QWidget):
                                          for s in STATUS_COLORS) + 14)
         self.table.viewport().update()
 
-    def set_filter(self, statuses: tuple[str, ...] | None) -> None:
+    def set_filter(self, statuses: tuple[str, ...] | str | None) -> None:
         current = self.model.current_filter()
         if current == statuses:
             return

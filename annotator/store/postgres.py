@@ -154,6 +154,15 @@ class PgProjectMixin:
     """What a PostgreSQL project does differently from the SQLite file (see PgProject)."""
 
     backend = "postgresql"
+    # status.LOWEST_CONFIDENCE_SQL with jsonb (the layers keep their JSON as text, as in SQLite).
+    LOWEST_CONFIDENCE_SQL = """
+        SELECT l.doc, min(CASE WHEN jsonb_typeof(e.value) <> 'object' THEN NULL
+                               WHEN jsonb_typeof(e.value -> 'confidence') = 'number'
+                               THEN (e.value ->> 'confidence')::float8 ELSE 1.0 END) AS low
+        FROM layers l, jsonb_array_elements(
+            CASE WHEN jsonb_typeof(l.data::jsonb -> 'entities') = 'array'
+                 THEN l.data::jsonb -> 'entities' ELSE '[]'::jsonb END) e
+        WHERE l.name = 'suggestions' GROUP BY l.doc"""
     operational_errors = (psycopg.Error, NotSavedError)
 
     @property

@@ -17,6 +17,19 @@ STATUSES = ("todo", "in_progress", "done", "skipped", "reviewed")
 # Setting (+ annotator): the documents someone was given in batches (pack) and brought back
 # (merge), so that their "to do" counts those and not every document of the project.
 ASSIGNED = "assigned:"
+UNFINISHED = ("todo", "in_progress")
+
+# Each document's lowest entity-suggestion confidence (a suggestion without a figure — a rule
+# or name match — counts 1.0). SQLite's JSON1 reads it inside the query, so ordering 100,000
+# documents ships no layer to Python; a layer that is not valid JSON (a damaged file) counts
+# as having no suggestions instead of failing the query. postgres.py has its jsonb twin.
+LOWEST_CONFIDENCE_SQL = """
+    SELECT l.doc, min(CASE WHEN e.type <> 'object' THEN NULL
+                           WHEN json_type(e.value, '$.confidence') IN ('integer', 'real')
+                           THEN json_extract(e.value, '$.confidence') ELSE 1.0 END) AS low
+    FROM layers l, json_each(CASE WHEN json_valid(l.data) THEN l.data ELSE '{}' END,
+                             '$.entities') e
+    WHERE l.name = 'suggestions' GROUP BY l.doc"""
 
 
 @dataclass
@@ -31,6 +44,8 @@ class DocStatus:
 
 class StatusMixin:
     """Status, settings and figures of a Project (see project.py for what a mixin may rely on)."""
+
+    LOWEST_CONFIDENCE_SQL = LOWEST_CONFIDENCE_SQL
 
     # -- status ----------------------------------------------------------------------------
     def get_status(self, doc_id: str, annotator: str) -> DocStatus:
@@ -71,6 +86,20 @@ class StatusMixin:
             "SELECT d.id, s.status FROM documents d LEFT JOIN status s "
             "ON s.doc = d.seq AND s.annotator = ? ORDER BY d.seq LIMIT ? OFFSET ?",
             (annotator, limit, offset))]
+
+    def least_certain_positions(self, annotator: str) -> list[int]:
+        """Queue positions (0-based) of this annotator's unfinished documents, least certain
+        first: by the lowest confidence among their entity suggestions, so the documents the
+        model is least sure of are labeled (and teach it) first. Documents without entity
+        suggestions come after the others, in queue order."""
+        unfinished = ",".join("?" * len(UNFINISHED))
+        return [row[0] for row in self.conn.execute(
+            "WITH queue AS (SELECT d.seq, ROW_NUMBER() OVER (ORDER BY d.seq) - 1 AS position, "
+            "coalesce(s.status, 'todo') AS status FROM documents d LEFT JOIN status s "
+            "ON s.doc = d.seq AND s.annotator = ?) "
+            f"SELECT q.position FROM queue q LEFT JOIN ({self.LOWEST_CONFIDENCE_SQL}) c "
+            f"ON c.doc = q.seq WHERE q.status IN ({unfinished}) "
+            "ORDER BY c.low IS NULL, c.low, q.position", (annotator, *UNFINISHED))]
 
     def status_counts(self, annotator: str) -> dict[str, int]:
         """Documents by status for this annotator; "todo" counts the documents they were given

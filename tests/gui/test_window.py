@@ -2,6 +2,7 @@
 alone, exact exported offsets (emoji, flags, tashkeel, CRLF, HTML), undo across a restart, the
 queue, status and time, notes and flags, suggestions, the extension API."""
 import json
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -404,6 +405,36 @@ def test_queue_filter_next_previous_status_and_time(qtbot, seeded_path, answer_c
     w.queue_panel.set_filter(None)
     assert model.rowCount() == 5
     assert model.data(model.index(0, 2)) == "done"
+
+
+def test_queue_least_certain_first_orders_and_steps_by_the_models_doubt(qtbot, seeded_path):
+    """Active learning in the queue: the item "least certain first" lists the unfinished
+    documents by their weakest entity suggestion, and next / previous follow that order."""
+    from dataclasses import replace
+
+    with Project.open(seeded_path) as project:
+        ids = project.document_ids()
+        for doc_id, confidence in ((ids[1], 0.9), (ids[3], 0.55), (ids[4], 0.7)):
+            entity = Entity(0, 3, "PER", extra=(("confidence", confidence),))
+            project.edit(doc_id, SUGGESTIONS, "assist", "assist",
+                         lambda old, e=entity: replace(old, entities=(e,)))
+    w = open_(qtbot, seeded_path)
+    panel, model = w.queue_panel, w.queue_panel.model
+    assert w.project.get_status(ids[0], "sara").status == "in_progress"
+    box = panel.filter_box
+    item = box.findText(i18n.tr("queue.least_certain"))
+    assert item >= 0
+    box.setCurrentIndex(item)
+    shown = [model.data(model.index(r, 1), model.DOC_ID_ROLE) for r in range(model.rowCount())]
+    assert shown == [ids[3], ids[4], ids[1], ids[0], ids[2]]
+    w.show_document(ids[3])
+    assert panel.table.currentIndex().row() == 0
+    QTest.keyClick(w.article_view, Qt.Key_PageDown, Qt.ControlModifier)
+    assert w.current_doc_id() == ids[4]
+    QTest.keyClick(w.article_view, Qt.Key_PageDown, Qt.ControlModifier)
+    assert w.current_doc_id() == ids[1]
+    QTest.keyClick(w.article_view, Qt.Key_PageUp, Qt.ControlModifier)
+    assert w.current_doc_id() == ids[4]
 
 
 def test_time_is_written_on_close_and_only_while_active(qtbot, seeded_path):
