@@ -12,7 +12,7 @@ from collections import OrderedDict
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHBoxLayout, QHeaderView, QLabel,
                                QTableView, QVBoxLayout, QWidget)
 
 from ..store.status import UNFINISHED
@@ -279,7 +279,13 @@ class QueuePanel(QWidget):
         if box_index >= 0 and box_index != self.filter_box.currentIndex():
             with QSignalBlocker(self.filter_box):
                 self.filter_box.setCurrentIndex(box_index)
-        self.model.set_filter(statuses)
+        # Reading every status (or every suggestion layer, least certain first: ~0.1 ms per
+        # document) takes seconds on 100,000 documents.
+        QApplication.setOverrideCursor(Qt.WaitCursor)
+        try:
+            self.model.set_filter(statuses)
+        finally:
+            QApplication.restoreOverrideCursor()
 
     def _open_index(self, index) -> None:
         if index.isValid():
