@@ -85,8 +85,14 @@ def _iter_marks(conn: sqlite3.Connection, labelers: Sequence[str], seqs: Iterabl
         marks = ",".join("?" * len(wanted))
         for seq, doc_id, text in conn.execute(
                 f"SELECT seq, id, text FROM documents WHERE seq IN ({marks}) ORDER BY seq", wanted):
-            yield seq, doc_id, text, {name: marks_from_json(json.loads(data), text)
-                                      for name, data in layers[seq].items()}
+            by_labeler: dict[str, Marks] = {}
+            read: dict[str, Marks] = {}  # layers stored byte for byte alike are read once
+            for name, data in layers[seq].items():
+                found = read.get(data)
+                if found is None:
+                    found = read[data] = marks_from_json(json.loads(data), text)
+                by_labeler[name] = found
+            yield seq, doc_id, text, by_labeler
 
 
 def _seq_chunks(conn: sqlite3.Connection, seqs: Iterable[int] | None) -> Iterator[list[int]]:
@@ -397,4 +403,6 @@ def review_queue(project: Project, labelers: Sequence[str] | None = None,
 
 
 def _all_seqs(project: Project) -> list[int]:
-    return [r[0] for r in project.conn.execute("SELECT seq FROM documents ORDER BY seq")]
+    # Sorted here: ORDER BY seq would walk the table itself (every text's first page), where
+    # without it SQLite reads the seqs from a narrow index.
+    return sorted(r[0] for r in project.conn.execute("SELECT seq FROM documents"))

@@ -21,7 +21,8 @@ from statsmodels.stats.inter_rater import aggregate_raters
 from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss
 
 from annotator.core import agreement as ag
-from annotator.core.model import AUTHOR, Entity, EntityRef, Layer, Stance, Zone, set_zone
+from annotator.core.model import (AUTHOR, Entity, EntityRef, Layer, Stance, Zone, add_entity,
+                                  set_zone)
 from annotator.store import Project
 from annotator.store.batches import merge, pack
 from annotator.store.tallies import forget_tallies, project_agreement
@@ -490,3 +491,50 @@ def test_figures_as_json_text_are_the_same_figures(labeled):
     assert all(isinstance(f, str) for f in computed["documents"].values())
     assert decoded(computed) == fresh
     assert decoded(project_agreement(labeled, figures_json=True)) == fresh  # read back
+
+
+def test_layers_stored_alike_alone_or_empty_give_the_figures_of_the_layers(labeled):
+    """What agreement reads from the stored JSON (layers stored byte for byte alike are read
+    once) gives the figures of the layers themselves: for copies of one layer (also on the
+    text with emoji from a CRLF file, where offsets are code points), a document only one
+    labeler has, and an empty layer."""
+    ids = labeled.document_ids()
+    extra = "extra_emoji_crlf"
+    assert extra in ids
+    copied = [ids[0], extra]
+    for doc_id in copied:          # c labels; d's layer is a copy of c's
+        layer = labeled.get_layer(doc_id, "a")
+        for name in ("c", "d"):
+            labeled.edit(doc_id, name, name, "entity", lambda _old, layer=layer: layer)
+    labeled.edit(ids[1], "c", "c", "entity", lambda _old: labeled.get_layer(ids[1], "b"))
+    labeled.edit(ids[2], "c", "c", "entity", lambda _old: labeled.get_layer(ids[2], "a"))
+    labeled.edit(ids[2], "d", "d", "entity",   # an empty layer (set, then taken back)
+                 lambda old: add_entity(old, Entity(0, 1, "PER")))
+    labeled.edit(ids[2], "d", "d", "entity",
+                 lambda _old: Layer.empty(len(labeled.get_text(ids[2]))))
+    stored = dict(labeled.conn.execute(
+        "SELECT l.name, l.data FROM layers l JOIN documents d ON d.seq = l.doc "
+        "WHERE d.id = ? AND l.name IN ('c', 'd')", (extra,)).fetchall())
+    assert stored["c"] == stored["d"]
+    text = labeled.get_text(extra)     # from a CRLF file; emoji outside the BMP
+    assert len(text) < len(text.encode("utf-16-le")) // 2
+
+    def expected(names):
+        documents = []
+        for doc_id in ids:
+            text = labeled.get_text(doc_id)
+            have = [n for n in names if n in labeled.layer_names(doc_id)]
+            documents.append((doc_id, text, {n: ag.marks(labeled.get_layer(doc_id, n), text)
+                                             for n in have}))
+        return ag.compute(documents, names)
+
+    report = project_agreement(labeled, ["c", "d"], keep_tallies=False)
+    assert report == expected(["c", "d"])
+    assert report["documents_compared"] == 3          # ids[1]: c's alone
+    assert report["documents"][ids[0]]["pairs"]["c|d"]["entities"]["exact_f1"] == 1.0
+    assert report["documents"][extra]["pairs"]["c|d"]["entities"]["exact_f1"] == 1.0
+    assert report["entities"]["pairs"]["c|d"]["exact"]["f1"] < 1.0   # ids[2]: d's empty
+    everyone = project_agreement(labeled, ["a", "b", "c", "d"], keep_tallies=False)
+    assert everyone == expected(["a", "b", "c", "d"])
+    assert project_agreement(labeled, ["c", "d"]) == report            # kept, then read back
+    assert project_agreement(labeled, ["c", "d"]) == report

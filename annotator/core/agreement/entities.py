@@ -11,13 +11,15 @@ from .common import NOTHING, Span, _TOKEN, label_counts
 # -- entities -----------------------------------------------------------------------------------
 
 def overlap_matches(ref: Sequence[Span], hyp: Sequence[Span],
-                    exact: set[Span] | None = None) -> dict[str, int]:
+                    exact: set[Span] | None = None,
+                    exact_counts: dict[str, int] | None = None) -> dict[str, int]:
     """Matched entities per label, where a match is a one-to-one pairing of same-label spans
     that overlap: exact ones first, then by largest overlap (ties: smallest union).
-    `exact`: the spans both have, if the caller already knows them."""
+    `exact`: the spans both have, and `exact_counts` their label counts, if the caller already
+    knows them."""
     if exact is None:
         exact = set(ref).intersection(hyp)
-    matched = label_counts(exact)
+    matched = dict(exact_counts) if exact_counts is not None else label_counts(exact)
     if len(exact) == len(ref) or len(exact) == len(hyp):
         return matched
     left = sorted([(s, e, lab, 0, i) for i, (s, e, lab) in enumerate(ref)

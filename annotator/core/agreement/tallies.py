@@ -130,9 +130,18 @@ class PairTally:
         self.windows += other.windows
 
     def to_json(self) -> list:
-        return [[getattr(self, n) for n in _NUMBERS],
-                [[[*k, v] if isinstance(k, tuple) else [k, v] for k, v in getattr(self, n).items()]
-                 for n in _COUNTERS]]
+        # Written out, in the order of _NUMBERS and _COUNTERS (read back by add_json): once
+        # per document. Label counts are keyed by a label, the confusion tables by a pair.
+        return [[self.entity_documents, self.zone_documents, self.boundaries_first,
+                 self.boundaries_second, self.boundaries_matched, self.pk_errors,
+                 self.wd_errors, self.windows],
+                [[[k, v] for k, v in self.in_first.items()],
+                 [[k, v] for k, v in self.in_second.items()],
+                 [[k, v] for k, v in self.exact.items()],
+                 [[k, v] for k, v in self.overlap.items()],
+                 [[a, b, v] for (a, b), v in self.tokens.items()],
+                 [[a, b, v] for (a, b), v in self.chars.items()],
+                 [[a, b, v] for (a, b), v in self.stance.items()]]]
 
     def add_json(self, data: list, sign: int = 1) -> None:
         """Add (or with sign=-1 take away) a tally in its `to_json` form."""
@@ -234,9 +243,10 @@ def compare_pair(text: str, first: Marks, second: Marks, tolerance: int,
     """One document, one pair: the counts every pair figure is made of."""
     ref, hyp = first.entities, second.entities
     both = set(ref).intersection(hyp)
+    exact = label_counts(both)
     tally = PairTally(entity_documents=1, in_first=label_counts(ref),
-                      in_second=label_counts(hyp), exact=label_counts(both),
-                      overlap=overlap_matches(ref, hyp, both),
+                      in_second=label_counts(hyp), exact=exact,
+                      overlap=overlap_matches(ref, hyp, both, exact),
                       tokens=token_confusion(text, ref, hyp, tokens, both))
     if first.has_zones and second.has_zones:
         tally.zone_documents = 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, Mapping
 
 from ..arabic import normalize_text
@@ -65,11 +66,10 @@ def marks_from_json(data: Mapping[str, Any], text: str) -> Marks:
     """The same as `marks(layer_from_json(data, text), text)` for a stored (already validated)
     layer, without building the Layer: agreement over a whole corpus reads these by the
     hundred thousand."""
-    zones = tuple([(z["start"], z["end"], z["label"]) for z in data["zones"]]) \
-        or ((0, len(text), NONE_ZONE),)
+    zones = tuple(map(_SPAN, data["zones"])) or ((0, len(text), NONE_ZONE),)
     raw = data["entities"]
     # Stored layers were validated: each entity is there once.
-    entities = tuple(sorted([(e["start"], e["end"], e["label"]) for e in raw]))
+    entities = tuple(sorted(map(_SPAN, raw)))
     stances: dict[StanceKey, str] = {}
     if data["stances"]:
         canonical = {(e["start"], e["end"]): e["canonical"] for e in raw if e.get("canonical")}
@@ -78,6 +78,10 @@ def marks_from_json(data: Mapping[str, Any], text: str) -> Marks:
                    _json_party(s["target"], text, canonical))
             stances.setdefault(key, s["value"])
     return Marks(len(text), zones, entities, stances)
+
+
+# (start, end, label) of a stored zone or entity, picked in C: read for every mark of a corpus.
+_SPAN = itemgetter("start", "end", "label")
 
 
 def _json_party(party, text: str, canonical) -> str:
