@@ -195,7 +195,8 @@ class EntityModel:
         """A name the model is sure of somewhere in a document is that name wherever else it
         is written the same way, as a whole word, in that document (a reader would not read
         حماس as a movement once and as a word later) — unless the confirmed documents show
-        the form is more often an ordinary word."""
+        the form is more often an ordinary word. A person's family name is that person too
+        where it stands alone."""
         sure: dict[str, tuple[str, float]] = {}
         for e in found:
             c = dict(e.extra)["confidence"]
@@ -203,6 +204,13 @@ class EntityModel:
             if c >= PROPAGATE_CONFIDENCE and len(surface) >= 3 and surface not in sure \
                     and not self._mostly_ordinary(surface):
                 sure[surface] = (e.label, c)
+            words = surface.split()
+            if e.label == "PER" and c >= PROPAGATE_CONFIDENCE and len(words) >= 2:
+                # Once a person is named in full, the story goes on with the family name
+                # alone (بوتين after فلاديمير بوتين).
+                last = words[-1]
+                if len(last) >= 3 and last not in sure and not self._mostly_ordinary(last):
+                    sure[last] = (e.label, c)
         if not sure:
             return found
         covered = bytearray(len(text))

@@ -1,0 +1,47 @@
+"""Features and decisions of the entity model that do not need a project or Qt: given names
+as a feature, a person's family name read as that person where it stands alone."""
+import random
+
+from annotator.assist.entity_model import Doc, train
+from annotator.assist.features import (Lexicon, is_given_name, sentences, sequence_features,
+                                       tokenize)
+from annotator.core.arabic import normalize_text
+from annotator.core.model import Entity
+
+from .learning_data import make_document
+
+
+def test_given_names_are_found_under_proclitics_and_spellings():
+    for word in ("محمد", "ومحمد", "لجورج", "وأحمد", "احمد", "فاطمه", "مُحَمَّد", "علي",
+                 "يحيى", "يحيي"):
+        assert is_given_name(word, normalize_text(word)), word
+    # على (on) is not علي: a word written with a final ى is only a name written so.
+    for word in ("كتاب", "الحكومة", "وقال", "على", "وعلى"):
+        assert not is_given_name(word, normalize_text(word)), word
+
+
+def test_the_word_after_a_given_name_is_told_so():
+    text = "وقال جورج حداد إن الوضع يتحسن."
+    tokens, _ = tokenize(text)
+    (first, last), = sentences(text, tokens)
+    feats = sequence_features(tokens, first, last, Lexicon(), {})
+    by_word = {tokens[i].raw: feats[i - first] for i in range(first, last)}
+    assert "given" in by_word["جورج"]
+    assert "-1:given" in by_word["حداد"] and "given" not in by_word["حداد"]
+    assert "1:given" in by_word["وقال"]
+
+
+def test_a_family_name_alone_is_the_person_named_in_full_before():
+    rng = random.Random(3)
+    model = train([Doc(*make_document(rng)) for _ in range(10)])
+    text = "التقى فلاديمير بوتين الوفد. وقال بوتين إن المحادثات مثمرة، ثم غادر بوتين."
+    full = text.index("فلاديمير بوتين")
+    found = [Entity(full, full + len("فلاديمير بوتين"), "PER", None,
+                    (("assist", "model"), ("confidence", 0.9)))]
+    out = model._one_sense_per_document(text, found)
+    alone = [text[e.start:e.end] for e in out if e.start > full + len("فلاديمير بوتين")]
+    assert alone == ["بوتين", "بوتين"] and all(e.label == "PER" for e in out)
+    # A one-word name is not cut further, and a single word is not propagated as a part.
+    out = model._one_sense_per_document("بوتين ثم بوتين", [
+        Entity(0, 5, "LOC", None, (("assist", "model"), ("confidence", 0.9)))])
+    assert [(e.start, e.label) for e in out] == [(0, "LOC"), (9, "LOC")]
