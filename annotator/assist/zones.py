@@ -121,18 +121,23 @@ def _lead_end(piece: str) -> int:
     return i
 
 
-@dataclass
 class Piece:
     """A line or part of a line: where it starts in the normalized text (its first visible
-    character), its text, and what the rules made of it."""
-    start: int
-    text: str
-    rule: Rule | None = None
-    role: str = "body"
+    character), its text, what the rules made of it, and its word count (asked for again and
+    again by the reader and the zone model). A plain class: a page has a few dozen, made anew
+    for each page, and a dataclass with a cached property costs more than the reading."""
+    __slots__ = ("start", "text", "rule", "role", "word_count")
 
-    @cached_property  # asked for again and again by the reader and the zone model
-    def word_count(self) -> int:
-        return _count_words(self.text)
+    def __init__(self, start: int, text: str, rule: Rule | None = None, role: str = "body",
+                 word_count: int | None = None):
+        self.start = start
+        self.text = text
+        self.rule = rule
+        self.role = role
+        self.word_count = _count_words(text) if word_count is None else word_count
+
+    def __repr__(self) -> str:
+        return f"Piece({self.start}, {self.text!r}, {self.role})"
 
 
 @dataclass(frozen=True)
@@ -250,11 +255,19 @@ class ZoneRules:
     def pieces(self, norm: str) -> list[Piece]:
         """Cut the normalized text into pieces and match each against the rules."""
         out: list[Piece] = []
+        cache = self._cuts_cache
         line_start = 0
         for line in norm.split("\n"):
-            line_end = line_start + len(line)
-            out.extend(self._line_pieces(norm, line_start, line_end))
-            line_start = line_end + 1
+            cuts = cache.get(line)
+            if cuts is None:
+                cuts = self._line_cuts(line)
+                if len(cache) >= 100_000:
+                    cache.clear()
+                cache[line] = cuts
+            for at, visible, rule, words in cuts:
+                out.append(Piece(line_start + at, visible, rule,
+                                 rule.role if rule else "body", words))
+            line_start += len(line) + 1
         return out
 
     @cached_property
@@ -263,18 +276,8 @@ class ZoneRules:
         # agency lines, syndicated paragraphs): each distinct line is matched once.
         return {}
 
-    def _line_pieces(self, norm: str, start: int, end: int) -> list[Piece]:
-        line = norm[start:end]
-        cached = self._cuts_cache.get(line)
-        if cached is None:
-            cached = self._line_cuts(line)
-            if len(self._cuts_cache) >= 100_000:
-                self._cuts_cache.clear()
-            self._cuts_cache[line] = cached
-        return [Piece(start + at, visible, rule, rule.role if rule else "body")
-                for at, visible, rule in cached]
-
-    def _line_cuts(self, line: str) -> tuple[tuple[int, str, Rule | None], ...]:
+    def _line_cuts(self, line: str) -> tuple[tuple[int, str, Rule | None, int], ...]:
+        """(where, text, rule matched, word count) of each piece of a line."""
         first = len(line) - len(line.lstrip())
         if first == len(line):
             return ()
@@ -285,7 +288,8 @@ class ZoneRules:
         out = []
         for k, (at, rule) in enumerate(cuts):
             stop = cuts[k + 1][0] if k + 1 < len(cuts) else len(line)
-            out.append((at, line[at:stop].rstrip(), rule))
+            visible = line[at:stop].rstrip()
+            out.append((at, visible, rule, _count_words(visible)))
         return tuple(out)
 
     def _first_match(self, piece: str, only_split: bool = False) -> Rule | None:
