@@ -503,8 +503,8 @@ def _rule(item, index: int) -> Rule:
             names.discard(())
             fields["words"] = tuple(sorted(names, key=len, reverse=True))
             by_first: dict[str, list[tuple[str, ...]]] = {}
-            for name in fields["words"]:
-                by_first.setdefault(name[0], []).append(name)
+            for words in fields["words"]:
+                by_first.setdefault(words[0], []).append(words)
             fields["names_by_first"] = by_first
     else:
         fields["regex"] = _compile(item["regex"], f"{where} regex")
