@@ -190,6 +190,13 @@ class ZoneModel:
     def to_bytes(self) -> bytes:
         return pack(MAGIC, self.crf, self.seen)
 
+    def __reduce__(self):
+        # Sent to assist's worker processes (its CRF tagger does not pickle). Of the recurring
+        # lines only those seen twice or more: a count of 1 reads as 0 (_bucket, and the
+        # `>= 2` in suggest), and on real news most lines occur once.
+        recurring = Counter({k: n for k, n in self.recurrence.items() if n >= 2})
+        return (ZoneModel.from_bytes, (self.to_bytes(), self.rules, self.meta, recurring))
+
     @classmethod
     def from_bytes(cls, data: bytes, rules: ZoneRules, meta: dict,
                    recurrence: Counter | None = None) -> "ZoneModel":

@@ -270,6 +270,10 @@ class ZoneRules:
             line_start += len(line) + 1
         return out
 
+    def __getstate__(self) -> dict:
+        # Pickled for assist's worker processes: without the lines this process matched.
+        return {k: v for k, v in self.__dict__.items() if k != "_cuts_cache"}
+
     @cached_property
     def _cuts_cache(self) -> dict:
         # A line's cuts depend on the line alone, and pages repeat lines (their furniture,

@@ -59,11 +59,13 @@ def read_layer_rows(project, name: str, ids: Sequence[str], conn=None) -> list[L
     return out
 
 
-def stored_layers(project, name: str, seqs: Sequence[int]) -> dict[int, str]:
-    """seq -> the stored JSON of layer `name`, for those of the documents `seqs` that have it."""
+def stored_layers(project, name: str, seqs: Sequence[int]) -> dict[int, str | None]:
+    """seq -> the stored JSON of layer `name` (None if none), for the documents `seqs` that
+    still exist."""
     marks = ",".join("?" * len(seqs))
     return dict(project.conn.execute(
-        f"SELECT doc, data FROM layers WHERE name = ? AND doc IN ({marks})", (name, *seqs)))
+        "SELECT d.seq, l.data FROM documents d LEFT JOIN layers l ON l.doc = d.seq "
+        f"AND l.name = ? WHERE d.seq IN ({marks})", (name, *seqs)))
 
 
 def current_layer(row: LayerRow, only_stances: bool = False) -> Layer:
