@@ -93,8 +93,30 @@ def rate(count: int, seconds: float) -> str:
     return f"{count / seconds:,.0f} docs/s ({seconds:.2f} s)"
 
 
-def bench(n: int, unique_lines: bool = False) -> None:
-    from annotator.assist import assist_documents, build_index, default_rules
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (assist's worker processes)."""
+    import resource
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed_assist(proj, n: int) -> str:
+    """`annotator assist` over the project (worker processes from a few thousand documents
+    on): its rate, and the CPU it took a document (this process and the workers: on a machine
+    shared with other jobs, the figure that moves least)."""
+    from annotator.assist import assist_documents
+    from annotator.assist.workers import worker_count
+    workers = worker_count(proj, proj.document_ids(), None)
+    cpu, t = cpu_seconds(), time.perf_counter()
+    assist_documents(proj)
+    seconds, cpu = time.perf_counter() - t, cpu_seconds() - cpu
+    return f"{rate(n, seconds)}, {cpu * 1000 / n:.2f} ms CPU a document, " \
+        f"{workers} process{'es' if workers > 1 else ''}"
+
+
+def bench(n: int, unique_lines: bool = False, searches: bool = True) -> None:
+    from annotator.assist import build_index, default_rules
     from annotator.store import Project
     from annotator.store.search import search
 
@@ -114,13 +136,11 @@ def bench(n: int, unique_lines: bool = False) -> None:
             names.find(text)
         print(f"N={n:,}  entities  {rate(n, time.perf_counter() - t)} "
               f"(+{built:.2f} s to gather {len(names)} names)")
-        t = time.perf_counter()
-        assist_documents(proj)
-        print(f"N={n:,}  assist    {rate(n, time.perf_counter() - t)}")
+        print(f"N={n:,}  assist    {timed_assist(proj, n)}")
         confirm_and_train(proj)
-        t = time.perf_counter()
-        assist_documents(proj)
-        print(f"N={n:,}  + model   {rate(n, time.perf_counter() - t)} (floor 2,000 docs/s)")
+        print(f"N={n:,}  + model   {timed_assist(proj, n)} (floor 2,000 docs/s)")
+        if not searches:
+            return
         t = time.perf_counter()
         search(proj, "المختطفين")
         print(f"N={n:,}  index     {rate(n, time.perf_counter() - t)} (first search)")
@@ -136,9 +156,10 @@ def main() -> None:
     parser.add_argument("--sizes", default="2000")
     parser.add_argument("--unique-lines", action="store_true",
                         help="no line of the project occurs twice (see the top of this file)")
+    parser.add_argument("--no-search", action="store_true", help="assist only")
     args = parser.parse_args()
     for n in map(int, args.sizes.split(",")):
-        bench(n, args.unique_lines)
+        bench(n, args.unique_lines, not args.no_search)
 
 
 if __name__ == "__main__":
