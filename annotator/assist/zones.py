@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -63,13 +64,15 @@ class Rule:
     glue_phrases: tuple[str, ...] = ()
     names_by_first: dict = field(default_factory=dict, compare=False)
 
-    def matches(self, piece: str, word_count: int | None = None) -> bool:
-        """Does the normalized piece (from a start position to its line's end) match?"""
+    def matches(self, piece: str, word_count: int | None = None,
+                lead: int | None = None) -> bool:
+        """Does the normalized piece (from a start position to its line's end) match?
+        `word_count` and `lead` (_lead_end): the piece's, if the caller knows them."""
         if self.max_words is not None and (
                 word_count if word_count is not None else _count_words(piece)) > self.max_words:
             return False
         if self.phrases:
-            return self.phrase_at(piece, _lead_end(piece))
+            return self.phrase_at(piece, _lead_end(piece) if lead is None else lead)
         if self.words:
             return self._only_words(piece)
         return bool(self.regex.match(piece))
@@ -112,6 +115,26 @@ class Rule:
 
 def _count_words(piece: str) -> int:
     return len(WORD.findall(piece))
+
+
+class _LineWords:
+    """Where a line's words are, to count the words of any part of it without reading it
+    again (a line is tried against the rules from every sentence start in it)."""
+    __slots__ = ("starts", "ends")
+
+    def __init__(self, line: str):
+        self.starts = []
+        self.ends = []
+        for m in WORD.finditer(line):
+            self.starts.append(m.start())
+            self.ends.append(m.end())
+
+    def count(self, start: int, end: int) -> int:
+        """The words of line[start:end] (a word cut by `start` or `end` counts, as it would
+        in the cut text: a word is a run of word characters)."""
+        if end <= start:
+            return 0
+        return bisect_left(self.starts, end) - bisect_right(self.ends, start)
 
 
 def _lead_end(piece: str) -> int:
@@ -285,27 +308,30 @@ class ZoneRules:
         first = len(line) - len(line.lstrip())
         if first == len(line):
             return ()
-        cuts: list[tuple[int, Rule | None]] = [(first, self._first_match(line[first:]))]
-        for at, rule in self._inner_cuts(line, first):
+        words = _LineWords(line)
+        cuts: list[tuple[int, Rule | None]] = [
+            (first, self._first_match(line[first:], words.count(first, len(line))))]
+        for at, rule in self._inner_cuts(line, first, words):
             if at > cuts[-1][0]:
                 cuts.append((at, rule))
         out = []
         for k, (at, rule) in enumerate(cuts):
             stop = cuts[k + 1][0] if k + 1 < len(cuts) else len(line)
             visible = line[at:stop].rstrip()
-            out.append((at, visible, rule, _count_words(visible)))
+            out.append((at, visible, rule, words.count(at, at + len(visible))))
         return tuple(out)
 
-    def _first_match(self, piece: str, only_split: bool = False) -> Rule | None:
-        count = _count_words(piece)
+    def _first_match(self, piece: str, count: int, only_split: bool = False) -> Rule | None:
+        """The first rule the piece (`count` words) matches."""
         if only_split and count > self.split_max_words:
             return None
+        lead = _lead_end(piece)
         for rule in self.rules:
-            if (rule.split or not only_split) and rule.matches(piece, count):
+            if (rule.split or not only_split) and rule.matches(piece, count, lead):
                 return rule
         return None
 
-    def _inner_cuts(self, line: str, first: int) -> list[tuple[int, Rule]]:
+    def _inner_cuts(self, line: str, first: int, words: _LineWords) -> list[tuple[int, Rule]]:
         """Places inside a line where a splitting rule starts: after a sentence end or a
         closing quote, or where a rule's phrase is glued to the word before it."""
         candidates: dict[int, bool] = {}  # position -> glued
@@ -319,11 +345,12 @@ class ZoneRules:
         cuts = []
         for at in sorted(candidates):
             piece = line[at:]
+            count = words.count(at, len(line))
             if candidates[at]:
                 rule = next((r for r in self.rules if r.split and r.phrases
-                             and r.phrase_at(piece, 0) and r.matches(piece)), None)
+                             and r.phrase_at(piece, 0) and r.matches(piece, count)), None)
             else:
-                rule = self._first_match(piece, only_split=True)
+                rule = self._first_match(piece, count, only_split=True)
             if rule is None:
                 continue
             if rule.effect == "source":
