@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -79,12 +80,18 @@ def run_in_workers(project, ids: list[str], count: int, rules, names, rejected,
     try:
         with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"),
                                  initializer=_start, initargs=setup) as pool:
-            for piece, results in zip(pieces, pool.map(
-                    _suggest, [[d for d in piece if d not in rejecting] for piece in pieces])):
-                _write_piece(project, piece, results, suggest_here, write)
-                done += 1
-                if progress is not None:
-                    progress(min(done * WORK_PIECE, len(ids)))
+            # A few pieces ahead of the writing, not all of them: the results wait in memory.
+            waiting: deque = deque()
+            for k, piece in enumerate(pieces):
+                waiting.append(pool.submit(_suggest, [d for d in piece if d not in rejecting]))
+                if len(waiting) < 2 * count and k + 1 < len(pieces):
+                    continue
+                while waiting and (len(waiting) >= 2 * count or k + 1 == len(pieces)):
+                    results = waiting.popleft().result()
+                    _write_piece(project, pieces[done], results, suggest_here, write)
+                    done += 1
+                    if progress is not None:
+                        progress(min(done * WORK_PIECE, len(ids)))
     except (BrokenProcessPool, OSError):
         # No worker processes here (a frozen app without freeze_support, a sandbox): this
         # process does the rest.
