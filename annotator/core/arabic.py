@@ -105,6 +105,9 @@ _UNEVEN = re.compile("[" + "".join(sorted(DROPPED)) + "\ufb50-\ufdff\ufe70-\ufef
 _DROP = re.compile("[" + "".join(sorted(DROPPED)) + "]")
 _NOT_FAST = re.compile("[\ufb50-\ufdff\ufe70-\ufeff\u03a3]")
 _FOLD_ITEMS = tuple(_FOLD.items())
+# Shorter texts (a word, a name, a short line) go to the table: the passes' fixed cost (a scan
+# for each folded character) is more than the table's per-character one below ~45 characters.
+_FAST_FROM = 48
 
 
 def _fold_fast(text: str) -> str | None:
@@ -125,7 +128,7 @@ def normalize(text: str) -> tuple[str, list[int]]:
     """(normalized text, to_orig) where to_orig[i] is the index in `text` of the character that
     normalized character i came from; to_orig has one extra entry, len(text), so that an end
     offset maps too. to_orig never decreases."""
-    folded = _fold_fast(text)
+    folded = _fold_fast(text) if len(text) >= _FAST_FROM else None
     if folded is not None:
         drops = [m.start() for m in _DROP.finditer(text)]
         if not drops:
@@ -153,7 +156,7 @@ def normalize(text: str) -> tuple[str, list[int]]:
 
 def normalize_text(text: str) -> str:
     """The normalized form alone (for keys and queries)."""
-    folded = _fold_fast(text)
+    folded = _fold_fast(text) if len(text) >= _FAST_FROM else None
     if folded is None:
         return text.translate(_TABLE)
     return _DROP.sub("", folded) if _DROP.search(folded) else folded
