@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..core.model import NONE_ZONE, SUGGESTIONS, Layer, Zone, layer_from_json, set_zone
-from ..store.bulk import current_layer, read_layer_rows, write_layers
+from ..store.bulk import (Encoded, LayerRow, current_layer, encode_layer, read_layer_rows,
+                          write_encoded)
 from .entities import DEFAULT_GAZETTEER_PATH, NameIndex, build_index
 from .zones import DEFAULT_RULES_PATH, ZoneRules, default_rules
 
@@ -128,9 +129,11 @@ def assist_documents(project, doc_ids: Iterable[str] | None = None, zones: bool 
                      entities: bool = True, rules: ZoneRules | None = None,
                      gazetteer: str | Path | None = DEFAULT_GAZETTEER_PATH,
                      progress: Callable[[int], None] | None = None,
-                     use_model: bool = True) -> int:
+                     use_model: bool = True, workers: int | None = None) -> int:
     """Run assist over documents (all by default); returns how many were processed.
     Entities come from the project's model when it has one (and `use_model`).
+    `workers`: processes suggesting (annotator.assist.workers); default one per core from
+    a few thousand documents on, else this process alone.
     Raises InputError for unusable rules or gazetteer, ModelError for a damaged model,
     before anything is written."""
     if zones:
@@ -149,20 +152,35 @@ def assist_documents(project, doc_ids: Iterable[str] | None = None, zones: bool 
     rejecting = {c.doc_id for c in actions_with_reverts(project, SUGGESTIONS, REJECT)}
     ids = list(doc_ids) if doc_ids is not None else project.document_ids()
     rules = rules if zones else None
+    only_stances = rules is not None and names is not None
+
+    def suggest_here(project, rows: list[LayerRow]) -> list[Encoded | None]:
+        out = []
+        for row in rows:
+            here = rejected_suggestions(project, row.doc_id) \
+                if row.doc_id in rejecting else ([], set())
+            layer = suggested_layer(current_layer(row, only_stances), row.text, rules, names,
+                                    rejected, *here)
+            encoded = encode_layer(row, layer, project.schema)
+            out.append(None if encoded is None else (row.seq, row.raw, encoded))
+        return out
+
+    def write(project, encoded: list[Encoded]) -> None:
+        write_encoded(project, SUGGESTIONS, WHO, ACTION, encoded)
+
+    from .workers import run_in_workers, worker_count
+    count = worker_count(project, ids, workers)
+    if count > 1:
+        run_in_workers(project, ids, count, rules, names, rejected, rejecting, suggest_here,
+                       write, progress)
+        return len(ids)
     for first in range(0, len(ids), BULK_BATCH):
         # One commit per batch (a commit per document is fsync-bound), one query to read the
         # batch and one statement per table to write it (annotator.store.bulk); read inside
         # the write lock, so an edit made meanwhile in the window is never overwritten.
         with project.write():
             rows = read_layer_rows(project, SUGGESTIONS, ids[first:first + BULK_BATCH])
-            updates = []
-            for row in rows:
-                here = rejected_suggestions(project, row.doc_id) \
-                    if row.doc_id in rejecting else ([], set())
-                old = current_layer(row, only_stances=rules is not None and names is not None)
-                updates.append((row, suggested_layer(old, row.text, rules, names, rejected,
-                                                     *here)))
-            write_layers(project, SUGGESTIONS, WHO, ACTION, updates)
+            write(project, [e for e in suggest_here(project, rows) if e is not None])
         if progress is not None:
             progress(min(first + BULK_BATCH, len(ids)))
     return len(ids)

@@ -74,28 +74,45 @@ def read_pieces(rules: ZoneRules, text: str) -> tuple[list[Piece], list[int]]:
     return pieces, to_orig
 
 
+# Feature strings made once (piece_features makes some 40 for each piece of each page).
+_WORD_FEATURES = tuple(f"w={_words(n)}" for n in range(17))
+_BUCKET_FEATURES = {name: tuple(f"{name}={_bucket(n)}" for n in range(7))
+                    for name in ("rec", "head")}
+_NEIGHBOURS = ((-2, "-2:"), (-1, "-1:"), (1, "1:"), (2, "2:"))
+
+
 def piece_features(rules: ZoneRules, pieces: Sequence[Piece], recurrence: Counter,
-                   seen: dict[str, str]) -> list[list[str]]:
+                   seen: dict[str, str], keys: Sequence[str] | None = None) -> list[list[str]]:
+    """The CRF's features of each piece of a page (see the top of this module). `keys`: the
+    pieces' line keys, if the caller has them."""
+    if keys is None:
+        keys = [line_key(p.text) for p in pieces]
     own = []
     n = len(pieces)
     prose = [rules._is_prose(p) for p in pieces]
+    sentence_end = rules.sentence_end
+    list_item = rules.list_item.match
+    recurring = recurrence.get
+    rec_features, head_features = _BUCKET_FEATURES["rec"], _BUCKET_FEATURES["head"]
     seen_prose = False
     for i, piece in enumerate(pieces):
-        key = line_key(piece.text)
-        words = piece.word_count
-        f = [f"r={piece.role}", f"w={_words(words)}", f"rec={_bucket(recurrence.get(key, 0))}"]
+        key = keys[i]
+        text = piece.text
+        f = ["r=" + piece.role, _WORD_FEATURES[min(piece.word_count, 16)],
+             rec_features[min(recurring(key, 0), 6)]]
         if piece.rule is not None:
-            f += [f"rule={piece.rule.name}", f"eff={piece.rule.effect}"]
-        if piece.text[-1:] in rules.sentence_end:
+            f += ["rule=" + piece.rule.name, "eff=" + piece.rule.effect]
+        last = text[-1:]
+        if last in sentence_end:
             f.append("end.")
-        if rules.list_item.match(piece.text):
+        if list_item(text):
             f.append("item")
-        if piece.text[:1].isdigit():
+        if text[:1].isdigit():
             f.append("num")
-        f.append(f"head={_bucket(recurrence.get(head_key(key), 0))}")
-        if piece.text[-1:] == ":":
+        f.append(head_features[min(recurring(head_key(key), 0), 6)])
+        if last == ":":
             f.append("colon")  # introduces what follows: a list, a quote
-        if "«" in piece.text or "»" in piece.text or '"' in piece.text:
+        if "«" in text or "»" in text or '"' in text:
             f.append("quote")
         if prose[i]:
             f.append("prose")
@@ -108,18 +125,18 @@ def piece_features(rules: ZoneRules, pieces: Sequence[Piece], recurrence: Counte
         label = seen.get(key)
         if label:
             f.append(f"seen={label}")
-        f.append(f"pos={min(4, i * 5 // max(n, 1))}")
         own.append(f)
     out = []
     for i, f in enumerate(own):
-        feats = ["bias", *f]
-        for d in (-2, -1, 1, 2):
+        # The neighbours' features, but their position (added below, last): the whole own
+        # list of the adjacent pieces, the first three of the next ones.
+        feats = ["bias", *f, f"pos={min(4, i * 5 // max(n, 1))}"]
+        for d, prefix in _NEIGHBOURS:
             j = i + d
             if 0 <= j < n:
-                keep = own[j] if abs(d) == 1 else own[j][:3]
-                feats += [f"{d}:{x}" for x in keep if not x.startswith("pos=")]
+                feats += map(prefix.__add__, own[j] if d == 1 or d == -1 else own[j][:3])
             else:
-                feats.append(f"{d}:none")
+                feats.append(prefix + "none")
         out.append(feats)
     return out
 
@@ -160,16 +177,25 @@ class ZoneModel:
         pieces, to_orig = read_pieces(self.rules, text)
         if not pieces:
             return self.rules.suggest(text)
-        roles = self._tagger.tag(piece_features(self.rules, pieces, self.recurrence, self.seen))
-        for piece, role in zip(pieces, roles):
-            seen = self.seen.get(line_key(piece.text))
-            if seen and seen != "body" and self.recurrence.get(line_key(piece.text), 0) >= 2:
+        keys = [line_key(p.text) for p in pieces]
+        roles = self._tagger.tag(piece_features(self.rules, pieces, self.recurrence, self.seen,
+                                                keys))
+        for piece, key, role in zip(pieces, keys, roles):
+            seen = self.seen.get(key)
+            if seen and seen != "body" and self.recurrence.get(key, 0) >= 2:
                 role = seen  # furniture confirmed on a page of this site, recurring here
             piece.role = role
         return self.rules.zones_of(text, pieces, to_orig)
 
     def to_bytes(self) -> bytes:
         return pack(MAGIC, self.crf, self.seen)
+
+    def __reduce__(self):
+        # Sent to assist's worker processes (its CRF tagger does not pickle). Of the recurring
+        # lines only those seen twice or more: a count of 1 reads as 0 (_bucket, and the
+        # `>= 2` in suggest), and on real news most lines occur once.
+        recurring = Counter({k: n for k, n in self.recurrence.items() if n >= 2})
+        return (ZoneModel.from_bytes, (self.to_bytes(), self.rules, self.meta, recurring))
 
     @classmethod
     def from_bytes(cls, data: bytes, rules: ZoneRules, meta: dict,

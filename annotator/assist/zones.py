@@ -5,11 +5,15 @@ The text is cut into pieces (lines, and lines cut inside where a splitting rule 
 piece is matched against the rules on its normalized form, and a small reader walks the pieces
 to decide where the article ends. Zone boundaries fall at the first visible character of a
 piece: the whitespace between two zones belongs to the earlier one.
+
+One module of some 550 lines: reading the rules file, cutting lines with the rules and reading
+the page are one mechanism (each step reads what the one before derived from the rules).
 """
 from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -63,13 +67,15 @@ class Rule:
     glue_phrases: tuple[str, ...] = ()
     names_by_first: dict = field(default_factory=dict, compare=False)
 
-    def matches(self, piece: str, word_count: int | None = None) -> bool:
-        """Does the normalized piece (from a start position to its line's end) match?"""
+    def matches(self, piece: str, word_count: int | None = None,
+                lead: int | None = None) -> bool:
+        """Does the normalized piece (from a start position to its line's end) match?
+        `word_count` and `lead` (_lead_end): the piece's, if the caller knows them."""
         if self.max_words is not None and (
                 word_count if word_count is not None else _count_words(piece)) > self.max_words:
             return False
         if self.phrases:
-            return self.phrase_at(piece, _lead_end(piece))
+            return self.phrase_at(piece, _lead_end(piece) if lead is None else lead)
         if self.words:
             return self._only_words(piece)
         return bool(self.regex.match(piece))
@@ -114,6 +120,26 @@ def _count_words(piece: str) -> int:
     return len(WORD.findall(piece))
 
 
+class _LineWords:
+    """Where a line's words are, to count the words of any part of it without reading it
+    again (a line is tried against the rules from every sentence start in it)."""
+    __slots__ = ("starts", "ends")
+
+    def __init__(self, line: str):
+        self.starts = []
+        self.ends = []
+        for m in WORD.finditer(line):
+            self.starts.append(m.start())
+            self.ends.append(m.end())
+
+    def count(self, start: int, end: int) -> int:
+        """The words of line[start:end] (a word cut by `start` or `end` counts, as it would
+        in the cut text: a word is a run of word characters)."""
+        if end <= start:
+            return 0
+        return bisect_left(self.starts, end) - bisect_right(self.ends, start)
+
+
 def _lead_end(piece: str) -> int:
     i = 0
     while i < len(piece) and piece[i] in _LEAD:
@@ -121,18 +147,23 @@ def _lead_end(piece: str) -> int:
     return i
 
 
-@dataclass
 class Piece:
     """A line or part of a line: where it starts in the normalized text (its first visible
-    character), its text, and what the rules made of it."""
-    start: int
-    text: str
-    rule: Rule | None = None
-    role: str = "body"
+    character), its text, what the rules made of it, and its word count (asked for again and
+    again by the reader and the zone model). A plain class: a page has a few dozen, made anew
+    for each page, and a dataclass with a cached property costs more than the reading."""
+    __slots__ = ("start", "text", "rule", "role", "word_count")
 
-    @cached_property  # asked for again and again by the reader and the zone model
-    def word_count(self) -> int:
-        return _count_words(self.text)
+    def __init__(self, start: int, text: str, rule: Rule | None = None, role: str = "body",
+                 word_count: int | None = None):
+        self.start = start
+        self.text = text
+        self.rule = rule
+        self.role = role
+        self.word_count = _count_words(text) if word_count is None else word_count
+
+    def __repr__(self) -> str:
+        return f"Piece({self.start}, {self.text!r}, {self.role})"
 
 
 @dataclass(frozen=True)
@@ -250,12 +281,24 @@ class ZoneRules:
     def pieces(self, norm: str) -> list[Piece]:
         """Cut the normalized text into pieces and match each against the rules."""
         out: list[Piece] = []
+        cache = self._cuts_cache
         line_start = 0
         for line in norm.split("\n"):
-            line_end = line_start + len(line)
-            out.extend(self._line_pieces(norm, line_start, line_end))
-            line_start = line_end + 1
+            cuts = cache.get(line)
+            if cuts is None:
+                cuts = self._line_cuts(line)
+                if len(cache) >= 100_000:
+                    cache.clear()
+                cache[line] = cuts
+            for at, visible, rule, words in cuts:
+                out.append(Piece(line_start + at, visible, rule,
+                                 rule.role if rule else "body", words))
+            line_start += len(line) + 1
         return out
+
+    def __getstate__(self) -> dict:
+        # Pickled for assist's worker processes: without the lines this process matched.
+        return {k: v for k, v in self.__dict__.items() if k != "_cuts_cache"}
 
     @cached_property
     def _cuts_cache(self) -> dict:
@@ -263,41 +306,35 @@ class ZoneRules:
         # agency lines, syndicated paragraphs): each distinct line is matched once.
         return {}
 
-    def _line_pieces(self, norm: str, start: int, end: int) -> list[Piece]:
-        line = norm[start:end]
-        cached = self._cuts_cache.get(line)
-        if cached is None:
-            cached = self._line_cuts(line)
-            if len(self._cuts_cache) >= 100_000:
-                self._cuts_cache.clear()
-            self._cuts_cache[line] = cached
-        return [Piece(start + at, visible, rule, rule.role if rule else "body")
-                for at, visible, rule in cached]
-
-    def _line_cuts(self, line: str) -> tuple[tuple[int, str, Rule | None], ...]:
+    def _line_cuts(self, line: str) -> tuple[tuple[int, str, Rule | None, int], ...]:
+        """(where, text, rule matched, word count) of each piece of a line."""
         first = len(line) - len(line.lstrip())
         if first == len(line):
             return ()
-        cuts: list[tuple[int, Rule | None]] = [(first, self._first_match(line[first:]))]
-        for at, rule in self._inner_cuts(line, first):
+        words = _LineWords(line)
+        cuts: list[tuple[int, Rule | None]] = [
+            (first, self._first_match(line[first:], words.count(first, len(line))))]
+        for at, rule in self._inner_cuts(line, first, words):
             if at > cuts[-1][0]:
                 cuts.append((at, rule))
         out = []
         for k, (at, rule) in enumerate(cuts):
             stop = cuts[k + 1][0] if k + 1 < len(cuts) else len(line)
-            out.append((at, line[at:stop].rstrip(), rule))
+            visible = line[at:stop].rstrip()
+            out.append((at, visible, rule, words.count(at, at + len(visible))))
         return tuple(out)
 
-    def _first_match(self, piece: str, only_split: bool = False) -> Rule | None:
-        count = _count_words(piece)
+    def _first_match(self, piece: str, count: int, only_split: bool = False) -> Rule | None:
+        """The first rule the piece (`count` words) matches."""
         if only_split and count > self.split_max_words:
             return None
+        lead = _lead_end(piece)
         for rule in self.rules:
-            if (rule.split or not only_split) and rule.matches(piece, count):
+            if (rule.split or not only_split) and rule.matches(piece, count, lead):
                 return rule
         return None
 
-    def _inner_cuts(self, line: str, first: int) -> list[tuple[int, Rule]]:
+    def _inner_cuts(self, line: str, first: int, words: _LineWords) -> list[tuple[int, Rule]]:
         """Places inside a line where a splitting rule starts: after a sentence end or a
         closing quote, or where a rule's phrase is glued to the word before it."""
         candidates: dict[int, bool] = {}  # position -> glued
@@ -311,11 +348,12 @@ class ZoneRules:
         cuts = []
         for at in sorted(candidates):
             piece = line[at:]
+            count = words.count(at, len(line))
             if candidates[at]:
                 rule = next((r for r in self.rules if r.split and r.phrases
-                             and r.phrase_at(piece, 0) and r.matches(piece)), None)
+                             and r.phrase_at(piece, 0) and r.matches(piece, count)), None)
             else:
-                rule = self._first_match(piece, only_split=True)
+                rule = self._first_match(piece, count, only_split=True)
             if rule is None:
                 continue
             if rule.effect == "source":
@@ -499,8 +537,8 @@ def _rule(item, index: int) -> Rule:
             names.discard(())
             fields["words"] = tuple(sorted(names, key=len, reverse=True))
             by_first: dict[str, list[tuple[str, ...]]] = {}
-            for name in fields["words"]:
-                by_first.setdefault(name[0], []).append(name)
+            for words in fields["words"]:
+                by_first.setdefault(words[0], []).append(words)
             fields["names_by_first"] = by_first
     else:
         fields["regex"] = _compile(item["regex"], f"{where} regex")

@@ -6,28 +6,48 @@ queries are most of the cost of `annotator assist`. Here one query reads a batch
 documents with their layer, and one statement per table writes every changed layer of the batch and
 its change-log row with executemany. The rows are the ones Project._put_layer writes (same
 JSON, same log columns), and a layer that would not change is neither written nor logged.
+
+Encoding (validate, JSON) and writing are two steps, so that worker processes can encode
+while this process writes (annotator.assist.workers); the stored JSON is kept as read, and
+decoded only when something needs it.
 """
 from __future__ import annotations
 
 import json
 from typing import Iterable, NamedTuple, Sequence
 
-from ..core.model import Layer, validate_layer
-from .connection import dumps, now
+from ..core.model import Layer, layer_from_json, validate_layer
+from .connection import now
+
+# store.connection.dumps, made once (no reference cycle can hide in a layer's JSON: not
+# looking for one makes encoding a third faster).
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"),
+                           check_circular=False).encode
+# How the JSON of a layer without stances ends (Layer.to_json puts them last).
+_NO_STANCES = '"stances":[]}'
 
 
 class LayerRow(NamedTuple):
     seq: int
     doc_id: str
     text: str
-    data: dict | None  # the stored layer's JSON, None if the document has none yet
+    raw: str | None  # the stored layer's JSON text, None if the document has none yet
+
+    def data(self) -> dict | None:
+        """The stored layer's JSON, decoded."""
+        return None if self.raw is None else json.loads(self.raw)
 
 
-def read_layer_rows(project, name: str, ids: Sequence[str]) -> list[LayerRow]:
+# What a batch writes for one document: (seq, the JSON it replaces or None, the new JSON).
+Encoded = tuple[int, "str | None", str]
+
+
+def read_layer_rows(project, name: str, ids: Sequence[str], conn=None) -> list[LayerRow]:
     """The documents `ids` with their layer `name`, in one query. Call it inside
-    project.write() with the write that follows, so no other edit slips in between."""
+    project.write() with the write that follows, so no other edit slips in between (or give
+    a worker's read-only `conn`, and check the layers are still the same when writing)."""
     marks = ",".join("?" * len(ids))
-    found = {r[1]: r for r in project.conn.execute(
+    found = {r[1]: r for r in (conn or project.conn).execute(
         "SELECT d.seq, d.id, d.text, l.data FROM documents d LEFT JOIN layers l "
         f"ON l.doc = d.seq AND l.name = ? WHERE d.id IN ({marks})", (name, *ids))}
     out = []
@@ -35,18 +55,67 @@ def read_layer_rows(project, name: str, ids: Sequence[str]) -> list[LayerRow]:
         row = found.get(doc_id)
         if row is None:
             raise KeyError(f"no document {doc_id!r}")
-        s, i, t, d = row
-        out.append(LayerRow(s, i, t, json.loads(d) if d is not None else None))
+        out.append(LayerRow(*row))
     return out
+
+
+def stored_layers(project, name: str, seqs: Sequence[int]) -> dict[int, str | None]:
+    """seq -> the stored JSON of layer `name` (None if none), for the documents `seqs` that
+    still exist."""
+    marks = ",".join("?" * len(seqs))
+    return dict(project.conn.execute(
+        "SELECT d.seq, l.data FROM documents d LEFT JOIN layers l ON l.doc = d.seq "
+        f"AND l.name = ? WHERE d.seq IN ({marks})", (name, *seqs)))
 
 
 def current_layer(row: LayerRow, only_stances: bool = False) -> Layer:
     """The row's layer (empty if none). only_stances: the caller replaces its zones and
     entities, so a layer without stances need not be read (reading it is most of the cost)."""
-    from ..core.model import layer_from_json
-    if row.data is None or (only_stances and not row.data.get("stances")):
+    if row.raw is None or (only_stances and row.raw.endswith(_NO_STANCES)):
         return Layer.empty(len(row.text))
-    return layer_from_json(row.data, row.text)
+    data = row.data()
+    if only_stances and not data.get("stances"):
+        return Layer.empty(len(row.text))
+    return layer_from_json(data, row.text)
+
+
+def encode_layer(row: LayerRow, layer: Layer, schema) -> str | None:
+    """The JSON to store for `layer`, None if it is what the row holds. ValidationError if the
+    layer breaks an invariant."""
+    validate_layer(layer, len(row.text), schema)
+    after = layer.to_json(row.text)
+    encoded = _encode(after)
+    if row.raw is not None and (encoded == row.raw or row.data() == after):
+        return None
+    return encoded
+
+
+def encode_layers(schema, updates: Iterable[tuple[LayerRow, Layer]]) -> list[Encoded]:
+    """What write_encoded writes for each (row, new layer) that changes it; every layer is
+    validated (ValidationError: nothing of the batch is written)."""
+    out = []
+    for row, layer in updates:
+        encoded = encode_layer(row, layer, schema)
+        if encoded is not None:
+            out.append((row.seq, row.raw, encoded))
+    return out
+
+
+def write_encoded(project, name: str, who: str, action: str, rows: Sequence[Encoded]) -> int:
+    """Write the layers and their change-log rows in one transaction; returns how many."""
+    if not rows:
+        return 0
+    stamp = now()
+    with project.write():
+        project.conn.executemany(
+            "INSERT INTO layers (doc, name, data, updated) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (doc, name) DO UPDATE SET data = excluded.data, "
+            "updated = excluded.updated", [(seq, name, after, stamp) for seq, _b, after in rows])
+        project.conn.executemany(
+            "INSERT INTO changes (at, who, doc, layer, action, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(stamp, who, seq, name, action, before, after) for seq, before, after in rows])
+    return len(rows)
 
 
 def write_layers(project, name: str, who: str, action: str,
@@ -54,27 +123,8 @@ def write_layers(project, name: str, who: str, action: str,
     """Write each (row, new layer) whose JSON differs from the row's, with its change-log row,
     in one transaction; returns how many changed. Every layer is validated first
     (ValidationError, nothing written)."""
-    stamp = now()
-    layers, log = [], []
-    for row, layer in updates:
-        validate_layer(layer, len(row.text), project.schema)
-        after = layer.to_json(row.text)
-        if after == row.data:
-            continue
-        layers.append((row.seq, name, dumps(after), stamp))
-        log.append((stamp, who, row.seq, name, action,
-                    None if row.data is None else dumps(row.data), dumps(after)))
-    if not layers:
-        return 0
-    with project.write():
-        project.conn.executemany(
-            "INSERT INTO layers (doc, name, data, updated) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (doc, name) DO UPDATE SET data = excluded.data, "
-            "updated = excluded.updated", layers)
-        project.conn.executemany(
-            "INSERT INTO changes (at, who, doc, layer, action, before, after) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)", log)
-    return len(layers)
+    return write_encoded(project, name, who, action, encode_layers(project.schema, updates))
 
 
-__all__ = ["LayerRow", "read_layer_rows", "current_layer", "write_layers"]
+__all__ = ["LayerRow", "Encoded", "read_layer_rows", "stored_layers", "current_layer",
+           "encode_layer", "encode_layers", "write_encoded", "write_layers"]

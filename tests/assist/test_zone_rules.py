@@ -176,3 +176,12 @@ def test_shipped_rules_load():
     rules = ZoneRules.load(DEFAULT_RULES_PATH)
     assert len(rules.rules) > 15
     assert {r.effect for r in rules.rules} == {"source", "tail", "block", "line"}
+
+
+def test_every_rule_keeps_its_name():
+    # The zone model learns from which rule matched a line, by name: a `words` rule once took
+    # the name of its last word list, different in every process (set order).
+    rules = ZoneRules.parse(
+        '[[rules]]\nname = "agency"\neffect = "source"\nwords = ["رويترز", "أ ف ب"]\n')
+    assert [r.name for r in rules.rules] == ["agency"]
+    assert all(isinstance(r.name, str) for r in default_rules().rules)

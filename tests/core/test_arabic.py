@@ -4,8 +4,9 @@ import random
 
 import pytest
 
-from annotator.core.arabic import (TASHKEEL, loose_key, normalize, normalize_text, orig_span,
-                                   proclitic_splits, proclitic_variants, words)
+from annotator.core.arabic import (_TABLE, TASHKEEL, _fold_fast, loose_key, normalize,
+                                   normalize_text, orig_span, proclitic_splits,
+                                   proclitic_variants, words)
 
 
 def test_tashkeel_tatweel_and_spelling_variants_normalize_alike():
@@ -128,3 +129,37 @@ def test_presentation_forms_that_decompose_to_themselves_are_kept():
     for text in ("قال\ufdd0 غالانت", "\ufbb2x", "\ufeff\ufdcf"):
         norm, to_orig = normalize(text)
         assert len(to_orig) == len(norm) + 1 and to_orig == sorted(to_orig)
+
+
+def _by_the_table(text: str) -> tuple[str, list[int]]:
+    """normalize as it was done before its fast path: one table lookup a character."""
+    norm, to_orig = "", []
+    for i, ch in enumerate(text):
+        folded = ch.translate(_TABLE)
+        norm += folded
+        to_orig += [i] * len(folded)
+    return norm, to_orig + [len(text)]
+
+
+def test_the_fast_normalization_agrees_with_the_table_on_every_code_point():
+    # Every code point the fast path takes (all but capital sigma, presentation forms and the
+    # few whose lower case is longer: those go to the table), in runs of 500.
+    points = [chr(c) for c in range(0x110000)
+              if not 0xD800 <= c < 0xE000 and _fold_fast(chr(c)) is not None]
+    assert len(points) > 1_000_000
+    for at in range(0, len(points), 500):
+        text = "".join(points[at:at + 500])
+        assert _fold_fast(text) is not None
+        assert normalize(text) == _by_the_table(text), f"from U+{ord(text[0]):04X}"
+        assert normalize_text(text) == _by_the_table(text)[0]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_fast_normalization_agrees_with_the_table_on_mixed_text(seed):
+    rng = random.Random(seed)
+    alphabet = list("ابتثجحخدذرزسشصضطظعغفقكلمنهويأإآىةؤئء ـ.،\n😀aAΣσİK") \
+        + sorted(TASHKEEL) + ["\u200f", "\u200d", "\ufeff", "ﻻ", "٣", "۴", "ک", "ی", "\u066b"]
+    for length in (1, 2, 5, 50, 400):
+        text = "".join(rng.choice(alphabet) for _ in range(length))
+        assert normalize(text) == _by_the_table(text)
+        assert normalize_text(text) == _by_the_table(text)[0]
