@@ -32,8 +32,7 @@ FOLDS = 4
 # more (reading, rejecting) than a missing one (selecting).
 MIN_CONFIDENCE = 0.5
 PROPAGATE_CONFIDENCE = 0.5  # see EntityModel._one_sense_per_document
-LINE_CACHE = 50_000  # lines whose entities are remembered (see EntityModel.suggest)
-TYPE_CACHE = 200_000  # word types whose features are remembered (features.sequence_features)
+LINE_CACHE = 50_000  # lines whose entities are remembered (see EntityModel.suggest)  # for the fold-out lexicon features of training documents
 TRAIN_PARAMS = {"c1": 0.2, "c2": 0.01, "max_iterations": 50,
                 "feature.possible_transitions": True, "feature.minfreq": 1}
 
@@ -115,11 +114,10 @@ def decode(tokens: list[Token], to_orig: list[int], first: int, tags: list[str],
 
 
 def _xseqs(doc: Doc, lexicon: Lexicon, gaz_index, words: WordContexts | None = None,
-           predicted: Lexicon | None = None, cache: dict | None = None
-           ) -> list[tuple[int, int, list[list[str]]]]:
+           predicted: Lexicon | None = None) -> list[tuple[int, int, list[list[str]]]]:
     tokens, _ = doc.tokens()
     gaz = gazetteer_tags(tokens, gaz_index.find(doc.text)) if gaz_index is not None else {}
-    return [(a, b, sequence_features(tokens, a, b, lexicon, gaz, words, predicted, cache))
+    return [(a, b, sequence_features(tokens, a, b, lexicon, gaz, words, predicted))
             for a, b in sentences(doc.text, tokens)]
 
 
@@ -160,7 +158,6 @@ class EntityModel:
         self.gaz_index = gaz_index
         self.min_confidence = MIN_CONFIDENCE
         self._line_cache: dict[str, tuple] = {}
-        self._type_cache: dict = {}  # word type -> its features (features.sequence_features)
         self._ordinary: dict[str, bool] = {}  # surface -> _mostly_ordinary (the lexicon is fixed)
         self.rejected_spans: set[tuple[str, str]] = {
             (k, lab) for k, lab in meta.get("rejected_spans", [])}
@@ -255,10 +252,8 @@ class EntityModel:
         tokens, to_orig = doc.tokens()
         out = []
         tagger = self._tagger
-        if len(self._type_cache) >= TYPE_CACHE:
-            self._type_cache.clear()
         for a, _b, xseq in _xseqs(doc, self.lexicon, self.gaz_index, self.words,
-                                  self.predicted, self._type_cache):
+                                  self.predicted):
             tags = tagger.tag(xseq)
             if all(t == "O" for t in tags):
                 continue
@@ -347,14 +342,12 @@ def train(docs: Sequence[Doc], gaz_index=None, rejected: Iterable[tuple[str, str
     trainer = pycrfsuite.Trainer(verbose=False)
     trainer.set_params({**TRAIN_PARAMS, **(params or {})})
     entities = tokens_n = 0
-    type_caches: dict[int, dict] = {}  # one per fold lexicon
     for doc, lexicon in zip(docs, per_doc):
         tokens, to_orig = doc.tokens()
         tags, _ = encode(tokens, to_orig, doc.entities)
         entities += len(doc.entities)
         tokens_n += len(tokens)
-        cache = type_caches.setdefault(id(lexicon), {})
-        for a, b, xseq in _xseqs(doc, lexicon, gaz_index, words, auto, cache):
+        for a, b, xseq in _xseqs(doc, lexicon, gaz_index, words, auto):
             trainer.append(xseq, tags[a:b])
     crf = train_to_bytes(trainer)
     meta = {"entities": entities, "documents": len(docs), "tokens": tokens_n,

@@ -261,90 +261,57 @@ def _context_parts(raw: str, norm: str) -> tuple[str, tuple[str, ...]]:
     return form, tuple(f for f in base if f.startswith(("stem=", "al", "p=")))
 
 
-class _TypeFeatures(NamedTuple):
-    """What a word type contributes to a sequence, its own features and the lists its
-    neighbours take (prefixed by their distance), all but the gazetteer tag (which depends on
-    where the word stands)."""
-    base: tuple[str, ...]       # word_features
-    lex: list[str]              # lexicon and stem evidence
-    given: list[str]            # ["given"] for a given name
-    alone: list[str]            # told to the word itself only
-    bigram: str                 # its form, for the next word's "bi=" feature
-    near: dict[int, list[str]]  # distance -> what the word at that distance is told
-
-
-def _type_features(tok: Token, lexicon: Lexicon, words, predicted: Lexicon | None
-                   ) -> _TypeFeatures:
-    alone: list[str] = []
-    if tok.norm[0].isalnum():
-        lex = lexicon.features(tok.raw) + lexicon.stem_features(tok.raw, tok.norm)
+def sequence_features(tokens: list[Token], first: int, last: int, lexicon: Lexicon,
+                      gaz: dict[int, str], words=None,
+                      predicted: Lexicon | None = None) -> list[list[str]]:
+    """The feature lists of tokens[first:last] (one sentence). `words`: the project's
+    WordContexts (annotator.assist.distributional), if learned; `predicted`: what the
+    previous model suggested across the unconfirmed documents (entity_model.predicted_lexicon)."""
+    own = []
+    for i in range(first, last):
+        tok = tokens[i]
         # The previous model's verdict on this form, and what the project's text says of the
         # word (distributional), are the token's own features only: told to its neighbours
         # too, they made training a quarter slower and the model no better (the verdict:
         # F1 0.673 against 0.680 at 30%, 0.665 against 0.667 glued; the distributional
         # features: 0.690 against 0.691, 0.672 against 0.670).
-        if predicted is not None:
-            alone = predicted.features(tok.raw, "a")
-        if words is not None:
-            alone = alone + list(words.features(tok.norm))
-    else:
-        lex = []
-    # A given name (a shipped list): its neighbours are told too, so the word after it reads
-    # as a surname even when neither was ever confirmed.
-    given = ["given"] if is_given_name(tok.raw, tok.norm) else []
-    form, near = _context_parts(tok.raw, tok.norm)
-    told = {d: [f"{d}:{form}"] for d in (-2, 2)}
-    for d in (-1, 1):
-        told[d] = [f"{d}:{form}", *(f"{d}:{f}" for f in near), *(f"{d}:{f}" for f in lex)]
-    return _TypeFeatures(word_features(tok.raw, tok.norm), lex, given, alone, form, told)
-
-
-def sequence_features(tokens: list[Token], first: int, last: int, lexicon: Lexicon,
-                      gaz: dict[int, str], words=None,
-                      predicted: Lexicon | None = None,
-                      cache: dict | None = None) -> list[list[str]]:
-    """The feature lists of tokens[first:last] (one sentence). `words`: the project's
-    WordContexts (annotator.assist.distributional), if learned; `predicted`: what the
-    previous model suggested across the unconfirmed documents (entity_model.predicted_lexicon).
-    `cache`: a dict kept by the caller for as long as lexicon, words and predicted stay the
-    same (a model suggesting): what each word type contributes is then worked out once —
-    words repeat across news even where lines do not."""
-    own = []
-    for i in range(first, last):
-        tok = tokens[i]
-        if cache is None:
-            typed = _type_features(tok, lexicon, words, predicted)
+        alone: list[str] = []
+        if tok.norm[0].isalnum():
+            extra = lexicon.features(tok.raw) + lexicon.stem_features(tok.raw, tok.norm)
+            if predicted is not None:
+                alone = predicted.features(tok.raw, "a")
+            if words is not None:
+                alone = alone + list(words.features(tok.norm))
         else:
-            typed = cache.get((tok.raw, tok.norm))
-            if typed is None:
-                typed = cache[(tok.raw, tok.norm)] = _type_features(tok, lexicon, words,
-                                                                    predicted)
-        own.append((typed, gaz.get(i)))
+            extra = []
+        tag = gaz.get(i)
+        if tag:
+            extra.append("gaz=" + tag)
+        if is_given_name(tok.raw, tok.norm):
+            # A given name (a shipped list): its neighbours are told too, so the word after
+            # it reads as a surname even when neither was ever confirmed.
+            extra.append("given")
+        form, near = _context_parts(tok.raw, tok.norm)
+        own.append((word_features(tok.raw, tok.norm), extra, form, near, alone))
     out = []
     n = last - first
     for k in range(n):
-        typed, tag = own[k]
-        feats = ["bias", *typed.base, *typed.lex]
-        if tag:
-            feats.append("gaz=" + tag)
-        feats += typed.given
-        feats += typed.alone
+        base, extra, form, _near, alone = own[k]
+        feats = ["bias", *base, *extra, *alone]
         if k == 0:
             feats.append("BOS")
         else:
-            feats.append("bi=" + own[k - 1][0].bigram + "|" + typed.bigram)
+            feats.append("bi=" + own[k - 1][2] + "|" + form)
         if k == n - 1:
             feats.append("EOS")
         for d in (-2, -1, 1, 2):
             j = k + d
             if 0 <= j < n:
-                neighbour, ntag = own[j]
-                feats += neighbour.near[d]
+                _b, ne, nform, nnear, _alone = own[j]
+                feats.append(f"{d}:{nform}")
                 if d == -1 or d == 1:
-                    if ntag:
-                        feats.append(f"{d}:gaz={ntag}")
-                    if neighbour.given:
-                        feats.append(f"{d}:given")
+                    feats.extend(f"{d}:{f}" for f in nnear)
+                    feats.extend(f"{d}:{f}" for f in ne)
         out.append(feats)
     return out
 
