@@ -25,6 +25,7 @@ import math
 import re
 from sys import intern
 from collections import Counter, defaultdict
+from itertools import chain
 from typing import Iterable, Sequence
 
 from ..core.arabic import normalize_text, proclitic_splits
@@ -103,19 +104,20 @@ class WordContexts:
         for doc in _documents(texts):
             lines += doc
             doc_freq.update({w for line in doc for w in line})
-        freq = Counter(w for line in lines for w in line)
+        freq = Counter(chain.from_iterable(lines))
         vocab = {w for w, _c in freq.most_common(CONTEXT_VOCAB)}
+        # Neighbours from the counts of adjacent pairs (counted in C, once per pair type):
+        # the same counts, in the same first-seen order, as walking every token.
+        pairs = Counter()
+        for line in lines:
+            pairs.update(zip(chain(("<s>",), line), chain(line, ("</s>",))))
         left: dict[str, Counter] = defaultdict(Counter)
         right: dict[str, Counter] = defaultdict(Counter)
-        for line in lines:
-            prev = "<s>"
-            for i, w in enumerate(line):
-                if prev in vocab or prev == "<s>":
-                    left[w][prev] += 1
-                nxt = line[i + 1] if i + 1 < len(line) else "</s>"
-                if nxt in vocab or nxt == "</s>":
-                    right[w][nxt] += 1
-                prev = w
+        for (a, b), n in pairs.items():
+            if b != "</s>" and (a in vocab or a == "<s>"):
+                left[b][a] += n
+            if a != "<s>" and (b in vocab or b == "</s>"):
+                right[a][b] += n
         # Name-likeness of a neighbour: P(an entity starts right after it), P(one ends right
         # before it), from confirmed lines, smoothed towards the overall rate.
         starts_after, ends_before, seen = Counter(), Counter(), Counter()
@@ -131,9 +133,14 @@ class WordContexts:
                     ends_before[w] += 1
         prior = inside / total if total else 0.0
         k = 5.0
+        start_rates: dict[str, float] = {}
+        end_rates: dict[str, float] = {}
 
-        def rate(counts: Counter, w: str) -> float:
-            return (counts[w] + k * prior) / (seen[w] + k)
+        def rate(counts: Counter, rates: dict[str, float], w: str) -> float:
+            r = rates.get(w)
+            if r is None:
+                r = rates[w] = (counts[w] + k * prior) / (seen[w] + k)
+            return r
 
         takes_article = _article_rates(freq)
         table = {}
@@ -154,9 +161,9 @@ class WordContexts:
             feats.append("burst=" + ("1" if per_doc < 1.5 else "2" if per_doc < 3 else
                                      "4" if per_doc < 6 else "many"))
             if confirmed:
-                lv = sum(rate(starts_after, c) * m for c, m in left[w].items())
+                lv = sum(rate(starts_after, start_rates, c) * m for c, m in left[w].items())
                 ln = sum(left[w].values())
-                rv = sum(rate(ends_before, c) * m for c, m in right[w].items())
+                rv = sum(rate(ends_before, end_rates, c) * m for c, m in right[w].items())
                 rn = sum(right[w].values())
                 feats.append("nameL=" + _bucket(lv / ln if ln else 0.0))
                 feats.append("nameR=" + _bucket(rv / rn if rn else 0.0))
