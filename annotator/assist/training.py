@@ -15,7 +15,7 @@ from typing import Callable
 
 from ..core.model import SUGGESTIONS, layer_from_json
 from ..store.models import (actions_with_reverts, confirmed_layer_refs, load_model, model_meta,
-                            save_model)
+                            save_model, set_model_meta)
 from .entities import DEFAULT_GAZETTEER_PATH, build_index
 from .entity_model import KIND, Doc, EntityModel, ModelError, train
 
@@ -107,13 +107,15 @@ def train_entities(project, cross_validate: bool = True,
         progress(f"training on {len(docs)} confirmed documents")
     model = train(docs, gaz, rejected, unlabeled=project_texts(project),
                   predicted=previous_suggestions(project))
-    meta = dict(model.meta)
+    meta = dict(model.meta, seconds=round(time.perf_counter() - started, 2))
+    # Stored before the cross-validation (three more trainings): suggestions use the new
+    # model from now on, and stopping the process later loses only the figure.
+    save_model(project, ENTITY_MODEL, KIND, model.to_bytes(), meta)
     if cross_validate:
         if progress:
             progress("cross-validating")
         meta["cv_f1"] = _cross_validated_f1(docs, gaz, rejected, project)
-    meta["seconds"] = round(time.perf_counter() - started, 2)
-    save_model(project, ENTITY_MODEL, KIND, model.to_bytes(), meta)
+        set_model_meta(project, ENTITY_MODEL, meta)
     return meta
 
 

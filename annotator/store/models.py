@@ -36,6 +36,13 @@ def save_model(project: Project, name: str, kind: str, data: bytes, meta: dict[s
     return StoredModel(name, kind, data, meta, stamp)
 
 
+def set_model_meta(project: Project, name: str, meta: dict[str, Any]) -> None:
+    """Replace a stored model's figures, its bytes untouched (figures that come after the
+    model, such as its cross-validated F1)."""
+    with project.write():
+        project.conn.execute("UPDATE models SET meta = ? WHERE name = ?", (dumps(meta), name))
+
+
 def _row(row) -> StoredModel | None:
     if row is None:
         return None
@@ -126,4 +133,4 @@ def actions_with_reverts(project: Project, layer: str, action: str) -> list:
 
 
 __all__ = ["StoredModel", "save_model", "load_model", "model_meta", "model_names",
-           "model_trained_at", "delete_model", "copy_models", "confirmed_layer_refs", "actions_with_reverts"]
+           "model_trained_at", "set_model_meta", "delete_model", "copy_models", "confirmed_layer_refs", "actions_with_reverts"]

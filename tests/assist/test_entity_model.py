@@ -207,3 +207,22 @@ def test_the_next_model_reads_what_the_previous_one_suggested_on_unconfirmed_doc
             first = text[s:e].split()[0]
             assert model.predicted.in_entity[hamza_form(first)][label] >= 1
     assert hamza_form("الوضع") not in model.predicted.occurrences  # only forms tagged somewhere
+
+
+def test_the_model_is_stored_before_its_cross_validation(tmp_path):
+    """Cross-validating is three more trainings: suggestions must not wait for it, and a
+    process stopped during it keeps the model."""
+    rng = random.Random(3)
+    proj = confirmed_project(tmp_path / "p.db", [make_document(rng) for _ in range(12)])
+    seen = {}
+
+    def progress(message):
+        if message == "cross-validating":
+            stored = load_model(proj, ENTITY_MODEL)
+            seen["stored"] = stored is not None and "cv_f1" not in stored.meta
+    meta = train_entities(proj, cross_validate=True, progress=progress)
+    assert seen == {"stored": True}
+    stored = load_model(proj, ENTITY_MODEL)
+    assert stored.meta["cv_f1"] == meta["cv_f1"] is not None
+    assert model_state(proj).startswith(f"trained on {meta['entities']} entities, "
+                                        f"cross-validated F1 {meta['cv_f1']:.2f}")
