@@ -256,12 +256,16 @@ def gazetteer_tags(tokens: list[Token], matches: Iterable) -> dict[int, str]:
 
 
 @lru_cache(maxsize=1 << 17)
-def _context_parts(raw: str, norm: str) -> tuple[str, tuple[str, ...]]:
-    """What a token tells its neighbours: its form, and (to the adjacent ones) its stems,
-    article and punctuation."""
+def _told(raw: str, norm: str) -> tuple[str, tuple[str, ...], tuple[str, ...],
+                                        tuple[str, ...], tuple[str, ...]]:
+    """What a token tells its neighbours, ready-made (words repeat): its form (half of a
+    bigram), and its features as the word two before, one before, one after and two after —
+    its form, and to the adjacent ones its stems, article and punctuation too."""
     base = word_features(raw, norm)
     form = base[1] if len(base) > 1 else base[0]  # n=, or p= for punctuation
-    return form, tuple(f for f in base if f.startswith(("stem=", "al", "p=")))
+    near = (form, *(f for f in base if f.startswith(("stem=", "al", "p="))))
+    return (form, ("-2:" + form,), tuple("-1:" + f for f in near),
+            tuple("1:" + f for f in near), ("2:" + form,))
 
 
 def sequence_features(tokens: list[Token], first: int, last: int, lexicon: Lexicon,
@@ -271,16 +275,15 @@ def sequence_features(tokens: list[Token], first: int, last: int, lexicon: Lexic
     WordContexts (annotator.assist.distributional), if learned; `predicted`: what the
     previous model suggested across the unconfirmed documents (entity_model.predicted_lexicon)."""
     own = []
+    told = []
     for i in range(first, last):
         tok = tokens[i]
-        # The previous model's verdict on this form, and what the project's text says of the
-        # word (distributional), are the token's own features only: told to its neighbours
-        # too, they made training a quarter slower and the model no better (the verdict:
-        # F1 0.673 against 0.680 at 30%, 0.665 against 0.667 glued; the distributional
-        # features: 0.690 against 0.691, 0.672 against 0.670).
-        # How often the form was confirmed as what (lr ll lc) is the token's own as well: told
-        # to its neighbours it was a fifth of training's work and made the model no better
-        # (F1 0.692 against 0.691 at 30%, 0.675 against 0.670 glued).
+        # `alone`: features that are the token's own only. Told to the neighbours too, each of
+        # them made training slower and the model no better (F1 at 30%, segmented / glued):
+        # the previous model's verdict on the form 0.673 / 0.665 against 0.680 / 0.667; what
+        # the project's text says of the word (distributional) 0.690 / 0.672 against 0.691 /
+        # 0.670; how often the form was confirmed as what (lr ll lc: a fifth of training's
+        # work) 0.691 / 0.670 against 0.692 / 0.675.
         alone: list[str] = []
         if tok.norm[0].isalnum():
             alone = lexicon.features(tok.raw)
@@ -300,27 +303,26 @@ def sequence_features(tokens: list[Token], first: int, last: int, lexicon: Lexic
             # A given name (a shipped list): its neighbours are told too, so the word after
             # it reads as a surname even when neither was ever confirmed.
             extra.append("given")
-        form, near = _context_parts(tok.raw, tok.norm)
-        own.append((word_features(tok.raw, tok.norm), extra, form, near, alone))
+        own.append((word_features(tok.raw, tok.norm), extra, alone))
+        told.append(_told(tok.raw, tok.norm))
     out = []
     n = last - first
     for k in range(n):
-        base, extra, form, _near, alone = own[k]
+        base, extra, alone = own[k]
         feats = ["bias", *base, *extra, *alone]
-        if k == 0:
-            feats.append("BOS")
-        else:
-            feats.append("bi=" + own[k - 1][2] + "|" + form)
+        feats.append("bi=" + told[k - 1][0] + "|" + told[k][0] if k else "BOS")
         if k == n - 1:
             feats.append("EOS")
-        for d in (-2, -1, 1, 2):
-            j = k + d
-            if 0 <= j < n:
-                _b, ne, nform, nnear, _alone = own[j]
-                feats.append(f"{d}:{nform}")
-                if d == -1 or d == 1:
-                    feats.extend(f"{d}:{f}" for f in nnear)
-                    feats.extend(f"{d}:{f}" for f in ne)
+        if k >= 2:
+            feats += told[k - 2][1]
+        if k >= 1:
+            feats += told[k - 1][2]
+            feats += ["-1:" + f for f in own[k - 1][1]]
+        if k + 1 < n:
+            feats += told[k + 1][3]
+            feats += ["1:" + f for f in own[k + 1][1]]
+        if k + 2 < n:
+            feats += told[k + 2][4]
         out.append(feats)
     return out
 
