@@ -116,6 +116,8 @@ def word_features(raw: str, norm: str) -> tuple[str, ...]:
             feats.append("enc=" + enc)
             break
     feats.append("lk=" + loose_key(stem))
+    if any(is_demonym(split.stem) for split in splits):
+        feats.append("nisba")
     if stem != norm and len(stem) >= 4:
         # The stem's own ends, the article and clitics off: foreign names share endings
         # (ـوف ـسكي ـيف) that the written word hides behind ال / و / ب.
@@ -124,6 +126,37 @@ def word_features(raw: str, norm: str) -> tuple[str, ...]:
     if w != raw:
         feats.append("marked")  # written with tashkeel or tatweel
     return tuple(feats)
+
+
+PLACES_PATH = RESOURCES / "assist" / "gazetteer.tsv"
+NISBA = ("يين", "يون", "يات", "يان", "يه", "ي")  # normalized: ية is يه
+
+
+@lru_cache(maxsize=1)
+def place_bases() -> frozenset[str]:
+    """The one-word places of the shipped gazetteer, normalized, with and without the article
+    and a final ا / يا / يه: what a demonym is built on (مصر → مصري, سوريا → سوري, السعودية →
+    سعودي, ألمانيا → ألماني)."""
+    bases = set()
+    for line in PLACES_PATH.read_text(encoding="utf-8").splitlines():
+        name, _tab, rest = line.partition("\t")
+        if line.startswith("#") or rest.split("\t")[0].strip() != "LOC" or " " in name.strip():
+            continue
+        word = normalize_text(name.strip())
+        for form in {word, word[2:] if word.startswith("ال") else word}:
+            for end in ("يا", "يه", "ا", "ه", ""):
+                if form.endswith(end) and len(form) - len(end) >= 3:
+                    bases.add(form[:len(form) - len(end)])
+                    break
+    return frozenset(bases)
+
+
+def is_demonym(stem: str) -> bool:
+    """A relative adjective of a known place (مصري، الفلسطينيين، سعودية، الأمريكيون): a
+    feature (nationalities and peoples are entities in some projects, not in others; the
+    model learns which), never a match."""
+    return any(stem.endswith(end) and len(stem) - len(end) >= 3
+               and stem[:len(stem) - len(end)] in place_bases() for end in NISBA)
 
 
 GIVEN_NAMES_PATH = RESOURCES / "assist" / "given_names.txt"

@@ -2,9 +2,11 @@
 as a feature, a person's family name read as that person where it stands alone."""
 import random
 
+import pytest
+
 from annotator.assist.entity_model import Doc, train
 from annotator.assist.features import (Lexicon, is_given_name, sentences, sequence_features,
-                                       tokenize)
+                                       tokenize, word_features)
 from annotator.core.arabic import normalize_text
 from annotator.core.model import Entity
 
@@ -45,3 +47,14 @@ def test_a_family_name_alone_is_the_person_named_in_full_before():
     out = model._one_sense_per_document("بوتين ثم بوتين", [
         Entity(0, 5, "LOC", None, (("assist", "model"), ("confidence", 0.9)))])
     assert [(e.start, e.label) for e in out] == [(0, "LOC"), (9, "LOC")]
+
+
+@pytest.mark.parametrize("word, demonym", [
+    ("مصري", True), ("الفلسطينيين", True), ("والسوريون", True), ("الأمريكيّة", True),
+    ("ألماني", True), ("الإسرائيليات", True), ("وزير", False), ("المدينة", False),
+    ("عربي", False), ("قال", False)])
+def test_a_relative_adjective_of_a_known_place_is_a_feature(word, demonym):
+    """Nationalities and peoples (مصري، الفلسطينيين) are entities in some projects and not in
+    others: the model is told the word is built on a place it knows, and learns which."""
+    norm = normalize_text(word)
+    assert ("nisba" in word_features(word, norm)) is demonym
