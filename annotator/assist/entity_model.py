@@ -27,12 +27,12 @@ from .features import (Lexicon, Token, gazetteer_tags, hamza_form, sentences,
 
 KIND = "crfsuite-entities-1"
 MAGIC = b"ANNCRF1\0"
-FOLDS = 4
+FOLDS = 4  # for the fold-out lexicon features of training documents
 # Spans the model is less sure of are not suggested: a wrong suggestion costs the labeler
 # more (reading, rejecting) than a missing one (selecting).
 MIN_CONFIDENCE = 0.5
 PROPAGATE_CONFIDENCE = 0.5  # see EntityModel._one_sense_per_document
-LINE_CACHE = 50_000  # lines whose entities are remembered (see EntityModel.suggest)  # for the fold-out lexicon features of training documents
+LINE_CACHE = 50_000  # lines whose entities are remembered (see EntityModel.suggest)
 TRAIN_PARAMS = {"c1": 0.2, "c2": 0.01, "max_iterations": 50,
                 "feature.possible_transitions": True, "feature.minfreq": 1}
 
@@ -291,13 +291,13 @@ class EntityModel:
 # ---------------------------------------------------------------------------------------------
 # Training
 
-def _fold_lexicons(docs: Sequence[Doc], rejected_forms: set[str]) -> tuple[Lexicon, list[Lexicon]]:
-    """The lexicon of all documents, and for each document the lexicon without its fold."""
+def _fold_lexicons(docs: Sequence[Doc], labels: Sequence[dict[int, str]],
+                   rejected_forms: set[str]) -> tuple[Lexicon, list[Lexicon]]:
+    """The lexicon of all documents, and for each document the lexicon without its fold.
+    labels: each document's token index -> label (encode)."""
     folds = [Lexicon() for _ in range(FOLDS)]
     for i, doc in enumerate(docs):
-        tokens, to_orig = doc.tokens()
-        _tags, labels = encode(tokens, to_orig, doc.entities)
-        folds[i % FOLDS].add_document(tokens, labels)
+        folds[i % FOLDS].add_document(doc.tokens()[0], labels[i])
     total = Lexicon(rejected=set(rejected_forms))
     for fold in folds:
         total = total.merged(fold)
@@ -329,24 +329,24 @@ def train(docs: Sequence[Doc], gaz_index=None, rejected: Iterable[tuple[str, str
     rejected_forms = {hamza_form(w) for surface, _l in rejected
                       for w in written_form(surface).split()}
     started = time.perf_counter()
-    total, per_doc = _fold_lexicons(docs, rejected_forms)
+    encoded = [encode(*doc.tokens(), doc.entities) for doc in docs]
+    labels = [doc_labels for _tags, doc_labels in encoded]
+    total, per_doc = _fold_lexicons(docs, labels, rejected_forms)
     words = None
     if unlabeled is not None:
         confirmed = []
-        for doc in docs:
-            tokens, to_orig = doc.tokens()
-            _tags, labels = encode(tokens, to_orig, doc.entities)
-            confirmed.append(([t.norm for t in tokens], [i in labels for i in range(len(tokens))]))
+        for doc, doc_labels in zip(docs, labels):
+            tokens = doc.tokens()[0]
+            confirmed.append(([t.norm for t in tokens],
+                              [i in doc_labels for i in range(len(tokens))]))
         words = WordContexts.learn(unlabeled, confirmed)
     auto = predicted_lexicon(predicted) if predicted is not None else None
     trainer = pycrfsuite.Trainer(verbose=False)
     trainer.set_params({**TRAIN_PARAMS, **(params or {})})
     entities = tokens_n = 0
-    for doc, lexicon in zip(docs, per_doc):
-        tokens, to_orig = doc.tokens()
-        tags, _ = encode(tokens, to_orig, doc.entities)
+    for doc, lexicon, (tags, _labels) in zip(docs, per_doc, encoded):
         entities += len(doc.entities)
-        tokens_n += len(tokens)
+        tokens_n += len(tags)
         for a, b, xseq in _xseqs(doc, lexicon, gaz_index, words, auto):
             trainer.append(xseq, tags[a:b])
     crf = train_to_bytes(trainer)
