@@ -288,7 +288,7 @@ class ZoneModel:
         """Zones tiling the whole text, like ZoneRules.suggest, decided by the model."""
         if not text:
             return ()
-        pieces, to_orig = read_pieces(self.rules, text)
+        pieces, to_orig = self.rules.read(text)  # what read_pieces gives, line by line
         if not pieces:
             return self.rules.suggest(text)
         if self._features is None:
