@@ -146,8 +146,14 @@ def assist_documents(project, doc_ids: Iterable[str] | None = None, zones: bool 
         rules = rules or default_rules()
         rules.check_schema(project.schema)
         if use_model:
-            from .training import load_zone_model
-            rules = load_zone_model(project, rules) or rules
+            from ..store.bulk import iter_texts
+            from ..store.models import model_trained_at
+            from .training import ZONE_MODEL, load_zone_model
+            from .zone_model import line_counts
+            if model_trained_at(project, ZONE_MODEL) is not None:
+                # The project's recurring lines, counted from the texts alone (read lean).
+                rules = load_zone_model(project, rules, line_counts(iter_texts(project))) \
+                    or rules
     names = rejected = None
     if entities:
         from .training import load_entity_model

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import chain
 from typing import Iterable, Sequence
 
 import pycrfsuite
@@ -53,9 +54,18 @@ def head_key(key: str) -> str:
 def line_counts(texts: Iterable[str]) -> Counter:
     """How many documents each line (line_key), and each line start (head_key), occurs in."""
     counts: Counter = Counter()
+    keys_of: dict[str, tuple[str, ...]] = {}  # stored line -> its two keys (none if blank)
     for text in texts:
-        keys = {line_key(line) for line in text.split("\n") if line.strip()}
-        counts.update(keys | {head_key(k) for k in keys})
+        lines = set(text.split("\n"))
+        new = lines.difference(keys_of)
+        if new:
+            if len(keys_of) + len(new) > PIECE_CACHE:
+                keys_of.clear()
+                new = lines
+            for line in new:
+                key = line_key(line) if line.strip() else None
+                keys_of[line] = (key, head_key(key)) if key is not None else ()
+        counts.update(set(chain.from_iterable(map(keys_of.__getitem__, lines))))
     return counts
 
 

@@ -14,7 +14,7 @@ decoded only when something needs it.
 from __future__ import annotations
 
 import json
-from typing import Iterable, NamedTuple, Sequence
+from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from ..core.model import Layer, layer_from_json, validate_layer
 from .connection import now
@@ -57,6 +57,20 @@ def read_layer_rows(project, name: str, ids: Sequence[str], conn=None) -> list[L
             raise KeyError(f"no document {doc_id!r}")
         out.append(LayerRow(*row))
     return out
+
+
+def iter_texts(project, batch: int = 2000) -> Iterator[str]:
+    """Every document's text, in queue order, read in batches (memory stays flat): what
+    counting the project's recurring lines reads, without the rest of each document."""
+    last = 0
+    while True:
+        rows = project.conn.execute("SELECT seq, text FROM documents WHERE seq > ? "
+                                    "ORDER BY seq LIMIT ?", (last, batch)).fetchall()
+        if not rows:
+            return
+        for _seq, text in rows:
+            yield text
+        last = rows[-1][0]
 
 
 def stored_layers(project, name: str, seqs: Sequence[int]) -> dict[int, str | None]:
@@ -126,5 +140,5 @@ def write_layers(project, name: str, who: str, action: str,
     return write_encoded(project, name, who, action, encode_layers(project.schema, updates))
 
 
-__all__ = ["LayerRow", "Encoded", "read_layer_rows", "stored_layers", "current_layer",
+__all__ = ["LayerRow", "Encoded", "read_layer_rows", "iter_texts", "stored_layers", "current_layer",
            "encode_layer", "encode_layers", "write_encoded", "write_layers"]
