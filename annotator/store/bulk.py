@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
-from ..core.model import Layer, layer_from_json, validate_layer
+from ..core.model import Entity, Layer, layer_from_json, validate_layer
 from .connection import now
 
 # store.connection.dumps, made once (no reference cycle can hide in a layer's JSON: not
@@ -97,11 +97,62 @@ def encode_layer(row: LayerRow, layer: Layer, schema) -> str | None:
     """The JSON to store for `layer`, None if it is what the row holds. ValidationError if the
     layer breaks an invariant."""
     validate_layer(layer, len(row.text), schema)
-    after = layer.to_json(row.text)
-    encoded = _encode(after)
-    if row.raw is not None and (encoded == row.raw or row.data() == after):
+    encoded = layer_json(layer, row.text)
+    if row.raw is None:
+        return encoded
+    if encoded == row.raw:
         return None
-    return encoded
+    # The same layer written another way (key order, spacing) is the same layer.
+    data = row.data()
+    if not _may_equal(data, layer):
+        return encoded
+    return None if data == layer.to_json(row.text) else encoded
+
+
+def _may_equal(data, layer: Layer) -> bool:
+    """False if `data` (a decoded layer) cannot equal layer.to_json(): not three lists as
+    long as the layer's zones, entities and stances."""
+    if type(data) is not dict or len(data) != 3:
+        return False
+    for name, items in (("zones", layer.zones), ("entities", layer.entities),
+                        ("stances", layer.stances)):
+        value = data.get(name)
+        if type(value) is not list or len(value) != len(items):
+            return False
+    return True
+
+
+def layer_json(layer: Layer, text: str) -> str:
+    """_encode(layer.to_json(text)), byte for byte: the encoder writes a list as its items'
+    JSON joined by commas, and an entity's JSON after its span is remembered (_TAILS)."""
+    return ('{"zones":' + _encode([z.to_json() for z in layer.zones])
+            + ',"entities":[' + ",".join([_entity_json(e, text) for e in layer.entities])
+            + '],"stances":' + _encode([s.to_json(text) for s in layer.stances]) + "}")
+
+
+# An entity's JSON after `"start":…,"end":…,`, by (label, text, canonical, id of its extra):
+# the entities of a bulk run share their extra tuple with many others (the model's and the
+# names' results are kept per line), and the value keeps that tuple, so its id is not reused.
+_TAILS: dict[tuple, tuple[str, tuple]] = {}
+TAIL_CACHE = 100_000
+
+
+def _entity_json(e: Entity, text: str) -> str:
+    start, end, label, canonical = e.start, e.end, e.label, e.canonical
+    if type(start) is not int or type(end) is not int or type(label) is not str \
+            or (canonical is not None and type(canonical) is not str):
+        return _encode(e.to_json(text))  # (equal keys, other JSON: 1 and 1.0, True)
+    key = (label, text[start:end], canonical, id(e.extra))
+    found = _TAILS.get(key)
+    if found is None:
+        head = f'{{"start":{start},"end":{end},'
+        whole = _encode(e.to_json(text))
+        if any(k == "start" or k == "end" for k, _v in e.extra) or not whole.startswith(head):
+            return whole  # an extra field named start or end takes their place
+        if len(_TAILS) >= TAIL_CACHE:
+            _TAILS.clear()
+        found = _TAILS[key] = (whole[len(head):], e.extra)
+    return f'{{"start":{start},"end":{end},{found[0]}'
 
 
 def encode_layers(schema, updates: Iterable[tuple[LayerRow, Layer]]) -> list[Encoded]:
@@ -141,4 +192,4 @@ def write_layers(project, name: str, who: str, action: str,
 
 
 __all__ = ["LayerRow", "Encoded", "read_layer_rows", "iter_texts", "stored_layers", "current_layer",
-           "encode_layer", "encode_layers", "write_encoded", "write_layers"]
+           "encode_layer", "encode_layers", "layer_json", "write_encoded", "write_layers"]
