@@ -148,15 +148,17 @@ def predicted_lexicon(predicted: Iterable[tuple[str, Sequence[tuple[int, int, st
 class _Line:
     """A line as the model read it: every span tagged (start, end, label, confidence, in
     the line); and for the min_confidence they were made for, the spans suggested (start,
-    end, label, Entity.extra, text) and what they claim for the rest of the document
-    (EntityModel._claims)."""
-    __slots__ = ("spans", "confidence", "hits", "claims")
+    end, label, Entity.extra), what they claim for the rest of the document
+    (EntityModel._claims), and how often each form claimed stands inside them ((form,
+    count), see EntityModel._propagate)."""
+    __slots__ = ("spans", "confidence", "hits", "claims", "inside")
 
     def __init__(self, spans: tuple[tuple[int, int, str, float], ...]):
         self.spans = spans
         self.confidence: float | None = None
         self.hits: tuple = ()
         self.claims: tuple = ()
+        self.inside: tuple = ()
 
 
 _UNREAD = object()  # EntityModel._known before the model's attributes are read
@@ -194,7 +196,7 @@ class EntityModel:
         again. Only the propagation over the whole document is done per document."""
         found: list[Entity] = []
         sure: dict[str, tuple[str, float]] = {}
-        named: dict[str, int] = {}  # surface -> how many spans of found are it
+        inside: dict[str, int] = {}  # form -> its places inside the spans of found
         at = 0
         cache = self._line_cache
         for line in text.split("\n"):
@@ -204,15 +206,16 @@ class EntityModel:
                     at += len(line) + 1
                     continue
                 seen = self._line(line, seen)
-            for s, e, label, extra, surface in seen.hits:
+            for s, e, label, extra in seen.hits:
                 found.append(Entity(at + s, at + e, label, None, extra))
-                named[surface] = named.get(surface, 0) + 1
             for form, label, c in seen.claims:
                 if form not in sure:
                     sure[form] = (label, c)
+            for form, n in seen.inside:
+                inside[form] = inside.get(form, 0) + n
             at += len(line) + 1
         if sure:
-            found = self._propagate(text, found, sure, named)
+            found = self._propagate(text, found, sure, inside)
         if not exclude:
             return tuple(found)
         taken = sorted(exclude)
@@ -227,10 +230,12 @@ class EntityModel:
         hits, claims = [], []
         for s, e, label, c in seen.spans:
             if c >= self.min_confidence:
-                surface = line[s:e]
-                hits.append((s, e, label, (("assist", "model"), ("confidence", c)), surface))
-                claims += self._claims(surface, label, c)
+                hits.append((s, e, label, (("assist", "model"), ("confidence", c))))
+                claims += self._claims(line[s:e], label, c)
         seen.hits, seen.claims = tuple(hits), tuple(claims)
+        # Places counted without overlaps in each span; the spans do not overlap.
+        seen.inside = tuple((form, sum(line[s:e].count(form) for s, e, *_r in hits))
+                            for form in dict.fromkeys(form for form, _l, _c in claims))
         seen.confidence = self.min_confidence
         return seen
 
@@ -267,21 +272,24 @@ class EntityModel:
 
     @staticmethod
     def _propagate(text: str, found: list[Entity], sure: dict[str, tuple[str, float]],
-                   named: dict[str, int] | None = None) -> list[Entity]:
+                   inside: dict[str, int] | None = None) -> list[Entity]:
         """`found` and each form of `sure` wherever else it stands as a whole word, not
-        overlapping what is already suggested (the earlier forms first). `named`: how many
-        spans of `found` are each form, when the spans of `found` do not overlap (the
-        model's never do)."""
-        covered = bytearray(len(text))
-        for e in found:
-            covered[e.start:e.end] = b"\1" * (e.end - e.start)
+        overlapping what is already suggested (the earlier forms first). `inside`: for
+        some forms, how many places of each lie inside the spans of `found`, no two
+        overlapping (the model's spans never overlap each other)."""
+        covered = None
         added = []
         for surface, (label, c) in sure.items():
-            if named is not None and text.count(surface) == named.get(surface, 0):
-                # It stands nowhere but in its own spans: counted from the left without
-                # overlaps, as found below, a place of it not covered would make one more
-                # than the spans of it (which do not overlap), so none is added.
+            if inside is not None and text.count(surface) == inside.get(surface, 0):
+                # str.count counts the places from the left without overlaps, as find()
+                # meets them below: the most places without overlaps there are. A place
+                # clear of every span of `found` would make one more than those inside
+                # them, so each place find() meets overlaps a span, and none is added.
                 continue
+            if covered is None:  # (nothing added yet)
+                covered = bytearray(len(text))
+                for e in found:
+                    covered[e.start:e.end] = b"\1" * (e.end - e.start)
             at = text.find(surface)
             while at != -1:
                 end = at + len(surface)
