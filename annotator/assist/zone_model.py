@@ -164,7 +164,7 @@ class _Piece:
     page it is on: its own features and those its neighbours take, without the attributes
     the model does not know."""
     __slots__ = ("prose", "forced", "own", "seen", "before", "after", "far_before",
-                 "far_after")
+                 "far_after", "placed")
 
 
 class PageFeatures:
@@ -231,27 +231,38 @@ class PageFeatures:
         # As seen from two pieces away: the first three features (role, words, recurrence).
         out.far_before = self._kept("2:" + f for f in middle[:2])
         out.far_after = self._kept("-2:" + f for f in middle[:2])
+        out.placed = {}  # (role, prose before it, prose ahead) -> see page
         return out
+
+    def _placed(self, r: _Piece, role: str, seen_prose: bool, ahead: bool) -> tuple:
+        role, role_far_after, role_after, role_before, role_far_before = self._role(role)
+        place, place_after, place_before = self._places[seen_prose, ahead]
+        return ((*role, *r.own, *place, *r.seen),
+                (*role_far_after, *r.far_after),
+                (*role_after, *r.after[0], *place_after, *r.after[1]),
+                (*role_before, *r.before[0], *place_before, *r.before[1]),
+                (*role_far_before, *r.far_before))
 
     def page(self, pieces: Sequence[Piece]) -> tuple[list[list[str]], list[_Piece]]:
         """The features of each piece of a page, and what was read of each piece."""
         read = [self.piece(p) for p in pieces]
         n = len(pieces)
         # What each piece says of itself on this page, and what it tells the pieces two and
-        # one before it and one and two after it.
-        own, to_far_before, to_before, to_after, to_far_after = [], [], [], [], []
+        # one after it and one and two before it: by its role and place against the prose,
+        # worked out once for each.
+        own, to_far_after, to_after, to_before, to_far_before = [], [], [], [], []
         seen_prose = False
         for i, r in enumerate(read):
-            role, role_far_after, role_after, role_before, role_far_before = \
-                self._role(pieces[i].role)
-            place, place_after, place_before = \
-                self._places[seen_prose, any(p.prose for p in read[i + 1:i + 4])]
+            how = (pieces[i].role, seen_prose, any(p.prose for p in read[i + 1:i + 4]))
+            placed = r.placed.get(how)
+            if placed is None:
+                placed = r.placed[how] = self._placed(r, *how)
             seen_prose = seen_prose or r.prose
-            own.append((*role, *r.own, *place, *r.seen))
-            to_far_before.append((*role_far_before, *r.far_before))
-            to_before.append((*role_before, *r.before[0], *place_before, *r.before[1]))
-            to_after.append((*role_after, *r.after[0], *place_after, *r.after[1]))
-            to_far_after.append((*role_far_after, *r.far_after))
+            own.append(placed[0])
+            to_far_after.append(placed[1])
+            to_after.append(placed[2])
+            to_before.append(placed[3])
+            to_far_before.append(placed[4])
         bias, pos = self.bias, self.pos
         none_2b, none_1b, none_1a, none_2a = self.none
         out = []
