@@ -124,9 +124,25 @@ def _may_equal(data, layer: Layer) -> bool:
 
 def layer_json(layer: Layer, text: str) -> str:
     """_encode(layer.to_json(text)), byte for byte: the encoder writes a list as its items'
-    JSON joined by commas, and an entity's JSON after its span is remembered (_TAILS)."""
+    JSON joined by commas, and an entity's JSON after its span is remembered (_TAILS). An
+    entity not remembered is learned as long as what is remembered is met again; otherwise
+    its layer is encoded whole, as before (entities of lines never seen again would cost
+    more to learn than they save)."""
+    parts = []
+    # Learning goes on while at least half the entities looked up were remembered (counted
+    # afresh from time to time: another project, another run).
+    if _SEEN[0] >= 100 * LEARN_FIRST:
+        _SEEN[:] = [0, 0]
+    learning = _SEEN[0] < LEARN_FIRST or 2 * _SEEN[1] >= _SEEN[0]
+    for e in layer.entities:
+        part = _entity_json(e, text, learning)
+        _SEEN[0] += 1
+        if part is None:
+            return _encode(layer.to_json(text))
+        _SEEN[1] += not part[1]
+        parts.append(part[0])
     return ('{"zones":' + _encode([z.to_json() for z in layer.zones])
-            + ',"entities":[' + ",".join([_entity_json(e, text) for e in layer.entities])
+            + ',"entities":[' + ",".join(parts)
             + '],"stances":' + _encode([s.to_json(text) for s in layer.stances]) + "}")
 
 
@@ -135,35 +151,31 @@ def layer_json(layer: Layer, text: str) -> str:
 # names' results are kept per line), and the value keeps that tuple, so its id is not reused.
 _TAILS: dict[tuple, tuple[str, tuple]] = {}
 TAIL_CACHE = 100_000
+LEARN_FIRST = 2000  # entities learned whatever comes of it
+_SEEN = [0, 0]  # entities looked up, and of them remembered
 
 
-def _entity_json(e: Entity, text: str) -> str:
+def _entity_json(e: Entity, text: str, learn: bool) -> tuple[str, bool] | None:
+    """(the entity's JSON, whether it was learned now); None if it is not remembered (and
+    not learned), or takes the plain way (see layer_json)."""
     start, end, label, canonical = e.start, e.end, e.label, e.canonical
     if type(start) is not int or type(end) is not int or type(label) is not str \
             or (canonical is not None and type(canonical) is not str):
-        return _encode(e.to_json(text))  # (equal keys, other JSON: 1 and 1.0, True)
+        return None  # (equal keys, other JSON: 1 and 1.0, True)
     key = (label, text[start:end], canonical, id(e.extra))
     found = _TAILS.get(key)
-    if found is None:
-        head = f'{{"start":{start},"end":{end},'
-        whole = _encode(e.to_json(text))
-        if any(k == "start" or k == "end" for k, _v in e.extra) or not whole.startswith(head):
-            return whole  # an extra field named start or end takes their place
-        if len(_TAILS) >= TAIL_CACHE:
-            _TAILS.clear()
-        found = _TAILS[key] = (whole[len(head):], e.extra)
-    return f'{{"start":{start},"end":{end},{found[0]}'
-
-
-def encode_layers(schema, updates: Iterable[tuple[LayerRow, Layer]]) -> list[Encoded]:
-    """What write_encoded writes for each (row, new layer) that changes it; every layer is
-    validated (ValidationError: nothing of the batch is written)."""
-    out = []
-    for row, layer in updates:
-        encoded = encode_layer(row, layer, schema)
-        if encoded is not None:
-            out.append((row.seq, row.raw, encoded))
-    return out
+    if found is not None:
+        return f'{{"start":{start},"end":{end},{found[0]}', False
+    if not learn or any(k == "start" or k == "end" for k, _v in e.extra):
+        return None  # (an extra field named start or end takes their place)
+    head = f'{{"start":{start},"end":{end},'
+    whole = _encode(e.to_json(text))
+    if not whole.startswith(head):
+        return None
+    if len(_TAILS) >= TAIL_CACHE:
+        _TAILS.clear()
+    _TAILS[key] = (whole[len(head):], e.extra)
+    return whole, True
 
 
 def write_encoded(project, name: str, who: str, action: str, rows: Sequence[Encoded]) -> int:
