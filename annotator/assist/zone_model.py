@@ -35,6 +35,7 @@ TRAIN_PARAMS = {"c1": 0.5, "c2": 0.05, "max_iterations": 100,
                 "feature.possible_transitions": True}
 # Distinct pieces whose features a model remembers (see PageFeatures).
 PIECE_CACHE = 100_000
+LEARN_FIRST = 5000  # pieces PageFeatures remembers whatever comes of it
 _DIGITS = re.compile(r"\d+")
 _SPACES = re.compile(r"\s+")
 
@@ -180,6 +181,7 @@ class PageFeatures:
         self.seen = seen
         self.known = known
         self._pieces: dict[tuple, _Piece] = {}
+        self._stats = [0, 0]  # pieces looked up, and found
         self.bias = self._kept(("bias",))
         self.pos = [self._kept((f"pos={k}",)) for k in range(5)]
         self.none = [self._kept((prefix + "none",)) for prefix in ("-2:", "-1:", "1:", "2:")]
@@ -207,6 +209,12 @@ class PageFeatures:
                 self._kept((prefix + "r=" + role,)) for prefix in ("", "-2:", "-1:", "1:", "2:"))
         return found
 
+    def _forced(self, key: str) -> str | None:
+        """The role people confirmed for this line on a page of the site, if it recurs."""
+        label = self.seen.get(key)
+        return label if label and label != "body" and self.recurrence.get(key, 0) >= 2 \
+            else None
+
     def piece(self, piece: Piece) -> _Piece:
         # The rule by identity: the pieces come from self.rules, which holds its rules.
         key = (piece.text, id(piece.rule), piece.word_count)
@@ -222,9 +230,7 @@ class PageFeatures:
         middle, prose, seen = _own_features(self.rules, piece, key, self.recurrence, self.seen)
         out = _Piece()
         out.prose = prose
-        label = self.seen.get(key)
-        out.forced = label if label and label != "body" and \
-            self.recurrence.get(key, 0) >= 2 else None
+        out.forced = self._forced(key)
         out.own, out.seen = self._kept(middle), self._kept(seen)
         out.before = (self._kept("1:" + f for f in middle), self._kept("1:" + f for f in seen))
         out.after = (self._kept("-1:" + f for f in middle), self._kept("-1:" + f for f in seen))
@@ -243,8 +249,22 @@ class PageFeatures:
                 (*role_before, *r.before[0], *place_before, *r.before[1]),
                 (*role_far_before, *r.far_before))
 
-    def page(self, pieces: Sequence[Piece]) -> tuple[list[list[str]], list[_Piece]]:
-        """The features of each piece of a page, and what was read of each piece."""
+    def page(self, pieces: Sequence[Piece]) -> tuple[list[list[str]], list[str | None]]:
+        """The features of each piece of a page, and the role people confirmed for each
+        (recurring furniture), if any. While most pieces are new (remembering them costs
+        more than it saves) a page with new pieces is read as piece_features reads it."""
+        keys = [(p.text, id(p.rule), p.word_count) for p in pieces]
+        stats = self._stats
+        if stats[0] >= 100 * LEARN_FIRST:
+            stats[:] = [0, 0]  # counted afresh from time to time
+        known = sum(key in self._pieces for key in keys)
+        stats[0] += len(keys)
+        stats[1] += known
+        if known < len(keys) and stats[0] >= LEARN_FIRST and 2 * stats[1] < stats[0]:
+            line_keys = [line_key(p.text) for p in pieces]
+            return ([kept(f, self.known) for f in piece_features(
+                self.rules, pieces, self.recurrence, self.seen, line_keys)],
+                [self._forced(key) for key in line_keys])
         read = [self.piece(p) for p in pieces]
         n = len(pieces)
         # What each piece says of itself on this page, and what it tells the pieces two and
@@ -272,7 +292,7 @@ class PageFeatures:
                         *(to_after[i - 1] if i >= 1 else none_1b),
                         *(to_before[i + 1] if i + 1 < n else none_1a),
                         *(to_far_before[i + 2] if i + 2 < n else none_2a)])
-        return out, read
+        return out, [r.forced for r in read]
 
 
 def _roles_of(pieces: Sequence[Piece], to_orig: list[int], zones: Sequence[Zone],
@@ -315,10 +335,10 @@ class ZoneModel:
         if self._features is None:
             self._features = PageFeatures(self.rules, self.recurrence, self.seen,
                                           known_attributes(self._tagger))
-        features, read = self._features.page(pieces)
-        for piece, r, role in zip(pieces, read, self._tagger.tag(features)):
+        features, forced = self._features.page(pieces)
+        for piece, confirmed, role in zip(pieces, forced, self._tagger.tag(features)):
             # Furniture confirmed on a page of this site, recurring here, is what people said.
-            piece.role = r.forced or role
+            piece.role = confirmed or role
         return self.rules.zones_of(text, pieces, to_orig)
 
     def to_bytes(self) -> bytes:

@@ -43,6 +43,7 @@ LINE_CACHE = 100_000
 # New lines of a page, in characters, from which the whole page is normalized in one pass
 # rather than line by line (each call has a fixed cost of a few scans).
 WHOLE_TEXT_FROM = 200
+LEARN_FIRST = 5000  # lines ZoneRules.read remembers whatever comes of it
 
 
 def _is_arabic(ch: str) -> bool:
@@ -282,19 +283,36 @@ class ZoneRules:
             zones.append(Zone(0, len(text), self.labels["body"]))
         return tuple(z for z in zones if z.end > z.start)
 
-    def read(self, text: str) -> tuple[list[Piece], dict[int, int]]:
+    def read(self, text: str) -> tuple[list[Piece], dict[int, int] | list[int]]:
         """The pieces of a stored text with the rules' verdicts read, as pieces() and _read()
         make them from the normalized text, and where each starts in the stored text
         (normalized offset -> stored offset, for the pieces' starts).
 
         Line by line: normalization folds character by character and keeps line breaks, so
         a line's pieces depend on that line alone, and a line seen before is neither
-        normalized nor cut again."""
+        normalized nor cut again. While most lines are new (remembering them costs more than
+        it saves) a page with many new lines is read whole, as suggest did."""
         lines = text.split("\n")
         cache = self._line_pieces
         found = [cache.get(line) for line in lines]
         if None in found:
+            stats = self._line_stats
+            if stats[0] >= 100 * LEARN_FIRST:
+                stats[:] = [0, 0]  # counted afresh from time to time
+            missing = found.count(None)
+            stats[0] += len(found)
+            stats[1] += len(found) - missing
+            if (stats[0] >= LEARN_FIRST and 2 * stats[1] < stats[0]
+                    and sum(len(line) for line, f in zip(lines, found) if f is None)
+                    >= WHOLE_TEXT_FROM):
+                norm, to_orig = normalize(text)
+                pieces = self.pieces(norm)
+                self._read(pieces)
+                return pieces, to_orig
             self._read_lines(text, lines, found)
+        else:
+            self._line_stats[0] += len(found)
+            self._line_stats[1] += len(found)
         pieces: list[Piece] = []
         to_orig: dict[int, int] = {}
         norm_at = at = 0
@@ -363,13 +381,18 @@ class ZoneRules:
     def __getstate__(self) -> dict:
         # Pickled for assist's worker processes: without the lines this process read.
         return {k: v for k, v in self.__dict__.items()
-                if k not in ("_cuts_cache", "_line_pieces")}
+                if k not in ("_cuts_cache", "_line_pieces", "_line_stats")}
 
     @cached_property
     def _cuts_cache(self) -> dict:
         # A line's cuts depend on the line alone, and pages repeat lines (their furniture,
         # agency lines, syndicated paragraphs): each distinct line is matched once.
         return {}
+
+    @cached_property
+    def _line_stats(self) -> list[int]:
+        # Lines looked up in _line_pieces, and found there.
+        return [0, 0]
 
     @cached_property
     def _line_pieces(self) -> dict:

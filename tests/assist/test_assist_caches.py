@@ -8,10 +8,11 @@ import random
 import pycrfsuite
 import pytest
 
-from annotator.assist import default_rules
+from annotator.assist import default_rules, zones
 from annotator.assist.crf import kept, known_attributes, open_tagger, train_to_bytes
 from annotator.assist.entities import build_index
 from annotator.assist.entity_model import Doc, _xseqs, decode, train
+from annotator.assist import zone_model as zone_model_module
 from annotator.assist.zone_model import (PageFeatures, line_counts, line_key, head_key,
                                          piece_features, read_pieces, train_zones)
 from annotator.core.model import Entity, Layer, Zone
@@ -200,10 +201,14 @@ def site_texts(seed: int) -> list[str]:
     return texts
 
 
-def test_zone_rules_read_a_page_line_by_line_as_whole(tmp_path):
-    rules = default_rules()
+@pytest.mark.parametrize("learn_first", [5000, 10])
+def test_zone_rules_read_a_page_line_by_line_as_whole(monkeypatch, learn_first):
+    # (learn_first 10: soon most lines are new, and pages of new lines are read whole)
+    monkeypatch.setattr(zones, "LEARN_FIRST", learn_first)
+    rules = zones.ZoneRules.load(zones.DEFAULT_RULES_PATH)
+    rng = random.Random(8)
     for rep in range(2):
-        for text in site_texts(1):
+        for text in site_texts(1) + [sprinkled(t, rng, 40) for t in site_texts(1)[:10]]:
             pieces, to_orig = read_pieces(rules, text)
             read, starts = rules.read(text)
             assert [(p.start, p.text, p.rule, p.role, p.word_count) for p in read] == \
@@ -221,19 +226,29 @@ def zone_model():
     return train_zones(pages_, rules, line_counts(text for text, _z in pages_))
 
 
-def test_zone_features_of_remembered_pieces_are_piece_features(zone_model):
+@pytest.mark.parametrize("learn_first", [5000, 10])
+def test_zone_features_of_remembered_pieces_are_piece_features(zone_model, monkeypatch,
+                                                               learn_first):
+    # (learn_first 10: soon most pieces are new, and pages of new pieces are read afresh)
+    monkeypatch.setattr(zone_model_module, "LEARN_FIRST", learn_first)
     rules = zone_model.rules
     known = known_attributes(zone_model._tagger)
     assert known
     every = PageFeatures(rules, zone_model.recurrence, zone_model.seen, None)
     known_only = PageFeatures(rules, zone_model.recurrence, zone_model.seen, known)
+    rng = random.Random(9)
     for rep in range(2):
-        for text in site_texts(2):
+        for text in site_texts(2) + [sprinkled(t, rng, 40) for t in site_texts(2)[:10]]:
             pieces, _ = read_pieces(rules, text)
             expected = piece_features(rules, pieces, zone_model.recurrence, zone_model.seen)
-            assert every.page(pieces)[0] == expected
-            short = known_only.page(pieces)[0]
-            assert short == [kept(f, known) for f in expected]
+            confirmed = []
+            for p in pieces:  # as ZoneModel.suggest overrode the model's roles
+                seen = zone_model.seen.get(line_key(p.text))
+                confirmed.append(seen if seen and seen != "body" and
+                                 zone_model.recurrence.get(line_key(p.text), 0) >= 2 else None)
+            assert every.page(pieces) == (expected, confirmed)
+            short, forced = known_only.page(pieces)
+            assert short == [kept(f, known) for f in expected] and forced == confirmed
             if pieces:
                 assert zone_model._tagger.tag(short) == zone_model._tagger.tag(expected)
 
