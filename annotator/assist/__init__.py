@@ -11,6 +11,7 @@ document where it was rejected, and for the same text and label in every other d
 from __future__ import annotations
 
 from dataclasses import replace
+from operator import attrgetter
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -69,6 +70,7 @@ def rejected_suggestions(project, doc_id: str) -> tuple[list[Zone], set[tuple[in
 
 
 BULK_BATCH = 200
+_ENTITY_ORDER = attrgetter("start", "end", "label")
 
 
 def rejected_texts(project) -> set[tuple[str, str]]:
@@ -108,10 +110,14 @@ def suggested_layer(old: Layer, text: str, rules=None, names=None,
         new_zones = layer.zones
     new_entities = None
     if names is not None:
-        from .entity_model import span_key
-        new_entities = tuple(sorted(
-            e for e in names.find(text) if (e.start, e.end, e.label) not in rejected_entities
-            and (not rejected or (span_key(text[e.start:e.end]), e.label) not in rejected)))
+        found = names.find(text)
+        if rejected_entities or rejected:
+            from .entity_model import span_key
+            found = [e for e in found if (e.start, e.end, e.label) not in rejected_entities
+                     and (not rejected
+                          or (span_key(text[e.start:e.end]), e.label) not in rejected)]
+        # Entity's own order (start, end, label), read in C rather than by its __lt__.
+        new_entities = tuple(sorted(found, key=_ENTITY_ORDER))
     return replace(old, zones=old.zones if new_zones is None else new_zones,
                    entities=old.entities if new_entities is None else new_entities)
 
@@ -140,8 +146,14 @@ def assist_documents(project, doc_ids: Iterable[str] | None = None, zones: bool 
         rules = rules or default_rules()
         rules.check_schema(project.schema)
         if use_model:
-            from .training import load_zone_model
-            rules = load_zone_model(project, rules) or rules
+            from ..store.bulk import iter_texts
+            from ..store.models import model_trained_at
+            from .training import ZONE_MODEL, load_zone_model
+            from .zone_model import line_counts
+            if model_trained_at(project, ZONE_MODEL) is not None:
+                # The project's recurring lines, counted from the texts alone (read lean).
+                rules = load_zone_model(project, rules, line_counts(iter_texts(project))) \
+                    or rules
     names = rejected = None
     if entities:
         from .training import load_entity_model

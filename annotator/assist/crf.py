@@ -1,5 +1,6 @@
 """What the entity and zone models share: training a CRFsuite model into bytes, and the blob
-they are stored as (annotator.store.models): magic, length, checksum, the CRF, a JSON payload.
+they are stored as (annotator.store.models): magic, length, checksum, the CRF, a JSON payload;
+and which attributes a model knows (see known_attributes).
 
 CRFsuite crashes the process (segfault) on a damaged model, so a blob is given to it only when
 its bytes are exactly the ones we wrote (blake2b checksum); anything else is a ModelError,
@@ -71,3 +72,54 @@ def open_tagger(crf: bytes, what: str) -> pycrfsuite.Tagger:
         raise ModelError(f"the stored {what} cannot be read ({exc}); "
                          "retrain it with `annotator train`") from None
     return tagger
+
+
+def known_attributes(tagger: pycrfsuite.Tagger) -> frozenset[str] | None:
+    """The attributes (feature strings) the model has weights for, read from its dump; None
+    if the dump cannot be read back exactly (then nothing may be left out).
+
+    CRFsuite looks each attribute of an item up in the model's dictionary and drops those it
+    does not find before scoring, so leaving them out of an item (in order) changes nothing of
+    the tags nor of the marginals, bit for bit, and saves the conversion and the look-up of
+    each of them (a model trained with L1 keeps a small share of the attributes it saw)."""
+    fd, path = tempfile.mkstemp(suffix=".txt")
+    os.close(fd)
+    try:
+        tagger.dump(path)
+        with open(path, "rb") as fh:
+            lines = fh.read().split(b"\n")
+    except (OSError, ValueError):
+        return None
+    finally:
+        os.unlink(path)
+    if lines and lines[0].endswith(b"\r"):  # written in text mode (Windows): CRLF
+        lines = [line[:-1] if line.endswith(b"\r") else line for line in lines]
+    expected = None
+    names: list[str] = []
+    section = None
+    for line in lines:
+        line = line.lstrip(b" ")  # ids are right-aligned; a name keeps its own spaces
+        if section is None:
+            if line.endswith(b" = {"):
+                section = line[:-4]
+        elif line == b"}":
+            section = None
+        elif section == b"FILEHEADER" and line.startswith(b"num_attrs: "):
+            count = line[len(b"num_attrs: "):]
+            expected = int(count) if count.isdigit() else None
+        elif section == b"ATTRIBUTES":
+            number, sep, name = line.partition(b": ")
+            if not sep or number != str(len(names)).encode():
+                return None  # an attribute with a line break in it: not read back exactly
+            names.append(name.decode("utf-8", "surrogateescape"))
+    if expected != len(names):
+        return None
+    return frozenset(names)
+
+
+def kept(features, known: frozenset[str] | None) -> list[str]:
+    """`features` without the attributes the model does not know (see known_attributes), in
+    their order. An attribute with a NUL in it is kept: CRFsuite reads it up to the NUL."""
+    if known is None:
+        return list(features)
+    return [f for f in features if f in known or "\0" in f]

@@ -21,7 +21,7 @@ import pycrfsuite
 
 from ..core.model import Entity
 from .distributional import WordContexts
-from .crf import ModelError, open_tagger, pack, train_to_bytes, unpack
+from .crf import ModelError, kept, known_attributes, open_tagger, pack, train_to_bytes, unpack
 from .features import (Lexicon, Token, gazetteer_tags, hamza_form, sentences,
                        sequence_features, tokenize, written_form)
 
@@ -145,6 +145,25 @@ def predicted_lexicon(predicted: Iterable[tuple[str, Sequence[tuple[int, int, st
     return keep
 
 
+class _Line:
+    """A line as the model read it: every span tagged (start, end, label, confidence, in
+    the line); and for the min_confidence they were made for, the spans suggested (start,
+    end, label, Entity.extra), what they claim for the rest of the document
+    (EntityModel._claims), and how often each form claimed stands inside them ((form,
+    count), see EntityModel._propagate)."""
+    __slots__ = ("spans", "confidence", "hits", "claims", "inside")
+
+    def __init__(self, spans: tuple[tuple[int, int, str, float], ...]):
+        self.spans = spans
+        self.confidence: float | None = None
+        self.hits: tuple = ()
+        self.claims: tuple = ()
+        self.inside: tuple = ()
+
+
+_UNREAD = object()  # EntityModel._known before the model's attributes are read
+
+
 class EntityModel:
     """A trained model: the CRF, the lexicon it reads features from, and its figures."""
 
@@ -157,7 +176,8 @@ class EntityModel:
         self.meta = meta
         self.gaz_index = gaz_index
         self.min_confidence = MIN_CONFIDENCE
-        self._line_cache: dict[str, tuple] = {}
+        self._line_cache: dict[str, _Line] = {}  # see suggest
+        self._known: frozenset[str] | None | object = _UNREAD  # crf.known_attributes
         self._ordinary: dict[str, bool] = {}  # surface -> _mostly_ordinary (the lexicon is fixed)
         self.rejected_spans: set[tuple[str, str]] = {
             (k, lab) for k, lab in meta.get("rejected_spans", [])}
@@ -171,53 +191,105 @@ class EntityModel:
 
         Line by line: sequences never cross a line break, nor does a gazetteer name, so a
         line's entities depend on that line alone, and a line seen before (boilerplate,
-        agency lines, a paragraph syndicated to many pages) is not tagged again."""
+        agency lines, a paragraph syndicated to many pages) is not tagged again; nor is what
+        it claims for the rest of the document (see _one_sense_per_document) worked out
+        again. Only the propagation over the whole document is done per document."""
         found: list[Entity] = []
+        sure: dict[str, tuple[str, float]] = {}
+        inside: dict[str, int] = {}  # form -> its places inside the spans of found
         at = 0
+        cache = self._line_cache
         for line in text.split("\n"):
-            if line.strip():
-                spans = self._line_cache.get(line)
-                if spans is None:
-                    spans = self._tag_line(line)
-                    if len(self._line_cache) >= LINE_CACHE:
-                        self._line_cache.clear()
-                    self._line_cache[line] = spans
-                for s, e, label, c in spans:
-                    if c >= self.min_confidence:
-                        found.append(Entity(at + s, at + e, label, None,
-                                            (("assist", "model"), ("confidence", c))))
+            seen = cache.get(line)
+            if seen is None or seen.confidence != self.min_confidence:
+                if seen is None and not line.strip():
+                    at += len(line) + 1
+                    continue
+                seen = self._line(line, seen)
+            for s, e, label, extra in seen.hits:
+                found.append(Entity(at + s, at + e, label, None, extra))
+            for form, label, c in seen.claims:
+                if form not in sure:
+                    sure[form] = (label, c)
+            for form, n in seen.inside:
+                inside[form] = inside.get(form, 0) + n
             at += len(line) + 1
-        found = self._one_sense_per_document(text, found)
+        if sure:
+            found = self._propagate(text, found, sure, inside)
+        if not exclude:
+            return tuple(found)
         taken = sorted(exclude)
         return tuple(e for e in found if not any(s < e.end and e.start < t for s, t in taken))
+
+    def _line(self, line: str, seen: "_Line | None") -> "_Line":
+        """The line's record (tagged if it was not), with what passes min_confidence."""
+        if seen is None:
+            if len(self._line_cache) >= LINE_CACHE:
+                self._line_cache.clear()
+            seen = self._line_cache[line] = _Line(self._tag_line(line))
+        hits, claims = [], []
+        for s, e, label, c in seen.spans:
+            if c >= self.min_confidence:
+                hits.append((s, e, label, (("assist", "model"), ("confidence", c))))
+                claims += self._claims(line[s:e], label, c)
+        seen.hits, seen.claims = tuple(hits), tuple(claims)
+        # Places counted without overlaps in each span; the spans do not overlap.
+        seen.inside = tuple((form, sum(line[s:e].count(form) for s, e, *_r in hits))
+                            for form in dict.fromkeys(form for form, _l, _c in claims))
+        seen.confidence = self.min_confidence
+        return seen
+
+    def _claims(self, surface: str, label: str, c: float) -> list[tuple[str, str, float]]:
+        """What a suggested span says of the rest of its document, in order: (written form,
+        label, confidence) that the first claim on each form makes a name wherever else it
+        stands (see _one_sense_per_document)."""
+        out = []
+        if c >= PROPAGATE_CONFIDENCE and len(surface) >= 3 \
+                and not self._mostly_ordinary(surface):
+            out.append((surface, label, c))
+        words = surface.split()
+        if label == "PER" and c >= PROPAGATE_CONFIDENCE and len(words) >= 2:
+            # Once a person is named in full, the story goes on with the family name
+            # alone (بوتين after فلاديمير بوتين).
+            last = words[-1]
+            if len(last) >= 3 and not self._mostly_ordinary(last):
+                out.append((last, label, c))
+        return out
 
     def _one_sense_per_document(self, text: str, found: list[Entity]) -> list[Entity]:
         """A name the model is sure of somewhere in a document is that name wherever else it
         is written the same way, as a whole word, in that document (a reader would not read
         حماس as a movement once and as a word later) — unless the confirmed documents show
         the form is more often an ordinary word. A person's family name is that person too
-        where it stands alone."""
+        where it stands alone. (suggest does the same from what each line claims.)"""
         sure: dict[str, tuple[str, float]] = {}
         for e in found:
-            c = dict(e.extra)["confidence"]
-            surface = text[e.start:e.end]
-            if c >= PROPAGATE_CONFIDENCE and len(surface) >= 3 and surface not in sure \
-                    and not self._mostly_ordinary(surface):
-                sure[surface] = (e.label, c)
-            words = surface.split()
-            if e.label == "PER" and c >= PROPAGATE_CONFIDENCE and len(words) >= 2:
-                # Once a person is named in full, the story goes on with the family name
-                # alone (بوتين after فلاديمير بوتين).
-                last = words[-1]
-                if len(last) >= 3 and last not in sure and not self._mostly_ordinary(last):
-                    sure[last] = (e.label, c)
-        if not sure:
-            return found
-        covered = bytearray(len(text))
-        for e in found:
-            covered[e.start:e.end] = b"\1" * (e.end - e.start)
+            for form, label, c in self._claims(text[e.start:e.end], e.label,
+                                               dict(e.extra)["confidence"]):
+                if form not in sure:
+                    sure[form] = (label, c)
+        return self._propagate(text, found, sure) if sure else found
+
+    @staticmethod
+    def _propagate(text: str, found: list[Entity], sure: dict[str, tuple[str, float]],
+                   inside: dict[str, int] | None = None) -> list[Entity]:
+        """`found` and each form of `sure` wherever else it stands as a whole word, not
+        overlapping what is already suggested (the earlier forms first). `inside`: for
+        some forms, how many places of each lie inside the spans of `found`, no two
+        overlapping (the model's spans never overlap each other)."""
+        covered = None
         added = []
         for surface, (label, c) in sure.items():
+            if inside is not None and text.count(surface) == inside.get(surface, 0):
+                # str.count counts the places from the left without overlaps, as find()
+                # meets them below: the most places without overlaps there are. A place
+                # clear of every span of `found` would make one more than those inside
+                # them, so each place find() meets overlaps a span, and none is added.
+                continue
+            if covered is None:  # (nothing added yet)
+                covered = bytearray(len(text))
+                for e in found:
+                    covered[e.start:e.end] = b"\1" * (e.end - e.start)
             at = text.find(surface)
             while at != -1:
                 end = at + len(surface)
@@ -252,9 +324,13 @@ class EntityModel:
         tokens, to_orig = doc.tokens()
         out = []
         tagger = self._tagger
+        if self._known is _UNREAD:
+            self._known = known_attributes(tagger)
+        known = self._known
         for a, _b, xseq in _xseqs(doc, self.lexicon, self.gaz_index, self.words,
                                   self.predicted):
-            tags = tagger.tag(xseq)
+            # Only the attributes the model knows: the same tags and marginals (crf.kept).
+            tags = tagger.tag([kept(item, known) for item in xseq])
             if all(t == "O" for t in tags):
                 continue
             confidence = [tagger.marginal(t, k) for k, t in enumerate(tags)]

@@ -18,13 +18,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import chain
 from typing import Iterable, Sequence
 
 import pycrfsuite
 
 from ..core.arabic import normalize, normalize_text
 from ..core.model import NONE_ZONE, Zone
-from .crf import ModelError, open_tagger, pack, train_to_bytes, unpack
+from .crf import ModelError, kept, known_attributes, open_tagger, pack, train_to_bytes, unpack
 from .zones import Piece, ZoneRules
 
 KIND = "crfsuite-zones-1"
@@ -32,6 +33,9 @@ MAGIC = b"ANNZON1\0"
 ROLES = ("body", "source", "boilerplate")
 TRAIN_PARAMS = {"c1": 0.5, "c2": 0.05, "max_iterations": 100,
                 "feature.possible_transitions": True}
+# Distinct pieces whose features a model remembers (see PageFeatures).
+PIECE_CACHE = 100_000
+LEARN_FIRST = 5000  # pieces PageFeatures remembers whatever comes of it
 _DIGITS = re.compile(r"\d+")
 _SPACES = re.compile(r"\s+")
 
@@ -51,9 +55,18 @@ def head_key(key: str) -> str:
 def line_counts(texts: Iterable[str]) -> Counter:
     """How many documents each line (line_key), and each line start (head_key), occurs in."""
     counts: Counter = Counter()
+    keys_of: dict[str, tuple[str, ...]] = {}  # stored line -> its two keys (none if blank)
     for text in texts:
-        keys = {line_key(line) for line in text.split("\n") if line.strip()}
-        counts.update(keys | {head_key(k) for k in keys})
+        lines = set(text.split("\n"))
+        new = lines.difference(keys_of)
+        if new:
+            if len(keys_of) + len(new) > PIECE_CACHE:
+                keys_of.clear()
+                new = lines
+            for line in new:
+                key = line_key(line) if line.strip() else None
+                keys_of[line] = (key, head_key(key)) if key is not None else ()
+        counts.update(set(chain.from_iterable(map(keys_of.__getitem__, lines))))
     return counts
 
 
@@ -81,50 +94,56 @@ _BUCKET_FEATURES = {name: tuple(f"{name}={_bucket(n)}" for n in range(7))
 _NEIGHBOURS = ((-2, "-2:"), (-1, "-1:"), (1, "1:"), (2, "2:"))
 
 
+def _own_features(rules: ZoneRules, piece: Piece, key: str, recurrence: Counter,
+                  seen: dict[str, str]) -> tuple[list[str], bool, tuple[str, ...]]:
+    """What a piece says of itself wherever it stands on a page: its features between its
+    role and its place against the prose (see piece_features), whether it is prose, and
+    what people confirmed that line as (its last feature, if any)."""
+    text = piece.text
+    recurring = recurrence.get
+    f = [_WORD_FEATURES[min(piece.word_count, 16)],
+         _BUCKET_FEATURES["rec"][min(recurring(key, 0), 6)]]
+    if piece.rule is not None:
+        f += ["rule=" + piece.rule.name, "eff=" + piece.rule.effect]
+    last = text[-1:]
+    if last in rules.sentence_end:
+        f.append("end.")
+    if rules.list_item.match(text):
+        f.append("item")
+    if text[:1].isdigit():
+        f.append("num")
+    f.append(_BUCKET_FEATURES["head"][min(recurring(head_key(key), 0), 6)])
+    if last == ":":
+        f.append("colon")  # introduces what follows: a list, a quote
+    if "«" in text or "»" in text or '"' in text:
+        f.append("quote")
+    prose = rules._is_prose(piece)
+    if prose:
+        f.append("prose")
+    label = seen.get(key)
+    return f, prose, (f"seen={label}",) if label else ()
+
+
 def piece_features(rules: ZoneRules, pieces: Sequence[Piece], recurrence: Counter,
                    seen: dict[str, str], keys: Sequence[str] | None = None) -> list[list[str]]:
     """The CRF's features of each piece of a page (see the top of this module). `keys`: the
     pieces' line keys, if the caller has them."""
     if keys is None:
         keys = [line_key(p.text) for p in pieces]
-    own = []
     n = len(pieces)
-    prose = [rules._is_prose(p) for p in pieces]
-    sentence_end = rules.sentence_end
-    list_item = rules.list_item.match
-    recurring = recurrence.get
-    rec_features, head_features = _BUCKET_FEATURES["rec"], _BUCKET_FEATURES["head"]
+    mine = [_own_features(rules, p, key, recurrence, seen) for p, key in zip(pieces, keys)]
+    prose = [is_prose for _f, is_prose, _s in mine]
+    own = []
     seen_prose = False
     for i, piece in enumerate(pieces):
-        key = keys[i]
-        text = piece.text
-        f = ["r=" + piece.role, _WORD_FEATURES[min(piece.word_count, 16)],
-             rec_features[min(recurring(key, 0), 6)]]
-        if piece.rule is not None:
-            f += ["rule=" + piece.rule.name, "eff=" + piece.rule.effect]
-        last = text[-1:]
-        if last in sentence_end:
-            f.append("end.")
-        if list_item(text):
-            f.append("item")
-        if text[:1].isdigit():
-            f.append("num")
-        f.append(head_features[min(recurring(head_key(key), 0), 6)])
-        if last == ":":
-            f.append("colon")  # introduces what follows: a list, a quote
-        if "«" in text or "»" in text or '"' in text:
-            f.append("quote")
-        if prose[i]:
-            f.append("prose")
+        middle, is_prose, seen_feature = mine[i]
         # Where the piece stands against the article's prose: a headline comes before the
         # first paragraph, the lists of other articles after the last one.
-        f.append("after-prose" if seen_prose else "before-prose")
+        f = ["r=" + piece.role, *middle, "after-prose" if seen_prose else "before-prose"]
         if any(prose[i + 1:i + 4]):
             f.append("prose-ahead")
-        seen_prose = seen_prose or prose[i]
-        label = seen.get(key)
-        if label:
-            f.append(f"seen={label}")
+        seen_prose = seen_prose or is_prose
+        f += seen_feature
         own.append(f)
     out = []
     for i, f in enumerate(own):
@@ -139,6 +158,141 @@ def piece_features(rules: ZoneRules, pieces: Sequence[Piece], recurrence: Counte
                 feats.append(prefix + "none")
         out.append(feats)
     return out
+
+
+class _Piece:
+    """What the model reads of one distinct piece (its text, rule and word count), whatever
+    page it is on: its own features and those its neighbours take, without the attributes
+    the model does not know."""
+    __slots__ = ("prose", "forced", "own", "seen", "before", "after", "far_before",
+                 "far_after", "placed")
+
+
+class PageFeatures:
+    """piece_features for a model: the same lists in the same order, less the attributes the
+    model does not know (crf.kept: the tags are the same, bit for bit), with what each
+    distinct piece says of itself worked out once. Pages repeat pieces (their furniture, a
+    site's lines, syndicated paragraphs); only where a piece stands is read per page."""
+
+    def __init__(self, rules: ZoneRules, recurrence: Counter, seen: dict[str, str],
+                 known: frozenset[str] | None):
+        self.rules = rules
+        self.recurrence = recurrence
+        self.seen = seen
+        self.known = known
+        self._pieces: dict[tuple, _Piece] = {}
+        self._stats = [0, 0]  # pieces looked up, and found
+        self.bias = self._kept(("bias",))
+        self.pos = [self._kept((f"pos={k}",)) for k in range(5)]
+        self.none = [self._kept((prefix + "none",)) for prefix in ("-2:", "-1:", "1:", "2:")]
+        # Role -> its feature as the piece's own, and as seen from two and one pieces before
+        # and after it ("-2:r=…" is the role of the piece two before the one described).
+        self._roles: dict[str, tuple[tuple[str, ...], ...]] = {}
+        # (prose before it, prose in the three after it) -> its place, own and as seen from
+        # the piece after and before it.
+        self._places = {}
+        for seen_prose in (False, True):
+            for ahead in (False, True):
+                place = ["after-prose" if seen_prose else "before-prose"]
+                if ahead:
+                    place.append("prose-ahead")
+                self._places[seen_prose, ahead] = tuple(
+                    self._kept(prefix + f for f in place) for prefix in ("", "-1:", "1:"))
+
+    def _kept(self, features) -> tuple[str, ...]:
+        return tuple(kept(features, self.known))
+
+    def _role(self, role: str) -> tuple[tuple[str, ...], ...]:
+        found = self._roles.get(role)
+        if found is None:
+            found = self._roles[role] = tuple(
+                self._kept((prefix + "r=" + role,)) for prefix in ("", "-2:", "-1:", "1:", "2:"))
+        return found
+
+    def _forced(self, key: str) -> str | None:
+        """The role people confirmed for this line on a page of the site, if it recurs."""
+        label = self.seen.get(key)
+        return label if label and label != "body" and self.recurrence.get(key, 0) >= 2 \
+            else None
+
+    def piece(self, piece: Piece) -> _Piece:
+        # The rule by identity: the pieces come from self.rules, which holds its rules.
+        key = (piece.text, id(piece.rule), piece.word_count)
+        found = self._pieces.get(key)
+        if found is None:
+            if len(self._pieces) >= PIECE_CACHE:
+                self._pieces.clear()
+            found = self._pieces[key] = self._read(piece)
+        return found
+
+    def _read(self, piece: Piece) -> _Piece:
+        key = line_key(piece.text)
+        middle, prose, seen = _own_features(self.rules, piece, key, self.recurrence, self.seen)
+        out = _Piece()
+        out.prose = prose
+        out.forced = self._forced(key)
+        out.own, out.seen = self._kept(middle), self._kept(seen)
+        out.before = (self._kept("1:" + f for f in middle), self._kept("1:" + f for f in seen))
+        out.after = (self._kept("-1:" + f for f in middle), self._kept("-1:" + f for f in seen))
+        # As seen from two pieces away: the first three features (role, words, recurrence).
+        out.far_before = self._kept("2:" + f for f in middle[:2])
+        out.far_after = self._kept("-2:" + f for f in middle[:2])
+        out.placed = {}  # (role, prose before it, prose ahead) -> see page
+        return out
+
+    def _placed(self, r: _Piece, role: str, seen_prose: bool, ahead: bool) -> tuple:
+        role, role_far_after, role_after, role_before, role_far_before = self._role(role)
+        place, place_after, place_before = self._places[seen_prose, ahead]
+        return ((*role, *r.own, *place, *r.seen),
+                (*role_far_after, *r.far_after),
+                (*role_after, *r.after[0], *place_after, *r.after[1]),
+                (*role_before, *r.before[0], *place_before, *r.before[1]),
+                (*role_far_before, *r.far_before))
+
+    def page(self, pieces: Sequence[Piece]) -> tuple[list[list[str]], list[str | None]]:
+        """The features of each piece of a page, and the role people confirmed for each
+        (recurring furniture), if any. While most pieces are new (remembering them costs
+        more than it saves) a page with new pieces is read as piece_features reads it."""
+        keys = [(p.text, id(p.rule), p.word_count) for p in pieces]
+        stats = self._stats
+        if stats[0] >= 100 * LEARN_FIRST:
+            stats[:] = [0, 0]  # counted afresh from time to time
+        known = sum(key in self._pieces for key in keys)
+        stats[0] += len(keys)
+        stats[1] += known
+        if known < len(keys) and stats[0] >= LEARN_FIRST and 2 * stats[1] < stats[0]:
+            line_keys = [line_key(p.text) for p in pieces]
+            return ([kept(f, self.known) for f in piece_features(
+                self.rules, pieces, self.recurrence, self.seen, line_keys)],
+                [self._forced(key) for key in line_keys])
+        read = [self.piece(p) for p in pieces]
+        n = len(pieces)
+        # What each piece says of itself on this page, and what it tells the pieces two and
+        # one after it and one and two before it: by its role and place against the prose,
+        # worked out once for each.
+        own, to_far_after, to_after, to_before, to_far_before = [], [], [], [], []
+        seen_prose = False
+        for i, r in enumerate(read):
+            how = (pieces[i].role, seen_prose, any(p.prose for p in read[i + 1:i + 4]))
+            placed = r.placed.get(how)
+            if placed is None:
+                placed = r.placed[how] = self._placed(r, *how)
+            seen_prose = seen_prose or r.prose
+            own.append(placed[0])
+            to_far_after.append(placed[1])
+            to_after.append(placed[2])
+            to_before.append(placed[3])
+            to_far_before.append(placed[4])
+        bias, pos = self.bias, self.pos
+        none_2b, none_1b, none_1a, none_2a = self.none
+        out = []
+        for i in range(n):
+            out.append([*bias, *own[i], *pos[min(4, i * 5 // max(n, 1))],
+                        *(to_far_after[i - 2] if i >= 2 else none_2b),
+                        *(to_after[i - 1] if i >= 1 else none_1b),
+                        *(to_before[i + 1] if i + 1 < n else none_1a),
+                        *(to_far_before[i + 2] if i + 2 < n else none_2a)])
+        return out, [r.forced for r in read]
 
 
 def _roles_of(pieces: Sequence[Piece], to_orig: list[int], zones: Sequence[Zone],
@@ -166,6 +320,7 @@ class ZoneModel:
         self.meta = meta
         self.recurrence = recurrence or Counter()
         self._tagger = open_tagger(crf, "zone model")
+        self._features: PageFeatures | None = None  # made on the first page suggested
 
     def check_schema(self, schema) -> None:
         self.rules.check_schema(schema)
@@ -174,17 +329,16 @@ class ZoneModel:
         """Zones tiling the whole text, like ZoneRules.suggest, decided by the model."""
         if not text:
             return ()
-        pieces, to_orig = read_pieces(self.rules, text)
+        pieces, to_orig = self.rules.read(text)  # what read_pieces gives, line by line
         if not pieces:
             return self.rules.suggest(text)
-        keys = [line_key(p.text) for p in pieces]
-        roles = self._tagger.tag(piece_features(self.rules, pieces, self.recurrence, self.seen,
-                                                keys))
-        for piece, key, role in zip(pieces, keys, roles):
-            seen = self.seen.get(key)
-            if seen and seen != "body" and self.recurrence.get(key, 0) >= 2:
-                role = seen  # furniture confirmed on a page of this site, recurring here
-            piece.role = role
+        if self._features is None:
+            self._features = PageFeatures(self.rules, self.recurrence, self.seen,
+                                          known_attributes(self._tagger))
+        features, forced = self._features.page(pieces)
+        for piece, confirmed, role in zip(pieces, forced, self._tagger.tag(features)):
+            # Furniture confirmed on a page of this site, recurring here, is what people said.
+            piece.role = confirmed or role
         return self.rules.zones_of(text, pieces, to_orig)
 
     def to_bytes(self) -> bytes:

@@ -38,6 +38,12 @@ _LEAD = set(" \t•●▪◦○■□►▶◄◀›‹»«-–—*·|:()[]{}\"'
 _JOINERS = {"و", "and"}
 _NUMBER = re.compile(r"^\d+(?:st|nd|rd|th)?$")
 _PROCLITICS_ONLY = re.compile(r"^[وف]?[بلك]?$")
+# Distinct lines whose cuts are remembered (normalized, and as stored: see ZoneRules.read).
+LINE_CACHE = 100_000
+# New lines of a page, in characters, from which the whole page is normalized in one pass
+# rather than line by line (each call has a fixed cost of a few scans).
+WHOLE_TEXT_FROM = 200
+LEARN_FIRST = 5000  # lines ZoneRules.read remembers whatever comes of it
 
 
 def _is_arabic(ch: str) -> bool:
@@ -258,13 +264,12 @@ class ZoneRules:
         """Zones tiling the whole text: body, source and boilerplate (schema labels)."""
         if not text:
             return ()
-        norm, to_orig = normalize(text)
-        pieces = self.pieces(norm)
-        self._read(pieces)
+        pieces, to_orig = self.read(text)
         return self.zones_of(text, pieces, to_orig)
 
-    def zones_of(self, text: str, pieces: list[Piece], to_orig: list[int]) -> tuple[Zone, ...]:
-        """The zones tiling `text` that the pieces' roles say (also for the zone model)."""
+    def zones_of(self, text: str, pieces: list[Piece], to_orig) -> tuple[Zone, ...]:
+        """The zones tiling `text` that the pieces' roles say (also for the zone model).
+        to_orig: normalized offset -> stored offset, at least at the pieces' starts."""
         zones: list[Zone] = []
         for piece in pieces:
             label = self.labels[piece.role]
@@ -278,32 +283,120 @@ class ZoneRules:
             zones.append(Zone(0, len(text), self.labels["body"]))
         return tuple(z for z in zones if z.end > z.start)
 
+    def read(self, text: str) -> tuple[list[Piece], dict[int, int] | list[int]]:
+        """The pieces of a stored text with the rules' verdicts read, as pieces() and _read()
+        make them from the normalized text, and where each starts in the stored text
+        (normalized offset -> stored offset, for the pieces' starts).
+
+        Line by line: normalization folds character by character and keeps line breaks, so
+        a line's pieces depend on that line alone, and a line seen before is neither
+        normalized nor cut again. While most lines are new (remembering them costs more than
+        it saves) a page with many new lines is read whole, as suggest did."""
+        lines = text.split("\n")
+        cache = self._line_pieces
+        found = [cache.get(line) for line in lines]
+        if None in found:
+            stats = self._line_stats
+            if stats[0] >= 100 * LEARN_FIRST:
+                stats[:] = [0, 0]  # counted afresh from time to time
+            missing = found.count(None)
+            stats[0] += len(found)
+            stats[1] += len(found) - missing
+            if (stats[0] >= LEARN_FIRST and 2 * stats[1] < stats[0]
+                    and sum(len(line) for line, f in zip(lines, found) if f is None)
+                    >= WHOLE_TEXT_FROM):
+                norm, to_orig = normalize(text)
+                pieces = self.pieces(norm)
+                self._read(pieces)
+                return pieces, to_orig
+            self._read_lines(text, lines, found)
+        else:
+            self._line_stats[0] += len(found)
+            self._line_stats[1] += len(found)
+        pieces: list[Piece] = []
+        to_orig: dict[int, int] = {}
+        norm_at = at = 0
+        for line, (norm_length, cuts) in zip(lines, found):
+            for cut, orig, visible, rule, words in cuts:
+                start = norm_at + cut
+                pieces.append(Piece(start, visible, rule, rule.role if rule else "body", words))
+                to_orig[start] = at + orig
+            norm_at += norm_length + 1
+            at += len(line) + 1
+        self._read(pieces)
+        return pieces, to_orig
+
+    def _read_lines(self, text: str, lines: list[str], found: list) -> None:
+        """Fill in `found` the lines not read before: (normalized length, (normalized offset,
+        stored offset, text, rule, word count) of each piece)."""
+        cache = self._line_pieces
+        missing = [i for i, entry in enumerate(found) if entry is None]
+        if sum(len(lines[i]) for i in missing) >= WHOLE_TEXT_FROM:
+            # Many new lines: one pass over the text costs less than one per line.
+            norm, to_orig = normalize(text)
+            norm_lines = norm.split("\n")
+            starts, norm_starts = [0], [0]
+            for line, norm_line in zip(lines, norm_lines):
+                starts.append(starts[-1] + len(line) + 1)
+                norm_starts.append(norm_starts[-1] + len(norm_line) + 1)
+            for i in missing:
+                first, at = norm_starts[i], starts[i]
+                found[i] = self._line_entry(norm_lines[i],
+                                            lambda k: to_orig[first + k] - at)
+        else:
+            for i in missing:
+                norm_line, line_to_orig = normalize(lines[i])
+                found[i] = self._line_entry(norm_line, line_to_orig.__getitem__)
+        if len(cache) + len(missing) > LINE_CACHE:
+            cache.clear()
+        for i in missing:
+            cache[lines[i]] = found[i]
+
+    def _line_entry(self, norm_line: str, orig) -> tuple:
+        return (len(norm_line), tuple((cut, orig(cut), visible, rule, words)
+                                      for cut, visible, rule, words in self._cuts(norm_line)))
+
     def pieces(self, norm: str) -> list[Piece]:
         """Cut the normalized text into pieces and match each against the rules."""
         out: list[Piece] = []
-        cache = self._cuts_cache
         line_start = 0
         for line in norm.split("\n"):
-            cuts = cache.get(line)
-            if cuts is None:
-                cuts = self._line_cuts(line)
-                if len(cache) >= 100_000:
-                    cache.clear()
-                cache[line] = cuts
-            for at, visible, rule, words in cuts:
+            for at, visible, rule, words in self._cuts(line):
                 out.append(Piece(line_start + at, visible, rule,
                                  rule.role if rule else "body", words))
             line_start += len(line) + 1
         return out
 
+    def _cuts(self, line: str) -> tuple[tuple[int, str, Rule | None, int], ...]:
+        """_line_cuts of a normalized line, remembered."""
+        cache = self._cuts_cache
+        cuts = cache.get(line)
+        if cuts is None:
+            cuts = self._line_cuts(line)
+            if len(cache) >= LINE_CACHE:
+                cache.clear()
+            cache[line] = cuts
+        return cuts
+
     def __getstate__(self) -> dict:
-        # Pickled for assist's worker processes: without the lines this process matched.
-        return {k: v for k, v in self.__dict__.items() if k != "_cuts_cache"}
+        # Pickled for assist's worker processes: without the lines this process read.
+        return {k: v for k, v in self.__dict__.items()
+                if k not in ("_cuts_cache", "_line_pieces", "_line_stats")}
 
     @cached_property
     def _cuts_cache(self) -> dict:
         # A line's cuts depend on the line alone, and pages repeat lines (their furniture,
         # agency lines, syndicated paragraphs): each distinct line is matched once.
+        return {}
+
+    @cached_property
+    def _line_stats(self) -> list[int]:
+        # Lines looked up in _line_pieces, and found there.
+        return [0, 0]
+
+    @cached_property
+    def _line_pieces(self) -> dict:
+        # Stored line -> what read() takes from it (see _read_lines).
         return {}
 
     def _line_cuts(self, line: str) -> tuple[tuple[int, str, Rule | None, int], ...]:

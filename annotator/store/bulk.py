@@ -14,9 +14,9 @@ decoded only when something needs it.
 from __future__ import annotations
 
 import json
-from typing import Iterable, NamedTuple, Sequence
+from typing import Iterable, Iterator, NamedTuple, Sequence
 
-from ..core.model import Layer, layer_from_json, validate_layer
+from ..core.model import Entity, Layer, layer_from_json, validate_layer
 from .connection import now
 
 # store.connection.dumps, made once (no reference cycle can hide in a layer's JSON: not
@@ -59,6 +59,20 @@ def read_layer_rows(project, name: str, ids: Sequence[str], conn=None) -> list[L
     return out
 
 
+def iter_texts(project, batch: int = 2000) -> Iterator[str]:
+    """Every document's text, in queue order, read in batches (memory stays flat): what
+    counting the project's recurring lines reads, without the rest of each document."""
+    last = 0
+    while True:
+        rows = project.conn.execute("SELECT seq, text FROM documents WHERE seq > ? "
+                                    "ORDER BY seq LIMIT ?", (last, batch)).fetchall()
+        if not rows:
+            return
+        for _seq, text in rows:
+            yield text
+        last = rows[-1][0]
+
+
 def stored_layers(project, name: str, seqs: Sequence[int]) -> dict[int, str | None]:
     """seq -> the stored JSON of layer `name` (None if none), for the documents `seqs` that
     still exist."""
@@ -83,22 +97,85 @@ def encode_layer(row: LayerRow, layer: Layer, schema) -> str | None:
     """The JSON to store for `layer`, None if it is what the row holds. ValidationError if the
     layer breaks an invariant."""
     validate_layer(layer, len(row.text), schema)
-    after = layer.to_json(row.text)
-    encoded = _encode(after)
-    if row.raw is not None and (encoded == row.raw or row.data() == after):
+    encoded = layer_json(layer, row.text)
+    if row.raw is None:
+        return encoded
+    if encoded == row.raw:
         return None
-    return encoded
+    # The same layer written another way (key order, spacing) is the same layer.
+    data = row.data()
+    if not _may_equal(data, layer):
+        return encoded
+    return None if data == layer.to_json(row.text) else encoded
 
 
-def encode_layers(schema, updates: Iterable[tuple[LayerRow, Layer]]) -> list[Encoded]:
-    """What write_encoded writes for each (row, new layer) that changes it; every layer is
-    validated (ValidationError: nothing of the batch is written)."""
-    out = []
-    for row, layer in updates:
-        encoded = encode_layer(row, layer, schema)
-        if encoded is not None:
-            out.append((row.seq, row.raw, encoded))
-    return out
+def _may_equal(data, layer: Layer) -> bool:
+    """False if `data` (a decoded layer) cannot equal layer.to_json(): not three lists as
+    long as the layer's zones, entities and stances."""
+    if type(data) is not dict or len(data) != 3:
+        return False
+    for name, items in (("zones", layer.zones), ("entities", layer.entities),
+                        ("stances", layer.stances)):
+        value = data.get(name)
+        if type(value) is not list or len(value) != len(items):
+            return False
+    return True
+
+
+def layer_json(layer: Layer, text: str) -> str:
+    """_encode(layer.to_json(text)), byte for byte: the encoder writes a list as its items'
+    JSON joined by commas, and an entity's JSON after its span is remembered (_TAILS). An
+    entity not remembered is learned as long as what is remembered is met again; otherwise
+    its layer is encoded whole, as before (entities of lines never seen again would cost
+    more to learn than they save)."""
+    parts = []
+    # Learning goes on while at least half the entities looked up were remembered (counted
+    # afresh from time to time: another project, another run).
+    if _SEEN[0] >= 100 * LEARN_FIRST:
+        _SEEN[:] = [0, 0]
+    learning = _SEEN[0] < LEARN_FIRST or 2 * _SEEN[1] >= _SEEN[0]
+    for e in layer.entities:
+        part = _entity_json(e, text, learning)
+        _SEEN[0] += 1
+        if part is None:
+            return _encode(layer.to_json(text))
+        _SEEN[1] += not part[1]
+        parts.append(part[0])
+    return ('{"zones":' + _encode([z.to_json() for z in layer.zones])
+            + ',"entities":[' + ",".join(parts)
+            + '],"stances":' + _encode([s.to_json(text) for s in layer.stances]) + "}")
+
+
+# An entity's JSON after `"start":…,"end":…,`, by (label, text, canonical, id of its extra):
+# the entities of a bulk run share their extra tuple with many others (the model's and the
+# names' results are kept per line), and the value keeps that tuple, so its id is not reused.
+_TAILS: dict[tuple, tuple[str, tuple]] = {}
+TAIL_CACHE = 100_000
+LEARN_FIRST = 2000  # entities learned whatever comes of it
+_SEEN = [0, 0]  # entities looked up, and of them remembered
+
+
+def _entity_json(e: Entity, text: str, learn: bool) -> tuple[str, bool] | None:
+    """(the entity's JSON, whether it was learned now); None if it is not remembered (and
+    not learned), or takes the plain way (see layer_json)."""
+    start, end, label, canonical = e.start, e.end, e.label, e.canonical
+    if type(start) is not int or type(end) is not int or type(label) is not str \
+            or (canonical is not None and type(canonical) is not str):
+        return None  # (equal keys, other JSON: 1 and 1.0, True)
+    key = (label, text[start:end], canonical, id(e.extra))
+    found = _TAILS.get(key)
+    if found is not None:
+        return f'{{"start":{start},"end":{end},{found[0]}', False
+    if not learn or any(k == "start" or k == "end" for k, _v in e.extra):
+        return None  # (an extra field named start or end takes their place)
+    head = f'{{"start":{start},"end":{end},'
+    whole = _encode(e.to_json(text))
+    if not whole.startswith(head):
+        return None
+    if len(_TAILS) >= TAIL_CACHE:
+        _TAILS.clear()
+    _TAILS[key] = (whole[len(head):], e.extra)
+    return whole, True
 
 
 def write_encoded(project, name: str, who: str, action: str, rows: Sequence[Encoded]) -> int:
@@ -126,5 +203,5 @@ def write_layers(project, name: str, who: str, action: str,
     return write_encoded(project, name, who, action, encode_layers(project.schema, updates))
 
 
-__all__ = ["LayerRow", "Encoded", "read_layer_rows", "stored_layers", "current_layer",
-           "encode_layer", "encode_layers", "write_encoded", "write_layers"]
+__all__ = ["LayerRow", "Encoded", "read_layer_rows", "iter_texts", "stored_layers", "current_layer",
+           "encode_layer", "encode_layers", "layer_json", "write_encoded", "write_layers"]
