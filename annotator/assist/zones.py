@@ -6,8 +6,9 @@ piece is matched against the rules on its normalized form, and a small reader wa
 to decide where the article ends. Zone boundaries fall at the first visible character of a
 piece: the whitespace between two zones belongs to the earlier one.
 
-One module of some 550 lines: reading the rules file, cutting lines with the rules and reading
-the page are one mechanism (each step reads what the one before derived from the rules).
+One module of some 650 lines: reading the rules file, cutting lines with the rules, reading
+the page and remembering the lines already cut are one mechanism (each step reads what the one
+before derived from the rules).
 """
 from __future__ import annotations
 
