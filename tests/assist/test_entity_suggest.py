@@ -106,6 +106,17 @@ def test_gazetteer_finds_names_in_news_spelling():
     assert not index.find("قال المسؤول الرئيسي إن الأمر حسن وسعيد")
 
 
+
+def test_gazetteer_names_of_several_words_match_whole_not_word_by_word():
+    """Place names of several words are one gazetteer line each: their words alone (الشيخ,
+    الدين, رأس, دي) are ordinary words or titles, not places."""
+    index = build_index(None)
+    text = ("وصل الشيخ إلى رأس الجبل في يوم الدين، ثم سافر من شرم الشيخ إلى ريو دي جانيرو "
+            "ومنها إلى رأس الخيمة وبوركينا فاسو.")
+    found = {(text[e.start:e.end], e.label) for e in index.find(text)}
+    assert found == {("شرم الشيخ", "LOC"), ("ريو دي جانيرو", "LOC"), ("رأس الخيمة", "LOC"),
+                     ("بوركينا فاسو", "LOC")}
+
 def test_loose_matching_does_not_reach_native_words():
     index = NameIndex()
     index.add("الموصل", "LOC", "gazetteer")
