@@ -91,3 +91,34 @@ def test_file_dialogs_follow_the_arabic_interface(qapp, tmp_path):
         dialog.deleteLater()
     finally:
         i18n.set_language("en")
+
+
+def test_file_dialog_paths_read_left_to_right_in_the_arabic_interface(qapp, tmp_path):
+    """The "Look in" box shows /…/مشاريع/عربي as a path, not mirrored to عربي/مشاريع/…/:
+    its pixels are those of the path isolated left to right (LRI … PDI), and differ from the
+    path painted in the application's right-to-left direction."""
+    from PySide6.QtWidgets import QApplication, QComboBox
+
+    from annotator.gui.file_dialogs import LRI, PDI, file_dialog
+
+    folder = tmp_path / "مشاريع" / "عربي"
+    folder.mkdir(parents=True)
+    i18n.set_language("ar")
+    try:
+        dialog = file_dialog(None, "فتح", str(folder), "", save=False)
+        dialog.show()
+        qapp.processEvents()
+        combo = next(c for c in dialog.findChildren(QComboBox)
+                     if c.currentText() == str(folder))
+        shown = combo.grab().toImage()
+        combo.setStyle(QApplication.style())  # the label in the application's direction
+        mirrored = combo.grab().toImage()
+        combo.setItemText(combo.currentIndex(), LRI + str(folder) + PDI)
+        assert combo.currentText() == LRI + str(folder) + PDI
+        isolated = combo.grab().toImage()
+        assert mirrored != isolated
+        assert shown == isolated
+        dialog.close()
+        dialog.deleteLater()
+    finally:
+        i18n.set_language("en")
