@@ -246,7 +246,7 @@ def test_review_queue_and_session_on_a_damaged_layer(labeled_path):
     damage(path, ids[0], "b", json.dumps(value))
     result = run("review-queue", path)
     assert result.exit_code == 1
-    problem = f"zone [0, 0) is empty or reversed"
+    problem = "zone [0, 0) is empty or reversed"
     assert result.stderr.splitlines()[-1] == (
         f"annotator: {path}: document {ids[0]!r}, layer 'b': {problem}; left out of the "
         "review queue")
@@ -256,3 +256,19 @@ def test_review_queue_and_session_on_a_damaged_layer(labeled_path):
         session.open_document(ids[0])  # opened from elsewhere (search, a link): no error
         assert session.damaged == {"b": problem}
         assert list(session.layers) == ["a"] and session.disagreements == []
+
+
+def test_review_window_opens_a_document_with_a_damaged_layer_and_says_so(labeled_path, qtbot,
+                                                                         english_ui):
+    from annotator.gui.review import open_review
+
+    path, ids = labeled_path
+    damage(path, ids[1], "a", '{"zones": [{"start": 0}]}')
+    window = open_review(path, "rev")
+    qtbot.addWidget(window)
+    assert ids[1] not in window.queue_ids() and ids[0] in window.queue_ids()
+    window.show_document(ids[1])
+    assert window.statusBar().currentMessage() == (
+        "Damaged, left out (annotator check lists every problem): \u2066a\u2069: annotation "
+        "is missing the field 'end'")
+    assert not window.labeler_views["a"].isEnabled() and window.labeler_views["b"].isEnabled()
