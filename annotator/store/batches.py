@@ -35,7 +35,7 @@ MERGE = "merge"  # the change-log action of a layer brought in by merge
 BATCH_PACKED_AT = "batch.packed_at"
 RESERVED = (GOLD, SUGGESTIONS)
 # Project settings that describe the source file's own state and mean nothing in a batch.
-_NOT_COPIED = ("setting:agreement-tallies:", review_decisions.SETTING_ROW_PREFIX)
+_NOT_COPIED = ("setting:agreement-tallies", review_decisions.SETTING_ROW_PREFIX)
 _CHUNK = 500
 
 

@@ -272,3 +272,29 @@ def test_review_window_opens_a_document_with_a_damaged_layer_and_says_so(labeled
         "Damaged, left out (annotator check lists every problem): \u2066a\u2069: annotation "
         "is missing the field 'end'")
     assert not window.labeler_views["a"].isEnabled() and window.labeler_views["b"].isEnabled()
+
+
+def test_copy_and_pack_never_carry_kept_counts(labeled_path, tmp_path):
+    """The kept per-document counts are keyed by the file's own document numbers: a copy or
+    a labeler's batch computes them again (none of the table, the sums or a run's token
+    travels), and its figures are those of its own layers."""
+    path, ids = labeled_path
+    original = json.loads(run("agree", path, "--json").stdout)
+    with sqlite3.connect(path) as conn:  # as a run still keeping its counts leaves it
+        conn.execute("INSERT INTO project (key, value) VALUES "
+                     "('setting:agreement-tallies-run:[2,[\"a\",\"b\"],5]', 'token')")
+    conn.close()
+    copied = tmp_path / "copy.db"
+    assert run("copy", path, copied).exit_code == 0
+    assert run("pack", path, "--to", tmp_path / "out", "--labelers", "a,b",
+               "--overlap", "1").exit_code == 0
+    for other in (copied, tmp_path / "out" / "seeded.a.db"):
+        with sqlite3.connect(other) as conn:
+            assert conn.execute("SELECT key FROM project WHERE key LIKE "
+                                "'setting:agreement-tallies%'").fetchall() == []
+            assert conn.execute("SELECT name FROM sqlite_master WHERE name = "
+                                "'agreement_tallies'").fetchall() == []
+        conn.close()
+    assert json.loads(run("agree", copied, "--json").stdout) == original
+    batch = run("agree", tmp_path / "out" / "seeded.a.db", "--json")  # a's layers alone
+    assert batch.exit_code == 0 and json.loads(batch.stdout)["documents_compared"] == 0
