@@ -127,17 +127,15 @@ class StoredLayers:
             pos = end
         if pos != length:
             return False
-        previous = None
-        for span in found.entities:
-            start, end, label = span
-            if type(start) is not int or type(end) is not int \
-                    or not 0 <= start < end <= length or label not in self.entity_labels \
-                    or span == previous:
-                return False
-            previous = span
+        labels = self.entity_labels
         for e in value["entities"]:
-            if "text" in e and e["text"] != text[e["start"]:e["end"]]:
+            start, end = e["start"], e["end"]
+            if type(start) is not int or type(end) is not int \
+                    or not 0 <= start < end <= length or e["label"] not in labels \
+                    or ("text" in e and e["text"] != text[start:end]):
                 return False
+        if len(set(found.entities)) != len(found.entities):  # one entity marked twice
+            return False
         if value["stances"]:
             spans = {(s, e) for s, e, _label in found.entities}
             for s in value["stances"]:
