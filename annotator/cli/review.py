@@ -8,7 +8,7 @@ import click
 
 from ..core.agreement import DEFAULT_TOLERANCE
 from ..core.errors import AnnotatorError
-from . import EXIT_REJECTED, Progress, fail, main, open_project_or_fail
+from . import EXIT_REJECTED, Progress, fail, main, one_line, open_project_or_fail
 
 
 def _names(value: str | None) -> list[str] | None:
@@ -125,7 +125,22 @@ def agree(project: str, as_json: bool, layers: str | None, tolerance: int, summa
     progress.done()
     if as_json:
         _echo_report_json(report)
-        return
+    else:
+        _echo_report(project, report)
+    _say_damaged(project, report["damaged"])
+
+
+def _say_damaged(project: str, damaged: list[dict], out_of: str = "agreement") -> None:
+    """One line on stderr per stored layer left out as damaged, then exit 1 if there was
+    any: what was printed is of the rest."""
+    for d in damaged:
+        click.echo(f"annotator: {project}: document {d['document']!r}, layer {d['layer']!r}: "
+                   f"{one_line(d['problem'])}; left out of {out_of}", err=True)
+    if damaged:
+        raise SystemExit(EXIT_REJECTED)
+
+
+def _echo_report(project: str, report: dict) -> None:
     if len(report["labelers"]) < 2:
         fail(f"{project}: agreement needs two labelers' layers "
              f"(found: {', '.join(report['labelers']) or 'none'})")
@@ -163,17 +178,20 @@ def review_queue(project: str, reviewer: str, layers: str | None, as_json: bool)
     """Documents two or more labelers have, most disagreements first."""
     from ..store.tallies import review_queue as queue
 
+    damaged: list[dict] = []
     with open_project_or_fail(project) as proj:
-        rows = queue(proj, _names(layers), reviewer)
+        rows = queue(proj, _names(layers), reviewer, damaged=damaged)
     if as_json:
         click.echo(json.dumps([{"id": d, "disagreements": n, "status": s} for d, n, s in rows],
                               ensure_ascii=False, indent=1))
+        _say_damaged(project, damaged, "the review queue")
         return
     done = sum(1 for _d, _n, s in rows if s == "reviewed")
     click.echo(f"{'disagreements':>13}  {'status':<11} document")
     for doc_id, count, status in rows:
         click.echo(f"{count:13d}  {status:<11} {doc_id}")
     click.echo(f"{done} of {len(rows)} reviewed", err=True)
+    _say_damaged(project, damaged, "the review queue")
 
 
 @main.command()

@@ -6,6 +6,7 @@ the before/after pair, which is what makes undo, history and merge simple.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
@@ -208,6 +209,24 @@ def validate_layer(layer: Layer, text_length: int, schema=None) -> None:
             _check_span(a, b, text_length, "stance evidence")
     if schema is not None:
         schema.check_layer(layer)
+
+
+def layer_problem(data: Any, text: str, schema=None) -> str | None:
+    """What is wrong with a layer's JSON text as stored in a project file (None: nothing).
+
+    The one check of a stored layer that did not come through this process's store (a
+    labeler's file for merge, `annotator check`, agreement): anything may be in that column."""
+    try:
+        value = json.loads(data)
+    except (ValueError, TypeError, RecursionError) as exc:
+        return f"not JSON ({exc})"
+    if not isinstance(value, dict):
+        return "not a layer object"
+    try:
+        validate_layer(layer_from_json(value, text), len(text), schema)
+    except (ValidationError, ValueError, TypeError, RecursionError) as exc:
+        return str(exc)
+    return None
 
 
 def _check_span(start: int, end: int, text_length: int, what: str) -> None:

@@ -201,8 +201,12 @@ class ReviewWindow(WindowBase):
 
     # -- the queue ------------------------------------------------------------------------------
     def refresh_queue(self) -> None:
-        self._queue = review_queue(self.project, self.labelers, self.reviewer)
+        damaged: list[dict] = []
+        self._queue = review_queue(self.project, self.labelers, self.reviewer,
+                                   damaged=damaged)
         self._fill_queue()
+        if damaged:
+            self.statusBar().showMessage(tr("review.damaged_queue", count=len(damaged)))
 
     def _fill_queue(self) -> None:
         table = self.queue_table
@@ -234,7 +238,10 @@ class ReviewWindow(WindowBase):
 
     def show_document(self, doc_id: str) -> None:
         self.session.open_document(doc_id)
-        if not self.session.disagreements:
+        if self.session.damaged:
+            self.statusBar().showMessage(tr("review.damaged_layer", layers=", ".join(
+                f"{ltr(name)}: {problem}" for name, problem in self.session.damaged.items())))
+        elif not self.session.disagreements:
             self.statusBar().showMessage(tr("review.no_disagreement"))
         self.document_changed.emit(doc_id)
 

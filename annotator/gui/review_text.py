@@ -33,6 +33,14 @@ i18n.add_strings({
     "review.gold_has": ("gold: {version}", "الذهبي: {version}"),
     "review.all_decided": ("Every disagreement is decided. Ctrl+Enter marks the document "
                            "reviewed.", "حُسمت كل الخلافات. \u2066Ctrl+Enter\u2069 لتعليم المستند مُراجَعًا."),
+    "review.damaged_layer": ("Damaged, left out (annotator check lists every problem): "
+                             "{layers}",
+                             "طبقة تالفة، استُبعدت (يسرد \u2066annotator check\u2069 كل "
+                             "المشكلات): {layers}"),
+    "review.damaged_queue": ("{count} damaged layers are left out of the queue "
+                             "(annotator check lists them).",
+                             "استُبعدت من القائمة {count} طبقات تالفة "
+                             "(يسردها \u2066annotator check\u2069)."),
     "review.no_disagreement": ("The labelers agree on everything here.",
                                "المُعلِّمون متفقون على كل شيء هنا."),
     "review.queue_done": ("Every document in the queue is reviewed.",

@@ -36,6 +36,7 @@ class ReviewSession:
         self.doc_id: str | None = None
         self.text = ""
         self.layers: dict[str, Layer] = {}
+        self.damaged: dict[str, str] = {}  # labeler -> what is wrong with their stored layer
         self.gold: Layer | None = None
         self.all_units: list[adj.Unit] = []
         self.disagreements: list[adj.Unit] = []   # in text order
@@ -63,7 +64,13 @@ class ReviewSession:
         self.doc_id = doc_id
         self.text = self.project.get_text(doc_id)
         names = set(self.project.layer_names(doc_id))
-        self.layers = {n: self.project.get_layer(doc_id, n) for n in self.labelers if n in names}
+        self.layers, self.damaged = {}, {}
+        for name in self.labelers:
+            if name in names:
+                try:
+                    self.layers[name] = self.project.checked_layer(doc_id, name)
+                except ValidationError as exc:  # left out: compared, it would mislead
+                    self.damaged[name] = str(exc)
         self.all_units = adj.units(self.text, self.layers, self.labelers)
         self.disagreements = [u for u in self.all_units if not u.agreed]
         self.decisions = get_decisions(self.project, doc_id)

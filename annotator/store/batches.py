@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..core.errors import ProjectError, ValidationError
-from ..core.model import GOLD, SUGGESTIONS, layer_from_json, validate_layer
+from ..core.model import GOLD, SUGGESTIONS, layer_problem
 from ..core.schema import Schema
 from . import review_decisions
 from .project import STATUSES, Project, now
@@ -35,7 +35,7 @@ MERGE = "merge"  # the change-log action of a layer brought in by merge
 BATCH_PACKED_AT = "batch.packed_at"
 RESERVED = (GOLD, SUGGESTIONS)
 # Project settings that describe the source file's own state and mean nothing in a batch.
-_NOT_COPIED = ("setting:agreement-tallies:", review_decisions.SETTING_ROW_PREFIX)
+_NOT_COPIED = ("setting:agreement-tallies", review_decisions.SETTING_ROW_PREFIX)
 _CHUNK = 500
 
 
@@ -297,16 +297,11 @@ def _refused(project: Project, batch: Project, owned: list[str], seq_of: dict[in
     def check_layer(doc: int, data: str | None, what: str) -> None:
         if data is None or doc in bad or (seq_of[doc], data) in good:
             return
-        text = text_of[seq_of[doc]]
-        try:
-            value = json.loads(data)
-            if not isinstance(value, dict):
-                raise ValidationError("not a layer object")
-            validate_layer(layer_from_json(value, text), len(text), project.schema)
-        except (ValidationError, ValueError, TypeError, RecursionError) as exc:
-            bad[doc] = (what, str(exc))
-            return
-        good.add((seq_of[doc], data))
+        problem = layer_problem(data, text_of[seq_of[doc]], project.schema)
+        if problem:
+            bad[doc] = (what, problem)
+        else:
+            good.add((seq_of[doc], data))
 
     for doc, name, data in _select(
             batch.conn, f"SELECT doc, name, data FROM layers WHERE doc IN ({{marks}}) "

@@ -24,8 +24,8 @@ TABLES = {
 }
 _ORDER = {"documents": "seq", "layers": "doc, name", "status": "doc, annotator",
           "changes": "id", "models": "name"}
-# Settings about derived tables that are not copied.
-_DERIVED_SETTINGS = ("setting:search_index_version", "setting:agreement-tallies:")
+# Settings about derived tables that are not copied (agreement: its sums and a run's token).
+_DERIVED_SETTINGS = ("setting:search_index_version", "setting:agreement-tallies")
 CHUNK = 1000
 
 

@@ -10,8 +10,8 @@ import math
 import sqlite3
 from typing import Iterator
 
-from ..core.errors import SchemaError, ValidationError
-from ..core.model import layer_from_json, validate_layer
+from ..core.errors import SchemaError
+from ..core.model import layer_problem
 from ..core.schema import Schema
 from .migrations import FORMAT_VERSION, table_names
 from .project import Project
@@ -90,7 +90,7 @@ def _row_problems(project: Project) -> Iterator[str]:
     for seq, doc_id, text, name, data in conn.execute(
             "SELECT d.seq, d.id, d.text, l.name, l.data FROM layers l "
             "JOIN documents d ON d.seq = l.doc ORDER BY l.doc, l.name"):
-        reason = _layer_problem(data, text, schema)
+        reason = layer_problem(data, text, schema)
         if reason:
             yield f"document {doc_id!r}, layer {name!r}: {reason}"
     for doc_id, who, status, seconds, note, flagged in conn.execute(
@@ -110,7 +110,7 @@ def _row_problems(project: Project) -> Iterator[str]:
             if state is None:
                 continue
             if layer is not None:
-                reason = _layer_problem(state, text, schema)
+                reason = layer_problem(state, text, schema)
             else:
                 try:
                     value = json.loads(state)
@@ -120,14 +120,3 @@ def _row_problems(project: Project) -> Iterator[str]:
             if reason:
                 yield f"change-log row {cid} (document {doc_id!r}): {reason}"
                 break
-
-
-def _layer_problem(data: str, text: str, schema) -> str | None:
-    try:
-        value = json.loads(data)
-        if not isinstance(value, dict):
-            return "not a layer object"
-        validate_layer(layer_from_json(value, text), len(text), schema)
-    except (ValidationError, ValueError, RecursionError) as exc:
-        return str(exc)
-    return None

@@ -10,7 +10,7 @@ import json
 from typing import Any, Callable, Iterator
 
 from ..core.errors import ValidationError
-from ..core.model import Document, Layer, layer_from_json, validate_layer
+from ..core.model import Document, Layer, layer_from_json, layer_problem, validate_layer
 from .connection import dumps, now
 from .documents import BATCH_SIZE
 
@@ -36,6 +36,20 @@ class LayersMixin:
                                 (seq, name)).fetchone()
         if row is None:
             return Layer.empty(len(text))
+        return layer_from_json(json.loads(row[0]), text)
+
+    def checked_layer(self, doc_id: str, name: str) -> Layer:
+        """`get_layer`, for a layer that must hold before it is shown or compared (a file may
+        have been edited by hand or damaged): ValidationError naming what is wrong
+        (core.model.layer_problem), instead of nonsense or an error further on."""
+        seq, text = self._seq_text(doc_id)
+        row = self.conn.execute("SELECT data FROM layers WHERE doc = ? AND name = ?",
+                                (seq, name)).fetchone()
+        if row is None:
+            return Layer.empty(len(text))
+        problem = layer_problem(row[0], text, self.schema)
+        if problem:
+            raise ValidationError(problem)
         return layer_from_json(json.loads(row[0]), text)
 
     def iter_layers(self, name: str | None = None) -> Iterator[tuple[Document, str, Layer]]:

@@ -25,9 +25,9 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from ..core.agreement import (DEFAULT_TOLERANCE, Agreement, Marks, labelers_of,
-                              marks_from_json)
-from ..core.errors import NotSavedError
+from ..core.agreement import DEFAULT_TOLERANCE, Agreement, Marks, StoredLayers, labelers_of
+from ..core.errors import NotSavedError, ValidationError
+from ..core.schema import Schema
 from .project import BUSY_TIMEOUT_S, Project, dumps
 
 # Bump when a definition in core.agreement changes: rows of older versions are then ignored.
@@ -47,6 +47,8 @@ _KEEP_EVERY = 5000
 # The figures come along decoded too: decoding 100,000 of them again here would cost this one
 # process seconds.
 Row = tuple[int, str, str, str, dict, int]
+# A stored layer agreement left out: (seq, document id, layer name, what is wrong).
+Damaged = tuple[int, str, str, str]
 
 _TABLE = """CREATE TABLE IF NOT EXISTS agreement_tallies (
     selection TEXT NOT NULL,            -- JSON [version, labelers, tolerance]
@@ -62,15 +64,21 @@ _QUEUE_INDEX = ("CREATE INDEX IF NOT EXISTS agreement_queue ON agreement_tallies
 
 
 def iter_labeler_marks(project: Project, labelers: Sequence[str], seqs: Iterable[int] | None = None,
-                       minimum: int = 2) -> Iterator[tuple[str, str, dict[str, Marks]]]:
+                       minimum: int = 2, damaged: list[Damaged] | None = None
+                       ) -> Iterator[tuple[str, str, dict[str, Marks]]]:
     """(document id, text, {labeler: Marks}) in queue order for the documents that at least
-    `minimum` of the labelers have a layer for; only those documents' texts are read."""
-    for _seq, doc_id, text, by_labeler in _iter_marks(project.conn, labelers, seqs, minimum):
+    `minimum` of the labelers have a sound layer for; only those documents' texts are read.
+    Layers that are not sound are left out, and listed in `damaged` if given."""
+    stored = StoredLayers(project.schema)
+    found: list[Damaged] = [] if damaged is None else damaged
+    for _seq, doc_id, text, by_labeler in _iter_marks(project.conn, labelers, seqs, minimum,
+                                                      stored, found):
         yield doc_id, text, by_labeler
 
 
 def _iter_marks(conn: sqlite3.Connection, labelers: Sequence[str], seqs: Iterable[int] | None,
-                minimum: int) -> Iterator[tuple[int, str, str, dict[str, Marks]]]:
+                minimum: int, stored: StoredLayers, damaged: list[Damaged]
+                ) -> Iterator[tuple[int, str, str, dict[str, Marks]]]:
     names = ",".join("?" * len(labelers))
     for chunk in _seq_chunks(conn, seqs):
         marks = ",".join("?" * len(chunk))
@@ -90,9 +98,14 @@ def _iter_marks(conn: sqlite3.Connection, labelers: Sequence[str], seqs: Iterabl
             for name, data in layers[seq].items():
                 found = read.get(data)
                 if found is None:
-                    found = read[data] = marks_from_json(json.loads(data), text)
+                    try:
+                        found = read[data] = stored.marks(data, text)
+                    except ValidationError as exc:
+                        damaged.append((seq, doc_id, name, str(exc)))
+                        continue
                 by_labeler[name] = found
-            yield seq, doc_id, text, by_labeler
+            if len(by_labeler) >= minimum:
+                yield seq, doc_id, text, by_labeler
 
 
 def _seq_chunks(conn: sqlite3.Connection, seqs: Iterable[int] | None) -> Iterator[list[int]]:
@@ -123,11 +136,15 @@ def project_agreement(project: Project, labelers: Sequence[str] | None = None,
     a caller that writes them out: decoding and encoding 100,000 of them again cost seconds.
 
     `workers`: processes computing the documents; default one per core when there are at
-    least PARALLEL_FROM documents to compute, else 1 (this process)."""
+    least PARALLEL_FROM documents to compute, else 1 (this process).
+
+    A stored layer that is not sound (a file edited by hand or damaged) is left out of every
+    figure, and listed in the report's "damaged": [{document, layer, problem}]. Its document
+    is read again on every run, until it is sound (a hand edit leaves no change-log row)."""
     labelers = list(labelers) if labelers else labelers_of(project.layer_names())
     agreement = Agreement(labelers, tolerance, per_document=False)
     if len(labelers) < 2:
-        return agreement.report()
+        return {**agreement.report(), "damaged": []}
     selection = dumps([TALLY_VERSION, labelers, tolerance])
     setting = "agreement-tallies:" + selection
     # Read before the layers: a change made while we compute is then seen as new next time.
@@ -135,16 +152,13 @@ def project_agreement(project: Project, labelers: Sequence[str] | None = None,
     kept = project.get_setting(setting) if keep_tallies and _has_table(project) else None
     stale: set[int] | None = None
     if kept is not None:
-        kept = json.loads(kept)
-        agreement.load_totals(kept["totals"])
-        stale = {r[0] for r in project.conn.execute(
-            f"SELECT DISTINCT doc FROM changes WHERE id > ? AND layer IN "
-            f"({','.join('?' * len(labelers))})", (kept["through"], *labelers))}
-        for chunk in _chunks(sorted(stale)):
-            for (data,) in project.conn.execute(
-                    f"SELECT tally FROM agreement_tallies WHERE selection = ? AND doc IN "
-                    f"({','.join('?' * len(chunk))})", (selection, *chunk)):
-                agreement.add_json(json.loads(data), -1)
+        try:
+            kept, stale = _load_kept(project, agreement, selection, labelers, kept)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+            # Kept counts that do not read back (a hand-edited file): derived data, so
+            # everything is computed again.
+            kept, stale = None, None
+            agreement = Agreement(labelers, tolerance, per_document=False)
     todo = sorted(stale) if stale is not None else _all_seqs(project)
     # seq -> (document id, tally JSON, figures JSON, figures or None, disagreements)
     fresh: dict[int, tuple] = {}
@@ -154,8 +168,10 @@ def project_agreement(project: Project, labelers: Sequence[str] | None = None,
     token = _start_keeping(project, selection, setting) if keep_tallies and stale is None \
         else None
     waiting: list[Row] = []
-    for rows, totals in _compute_all(project, labelers, tolerance, todo, workers, decoded):
+    damaged: list[Damaged] = []
+    for rows, totals, bad in _compute_all(project, labelers, tolerance, todo, workers, decoded):
         agreement.add_totals(totals)
+        damaged += bad
         waiting += rows
         if token and len(waiting) >= _KEEP_EVERY:
             token = token if _keep_rows(project, selection, token, waiting) else None
@@ -164,29 +180,53 @@ def project_agreement(project: Project, labelers: Sequence[str] | None = None,
             fresh[seq] = row
         if progress and rows:
             progress(len(fresh))
-    kept_whole = bool(token) and _keep_rows(project, selection, token, waiting, setting,
-                                            latest, agreement.totals_json())
+    state = {"through": latest, "totals": agreement.totals_json(),
+             "damaged": sorted({seq for seq, *_rest in damaged})}
+    kept_whole = bool(token) and _keep_rows(project, selection, token, waiting, setting, state)
     if not kept_whole and keep_tallies and (fresh or stale or kept is None
                                             or kept["through"] != latest):
-        _keep(project, selection, setting, latest, agreement.totals_json(), fresh, stale)
+        _keep(project, selection, setting, state, fresh, stale)
     report = agreement.report()
+    report["damaged"] = [{"document": doc_id, "layer": name, "problem": problem}
+                         for _seq, doc_id, name, problem in damaged]
     if per_document:
         report["documents"] = _document_figures(project, selection, fresh, stale is None,
                                                 figures_json)
     return report
 
 
+def _load_kept(project: Project, agreement: Agreement, selection: str, labelers: list[str],
+               kept: str) -> tuple[dict, set[int]]:
+    """The kept sums loaded into `agreement`, less the counts of the documents to compute
+    again (changed since, or with a damaged layer last time): (the setting, those documents).
+    Raises ValueError, KeyError… if what is kept does not read back."""
+    state = json.loads(kept)
+    agreement.load_totals(state["totals"])
+    stale = {r[0] for r in project.conn.execute(
+        f"SELECT DISTINCT doc FROM changes WHERE id > ? AND layer IN "
+        f"({','.join('?' * len(labelers))})", (state["through"], *labelers))}
+    stale.update(int(seq) for seq in state.get("damaged", ()))
+    for chunk in _chunks(sorted(stale)):
+        for (data,) in project.conn.execute(
+                f"SELECT tally FROM agreement_tallies WHERE selection = ? AND doc IN "
+                f"({','.join('?' * len(chunk))})", (selection, *chunk)):
+            agreement.add_json(json.loads(data), -1)
+    return state, stale
+
+
 def _compute_all(project: Project, labelers: list[str], tolerance: int, seqs: list[int],
                  workers: int | None, decoded: bool = False
-                 ) -> Iterator[tuple[list[Row], dict]]:
+                 ) -> Iterator[tuple[list[Row], dict, list[Damaged]]]:
     """The counts of the documents `seqs` (ascending), piece by piece: (rows, their sums as
-    Agreement.totals_json). `decoded`: the rows carry the figures decoded too."""
+    Agreement.totals_json, the layers left out as damaged). `decoded`: the rows carry the
+    figures decoded too."""
+    schema = project.schema.source
     if workers is None:
         workers = (os.cpu_count() or 1) if len(seqs) >= PARALLEL_FROM else 1
     pieces = list(_chunks(seqs, _WORK_PIECE if workers > 1 else _BATCH * 10))
     if workers <= 1 or not pieces or project.backend != "sqlite":  # workers read a file
         for piece in pieces:
-            yield _compute(project.conn, labelers, tolerance, piece, decoded)
+            yield _compute(project.conn, labelers, tolerance, piece, schema, decoded)
         return
     path = str(Path(project.path).resolve())
     done = 0
@@ -197,7 +237,7 @@ def _compute_all(project: Project, labelers: list[str], tolerance: int, seqs: li
         with ProcessPoolExecutor(min(workers, len(pieces)),
                                  mp_context=multiprocessing.get_context("spawn")) as pool:
             for result in pool.map(_compute_in_worker,
-                                   [(path, labelers, tolerance, piece, decoded)
+                                   [(path, labelers, tolerance, piece, schema, decoded)
                                     for piece in pieces]):
                 yield result
                 done += 1
@@ -205,21 +245,25 @@ def _compute_all(project: Project, labelers: list[str], tolerance: int, seqs: li
         # No worker processes here (a frozen app without freeze_support, a sandbox):
         # this process does the rest.
         for piece in pieces[done:]:
-            yield _compute(project.conn, labelers, tolerance, piece, decoded)
+            yield _compute(project.conn, labelers, tolerance, piece, schema, decoded)
 
 
 def _compute(conn: sqlite3.Connection, labelers: list[str], tolerance: int, seqs: list[int],
-             decoded: bool = False) -> tuple[list[Row], dict]:
+             schema: str, decoded: bool = False) -> tuple[list[Row], dict, list[Damaged]]:
+    """`schema`: its source text (what a worker process is sent)."""
     agreement = Agreement(labelers, tolerance, per_document=False)
     rows: list[Row] = []
+    damaged: list[Damaged] = []
     encode = _ENCODER.encode
-    for seq, doc_id, text, by_labeler in _iter_marks(conn, labelers, seqs, 2):
+    for seq, doc_id, text, by_labeler in _iter_marks(conn, labelers, seqs, 2,
+                                                     StoredLayers(Schema.parse(schema)),
+                                                     damaged):
         tally = agreement.tally(text, by_labeler)
         agreement.add_tally(doc_id, tally)
         figures = tally.figures()
         rows.append((seq, doc_id, encode(tally.to_json()), encode(figures),
                      figures if decoded else None, tally.disagreements))
-    return rows, agreement.totals_json()
+    return rows, agreement.totals_json(), damaged
 
 
 # store.project.dumps, made once: it is called twice for each of 100,000 documents. Our own
@@ -227,16 +271,16 @@ def _compute(conn: sqlite3.Connection, labelers: list[str], tolerance: int, seqs
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 
-def _compute_in_worker(work: tuple[str, list[str], int, list[int], bool]
-                       ) -> tuple[list[Row], dict]:
-    path, labelers, tolerance, seqs, decoded = work
+def _compute_in_worker(work: tuple[str, list[str], int, list[int], str, bool]
+                       ) -> tuple[list[Row], dict, list[Damaged]]:
+    path, labelers, tolerance, seqs, schema, decoded = work
     # This process only computes and exits: it makes no reference cycles worth collecting,
     # and collecting passes over its many small tuples and dicts cost a third of its time.
     gc.disable()
     conn = sqlite3.connect(f"{Path(path).as_uri()}?mode=ro", uri=True,
                            timeout=BUSY_TIMEOUT_S)
     try:
-        return _compute(conn, labelers, tolerance, seqs, decoded)
+        return _compute(conn, labelers, tolerance, seqs, schema, decoded)
     finally:
         conn.close()
 
@@ -276,8 +320,10 @@ def _has_table(project: Project) -> bool:
     return bool(columns)
 
 
-def _keep(project: Project, selection: str, setting: str, latest: int, totals: dict,
+def _keep(project: Project, selection: str, setting: str, state: dict,
           fresh: dict[int, tuple], stale: set[int] | None) -> None:
+    """`state`: the selection's setting (the last change-log row seen, the sums, the
+    documents with a damaged layer)."""
     try:
         with project.write():
             if not project.table_columns("agreement_tallies"):  # a server project has it
@@ -295,7 +341,7 @@ def _keep(project: Project, selection: str, setting: str, latest: int, totals: d
                 "VALUES (?, ?, ?, ?, ?)",
                 [(selection, seq, tally, figures, count)
                  for seq, (_id, tally, figures, _f, count) in fresh.items()])
-            project.set_setting(setting, dumps({"through": latest, "totals": totals}))
+            project.set_setting(setting, dumps(state))
             # A run keeping this selection piece by piece stops: these rows are the whole.
             project.conn.execute("DELETE FROM project WHERE key = ?",
                                  ("setting:" + _RUN + selection,))
@@ -332,11 +378,10 @@ _RUN = "agreement-tallies-run:"
 
 
 def _keep_rows(project: Project, selection: str, token: str, rows: list[Row],
-               setting: str | None = None, latest: int = 0, totals: dict | None = None
-               ) -> bool:
+               setting: str | None = None, state: dict | None = None) -> bool:
     """Rows of the run holding `token`, in a transaction of their own (a labeler saving
     meanwhile waits for one piece, not for the whole computation); with `setting`, the last
-    ones, and the selection's sums with them. False: not kept (the file is busy or read-only,
+    ones, and the selection's setting (`state`, as for `_keep`) with them. False: not kept (the file is busy or read-only,
     or another run took the selection over)."""
     try:
         with project.write():
@@ -348,7 +393,7 @@ def _keep_rows(project: Project, selection: str, token: str, rows: list[Row],
                 [(selection, seq, tally, figures, count)
                  for seq, _id, tally, figures, _f, count in rows])
             if setting is not None:
-                project.set_setting(setting, dumps({"through": latest, "totals": totals}))
+                project.set_setting(setting, dumps(state))
                 project.conn.execute("DELETE FROM project WHERE key = ?",
                                      ("setting:" + _RUN + selection,))
         return True
@@ -370,8 +415,8 @@ QueueRow = tuple[str, int, str]  # (document id, disagreements, the reviewer's s
 
 
 def review_queue(project: Project, labelers: Sequence[str] | None = None,
-                 reviewer: str | None = None, offset: int = 0, limit: int | None = None
-                 ) -> list[QueueRow]:
+                 reviewer: str | None = None, offset: int = 0, limit: int | None = None,
+                 damaged: list[dict] | None = None) -> list[QueueRow]:
     """The documents two or more of `labelers` (default: every labeler) have, most
     disagreements first (queue order among equals), with the reviewer's status ("todo" without
     a reviewer); `offset` / `limit` give one page of it.
@@ -379,12 +424,16 @@ def review_queue(project: Project, labelers: Sequence[str] | None = None,
     The counts are the ones agreement keeps per document (the same as
     core.adjudication.disagreements): opening the queue brings them up to date (only documents
     changed since are computed) and reads a page in index order, instead of comparing every
-    document's layers on open. A read-only project file is computed in memory."""
+    document's layers on open. A read-only project file is computed in memory.
+
+    Layers left out as damaged (see project_agreement) are added to `damaged` if given."""
     # Sorted: the counts do not depend on the order, and `annotator agree` keeps them so.
     labelers = sorted(labelers) if labelers else labelers_of(project.layer_names())
     if len(labelers) < 2:
         return []
-    project_agreement(project, labelers, per_document=False)
+    report = project_agreement(project, labelers, per_document=False)
+    if damaged is not None:
+        damaged += report["damaged"]
     selection = dumps([TALLY_VERSION, labelers, DEFAULT_TOLERANCE])
     page = -1 if limit is None else limit
     if _has_table(project) and project.get_setting("agreement-tallies:" + selection):
@@ -395,7 +444,7 @@ def review_queue(project: Project, labelers: Sequence[str] | None = None,
             "WHERE t.selection = ? ORDER BY t.disagreements DESC, t.doc LIMIT ? OFFSET ?",
             (reviewer or "", selection, page, offset)).fetchall()
         return rows if reviewer else [(d, n, "todo") for d, n, _s in rows]
-    counted = sorted((-row[4], seq, row[0]) for rows, _totals in _compute_all(
+    counted = sorted((-row[4], seq, row[0]) for rows, _totals, _bad in _compute_all(
         project, labelers, DEFAULT_TOLERANCE, _all_seqs(project), 1) for seq, *row in rows)
     chosen = counted[offset:None if limit is None else offset + limit]
     return [(doc_id, -neg, project.get_status(doc_id, reviewer).status if reviewer else "todo")

@@ -35,7 +35,7 @@ computation). Everything public is importable from here.
 """
 from .common import NOT_LABELERS, NOTHING, DEFAULT_TOLERANCE, PAIR_SEPARATOR, Span, StanceKey
 from .units import (name_key, party_key, stance_key, canonical_names, Marks, marks,
-                    marks_from_json)
+                    marks_from_json, StoredLayers)
 from .coefficients import (cohen_kappa, cohen_kappa_of, FleissTally, fleiss_kappa, AlphaTally,
                            krippendorff_alpha)
 from .entities import overlap_matches, exact_matches, token_label, token_count, token_confusion
@@ -45,7 +45,7 @@ from .tallies import (disagreement_count, prf, PairTally, compare_pair, pair_nam
 
 __all__ = ["NOT_LABELERS", "NOTHING", "DEFAULT_TOLERANCE", "PAIR_SEPARATOR", "Span", "StanceKey",
            "name_key", "party_key", "stance_key", "canonical_names", "Marks", "marks",
-           "marks_from_json", "cohen_kappa", "cohen_kappa_of", "FleissTally", "fleiss_kappa",
+           "marks_from_json", "StoredLayers", "cohen_kappa", "cohen_kappa_of", "FleissTally", "fleiss_kappa",
            "AlphaTally", "krippendorff_alpha", "overlap_matches", "exact_matches", "token_label",
            "token_count", "token_confusion", "char_confusion", "boundaries", "boundary_matches",
            "pk_window", "segmentation_errors", "disagreement_count", "prf", "PairTally",

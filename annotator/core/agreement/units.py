@@ -2,13 +2,16 @@
 towards whom."""
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, Mapping
 
 from ..arabic import normalize_text
-from ..model import AUTHOR, NONE_ZONE, EntityRef, Layer, Stance
+from ..errors import ValidationError
+from ..model import (AUTHOR, NONE_ZONE, EntityRef, Layer, Stance, layer_from_json,
+                     layer_problem)
 
 from .common import Span, StanceKey
 
@@ -78,6 +81,84 @@ def marks_from_json(data: Mapping[str, Any], text: str) -> Marks:
                    _json_party(s["target"], text, canonical))
             stances.setdefault(key, s["value"])
     return Marks(len(text), zones, entities, stances)
+
+
+class StoredLayers:
+    """Marks of layers as a project file stores them, checked first: a file may have been
+    edited by hand or damaged, and figures computed on a reversed span or a label outside the
+    schema would be nonsense.
+
+    The check that decides, and names what is wrong, is core.model.layer_problem (the one
+    merge and `annotator check` use). Building the Layer it checks costs agreement ~40% more
+    time, so layers are first screened on the lean Marks with the same invariants; only one
+    the screen does not pass for certain is given to layer_problem."""
+
+    def __init__(self, schema):
+        self.schema = schema
+        self.zone_labels = frozenset(schema.zone_names) | {NONE_ZONE}
+        self.entity_labels = frozenset(schema.entity_names)
+        self.stance_values = frozenset(schema.stance_names)
+
+    def marks(self, data, text: str) -> Marks:
+        """The Marks of a stored layer's JSON text; ValidationError (one line) if it is not
+        a sound layer of this text and schema."""
+        try:
+            value = json.loads(data)
+            found = marks_from_json(value, text)
+            if self._sound(value, found, text):
+                return found
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError):
+            pass
+        problem = layer_problem(data, text, self.schema)
+        if problem:
+            raise ValidationError(problem)
+        # Sound, in a shape the screen does not take (e.g. no "entities" list at all).
+        return marks(layer_from_json(json.loads(data), text), text)
+
+    def _sound(self, value: Mapping[str, Any], found: Marks, text: str) -> bool:
+        """True only if the layer certainly holds every invariant of core.model.validate_layer
+        and the schema's labels (False: let layer_problem decide)."""
+        length = found.length
+        pos = 0
+        for start, end, label in found.zones:
+            if type(start) is not int or type(end) is not int or start != pos or end <= start \
+                    or label not in self.zone_labels:
+                return False
+            pos = end
+        if pos != length:
+            return False
+        labels = self.entity_labels
+        for e in value["entities"]:
+            start, end = e["start"], e["end"]
+            if type(start) is not int or type(end) is not int \
+                    or not 0 <= start < end <= length or e["label"] not in labels \
+                    or ("text" in e and e["text"] != text[start:end]):
+                return False
+        if len(set(found.entities)) != len(found.entities):  # one entity marked twice
+            return False
+        if value["stances"]:
+            spans = {(s, e) for s, e, _label in found.entities}
+            for s in value["stances"]:
+                if s["value"] not in self.stance_values:
+                    return False
+                holder, target = s["holder"], s["target"]
+                if holder != AUTHOR and not _entity_of(holder, spans):
+                    return False
+                if not (type(target) is str and target.strip()) \
+                        and not _entity_of(target, spans):
+                    return False
+                for pair in s.get("evidence") or ():
+                    if len(pair) != 2 or type(pair[0]) is not int \
+                            or type(pair[1]) is not int or not 0 <= pair[0] < pair[1] <= length:
+                        return False
+        return True
+
+
+def _entity_of(party, spans: set) -> bool:
+    if type(party) is not dict:
+        return False
+    start, end = party.get("start"), party.get("end")
+    return type(start) is int and type(end) is int and (start, end) in spans
 
 
 # (start, end, label) of a stored zone or entity, picked in C: read for every mark of a corpus.
