@@ -33,7 +33,7 @@ FOLDS = 4  # for the fold-out lexicon features of training documents
 MIN_CONFIDENCE = 0.5
 PROPAGATE_CONFIDENCE = 0.5  # see EntityModel._one_sense_per_document
 LINE_CACHE = 50_000  # lines whose entities are remembered (see EntityModel.suggest)
-TRAIN_PARAMS = {"c1": 0.2, "c2": 0.01, "max_iterations": 50,
+TRAIN_PARAMS = {"c1": 0.2, "c2": 0.01, "max_iterations": 40,
                 "feature.possible_transitions": True, "feature.minfreq": 1}
 
 
