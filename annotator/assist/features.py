@@ -195,13 +195,21 @@ def _bucket(ratio: float) -> str:
 class Lexicon:
     """What confirmed documents say about written forms: occurrences, occurrences inside an
     entity (by label), forms a labeler rejected. Keys are hamza forms (ى/ي apart), and the
-    stems under proclitics."""
+    stems under proclitics.
+
+    A lexicon is filled, then read: what it says of each written form is remembered at the
+    first read (training reads every token's form under four fold lexicons), and only
+    add_document forgets it."""
     occurrences: Counter = field(default_factory=Counter)
     in_entity: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     rejected: set[str] = field(default_factory=set)
+    _said: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _said_of_stems: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def add_document(self, tokens: list[Token], entity_tokens: dict[int, str]) -> None:
         """Count a confirmed document: entity_tokens maps token index -> label."""
+        self._said.clear()
+        self._said_of_stems.clear()
         for i, tok in enumerate(tokens):
             if not tok.norm[0].isalnum():
                 continue
@@ -219,7 +227,13 @@ class Lexicon:
                 out.in_entity[key].update(counts)
         return out
 
-    def features(self, raw: str, prefix: str = "") -> list[str]:
+    def features(self, raw: str, prefix: str = "") -> tuple[str, ...]:
+        said = self._said.get((raw, prefix))
+        if said is None:
+            said = self._said[raw, prefix] = tuple(self._features(raw, prefix))
+        return said
+
+    def _features(self, raw: str, prefix: str) -> list[str]:
         key = hamza_form(raw)
         feats = []
         seen = self.occurrences.get(key, 0)
@@ -237,20 +251,25 @@ class Lexicon:
     def is_rejected(self, raw: str) -> bool:
         return bool(self.rejected) and hamza_form(raw) in self.rejected
 
-    def stem_features(self, raw: str, norm: str) -> list[str]:
+    def stem_features(self, raw: str, norm: str) -> tuple[str, ...]:
         """For a word read as proclitics + stem: is the stem a confirmed name on its own?
         (وبيروت when بيروت was confirmed): where the span of such a word starts is the
-        project's clitic convention, which the model learns from this feature."""
-        feats = []
-        written = hamza_form(raw)
-        if len(written) != len(norm):
-            return feats
-        for split in proclitic_splits(norm)[1:]:
-            stem = written[split.prefix:]
-            counts = self.in_entity.get(stem)
-            if counts and sum(counts.values()) * 2 >= self.occurrences.get(stem, 0):
-                feats.append(f"pse={counts.most_common(1)[0][0]}@{split.prefix}")
-        return feats
+        project's clitic convention, which the model learns from this feature. With
+        "rejected" after them when a labeler rejected a suggestion on this form."""
+        said = self._said_of_stems.get((raw, norm))
+        if said is None:
+            feats = []
+            written = hamza_form(raw)
+            if len(written) == len(norm):
+                for split in proclitic_splits(norm)[1:]:
+                    stem = written[split.prefix:]
+                    counts = self.in_entity.get(stem)
+                    if counts and sum(counts.values()) * 2 >= self.occurrences.get(stem, 0):
+                        feats.append(f"pse={counts.most_common(1)[0][0]}@{split.prefix}")
+            if self.is_rejected(raw):
+                feats.append("rejected")
+            said = self._said_of_stems[raw, norm] = tuple(feats)
+        return said
 
     def to_json(self) -> dict:
         return {"occurrences": dict(self.occurrences),
@@ -317,25 +336,22 @@ def sequence_features(tokens: list[Token], first: int, last: int, lexicon: Lexic
         # the project's text says of the word (distributional) 0.690 / 0.672 against 0.691 /
         # 0.670; how often the form was confirmed as what (lr ll lc: a fifth of training's
         # work) 0.691 / 0.670 against 0.692 / 0.675.
-        alone: list[str] = []
+        alone: tuple[str, ...] = ()
+        extra: tuple[str, ...] = ()
         if tok.norm[0].isalnum():
             alone = lexicon.features(tok.raw)
             extra = lexicon.stem_features(tok.raw, tok.norm)
-            if lexicon.is_rejected(tok.raw):
-                extra.append("rejected")
             if predicted is not None:
                 alone += predicted.features(tok.raw, "a")
             if words is not None:
                 alone += words.features(tok.norm)
-        else:
-            extra = []
         tag = gaz.get(i)
         if tag:
-            extra.append("gaz=" + tag)
+            extra += ("gaz=" + tag,)
         if is_given_name(tok.raw, tok.norm):
             # A given name (a shipped list): its neighbours are told too, so the word after
             # it reads as a surname even when neither was ever confirmed.
-            extra.append("given")
+            extra += ("given",)
         own.append((word_features(tok.raw, tok.norm), extra, alone))
         told.append(_told(tok.raw, tok.norm))
     out = []
