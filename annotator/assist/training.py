@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from typing import Callable
 
+from ..core.errors import ValidationError
 from ..core.model import SUGGESTIONS, layer_from_json
 from ..store.models import (actions_with_reverts, confirmed_layer_refs, load_model, model_meta,
                             save_model, set_model_meta)
@@ -25,21 +26,32 @@ MIN_ENTITIES = 5  # fewer confirmed entities than this: nothing worth learning y
 CV_FOLDS = 3
 
 
-def _confirmed_layers(project):
+def _confirmed_layers(project, damaged: list[dict] | None = None):
     """(document id, its confirmed layer) for every document with confirmed work, in queue
-    order."""
+    order. A stored layer that is not sound (a labeler's file edited by hand or damaged) is
+    left out — a model must not learn a reversed span or a label outside the schema — and
+    named in `damaged` ({"document", "layer", "problem"}) once."""
     refs = confirmed_layer_refs(project)
     for doc_id in project.document_ids():
         name = refs.get(doc_id)
-        if name is not None:
-            yield doc_id, project.get_layer(doc_id, name)
+        if name is None:
+            continue
+        try:
+            layer = project.checked_layer(doc_id, name)
+        except ValidationError as exc:
+            if damaged is not None:
+                said = {"document": doc_id, "layer": name, "problem": str(exc)}
+                if said not in damaged:
+                    damaged.append(said)
+            continue
+        yield doc_id, layer
 
 
-def confirmed_documents(project) -> list[tuple[str, Doc]]:
-    """(document id, Doc) for every document with confirmed work, in queue order."""
+def confirmed_documents(project, damaged: list[dict] | None = None) -> list[tuple[str, Doc]]:
+    """(document id, Doc) for every document with sound confirmed work, in queue order."""
     return [(doc_id, Doc(project.get_text(doc_id),
                          [(e.start, e.end, e.label) for e in layer.entities]))
-            for doc_id, layer in _confirmed_layers(project)]
+            for doc_id, layer in _confirmed_layers(project, damaged)]
 
 
 def rejected_entities(project) -> list[tuple[str, str]]:
@@ -94,11 +106,13 @@ def _cross_validated_f1(docs: list[Doc], gaz, rejected, project=None) -> float |
 
 
 def train_entities(project, cross_validate: bool = True,
-                   progress: Callable[[str], None] | None = None) -> dict | None:
+                   progress: Callable[[str], None] | None = None,
+                   damaged: list[dict] | None = None) -> dict | None:
     """Train the entity model on the project's confirmed work and store it in the project.
-    Returns its meta (figures), or None when there is too little confirmed to learn from."""
+    Returns its meta (figures), or None when there is too little confirmed to learn from.
+    Damaged confirmed layers are left out and added to `damaged` (see _confirmed_layers)."""
     started = time.perf_counter()
-    docs = [doc for _id, doc in confirmed_documents(project)]
+    docs = [doc for _id, doc in confirmed_documents(project, damaged)]
     if sum(len(d.entities) for d in docs) < MIN_ENTITIES:
         return None
     gaz = build_index(None, DEFAULT_GAZETTEER_PATH, project.schema)
@@ -119,11 +133,11 @@ def train_entities(project, cross_validate: bool = True,
     return meta
 
 
-def confirmed_zone_pages(project) -> list:
-    """(text, zones) of every confirmed document whose zones are all labeled."""
+def confirmed_zone_pages(project, damaged: list[dict] | None = None) -> list:
+    """(text, zones) of every sound confirmed document whose zones are all labeled."""
     from ..core.model import NONE_ZONE
     pages = []
-    for doc_id, layer in _confirmed_layers(project):
+    for doc_id, layer in _confirmed_layers(project, damaged):
         if layer.zones and all(z.label != NONE_ZONE for z in layer.zones):
             pages.append((project.get_text(doc_id), layer.zones))
     return pages
@@ -135,12 +149,13 @@ def project_line_counts(project):
     return line_counts(project_texts(project))
 
 
-def train_zone_model(project, rules=None) -> dict | None:
-    """Train the zone model on the confirmed zones; None if no page is fully labeled."""
+def train_zone_model(project, rules=None, damaged: list[dict] | None = None) -> dict | None:
+    """Train the zone model on the confirmed zones; None if no page is fully labeled.
+    Damaged confirmed layers are left out and added to `damaged` (see _confirmed_layers)."""
     from .zone_model import KIND as ZONE_KIND, train_zones
     from .zones import default_rules
     started = time.perf_counter()
-    pages = confirmed_zone_pages(project)
+    pages = confirmed_zone_pages(project, damaged)
     if not pages:
         return None
     rules = rules or default_rules()

@@ -13,13 +13,10 @@ from pathlib import Path
 
 import click
 
-from ..core.errors import AnnotatorError, InputError, ValidationError
+from ..core.errors import (EXIT_ERROR, EXIT_INTERNAL, EXIT_REJECTED, AnnotatorError,
+                           InputError, ValidationError)
 from ..core.schema import Schema
 from ..store import Project
-
-EXIT_REJECTED = 1
-EXIT_ERROR = 2
-EXIT_INTERNAL = 3  # the tool itself failed (a bug): distinct from bad input
 
 
 class Progress:
@@ -46,6 +43,16 @@ def one_line(message: str, limit: int = 400) -> str:
     """A message as one line: an SQLite or parser message may quote many lines of a file."""
     text = " ".join(str(message).split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def say_damaged(project: str, damaged: list[dict], out_of: str, stop: bool = True) -> None:
+    """One line on stderr per stored layer left out as damaged ({"document", "layer",
+    "problem"}); then, if there was any and `stop`, exit 1: what was done is of the rest."""
+    for d in damaged:
+        click.echo(f"annotator: {project}: document {d['document']!r}, layer {d['layer']!r}: "
+                   f"{one_line(d['problem'])}; left out of {out_of}", err=True)
+    if damaged and stop:
+        raise SystemExit(EXIT_REJECTED)
 
 
 def fail(message: str) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..core.errors import AnnotatorError
-from . import Progress, fail, main, open_project_or_fail
+from . import EXIT_REJECTED, Progress, fail, main, open_project_or_fail, say_damaged
 
 
 @main.command()
@@ -70,11 +70,14 @@ def train(project: str, no_cv: bool, quiet: bool) -> None:
 
     with open_project_or_fail(project) as proj:
         say = None if quiet else (lambda msg: click.echo(msg, err=True))
+        damaged: list[dict] = []
         try:
-            meta = train_entities(proj, cross_validate=not no_cv, progress=say)
-            zones = train_zone_model(proj)
+            meta = train_entities(proj, cross_validate=not no_cv, progress=say,
+                                  damaged=damaged)
+            zones = train_zone_model(proj, damaged=damaged)
         except AnnotatorError as exc:
             fail(str(exc))
+        say_damaged(project, damaged, "training", stop=False)
         if meta is None and zones is None:
             fail(f"{project}: too few confirmed entities or zones to train on (mark "
                  "documents done, or adjudicate a gold layer)")
@@ -82,6 +85,8 @@ def train(project: str, no_cv: bool, quiet: bool) -> None:
             figures = f" ({meta['documents']} documents, {meta['tokens']:,} tokens, " \
                       f"{meta['seconds']:.1f} s)" if meta else ""
             click.echo(model_state(proj) + figures)
+    if damaged:
+        raise SystemExit(EXIT_REJECTED)
 
 
 @main.command()

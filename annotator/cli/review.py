@@ -8,7 +8,7 @@ import click
 
 from ..core.agreement import DEFAULT_TOLERANCE
 from ..core.errors import AnnotatorError
-from . import EXIT_REJECTED, Progress, fail, main, one_line, open_project_or_fail
+from . import EXIT_REJECTED, Progress, fail, main, open_project_or_fail, say_damaged
 
 
 def _names(value: str | None) -> list[str] | None:
@@ -127,17 +127,7 @@ def agree(project: str, as_json: bool, layers: str | None, tolerance: int, summa
         _echo_report_json(report)
     else:
         _echo_report(project, report)
-    _say_damaged(project, report["damaged"])
-
-
-def _say_damaged(project: str, damaged: list[dict], out_of: str = "agreement") -> None:
-    """One line on stderr per stored layer left out as damaged, then exit 1 if there was
-    any: what was printed is of the rest."""
-    for d in damaged:
-        click.echo(f"annotator: {project}: document {d['document']!r}, layer {d['layer']!r}: "
-                   f"{one_line(d['problem'])}; left out of {out_of}", err=True)
-    if damaged:
-        raise SystemExit(EXIT_REJECTED)
+    say_damaged(project, report["damaged"], "agreement")
 
 
 def _echo_report(project: str, report: dict) -> None:
@@ -184,14 +174,14 @@ def review_queue(project: str, reviewer: str, layers: str | None, as_json: bool)
     if as_json:
         click.echo(json.dumps([{"id": d, "disagreements": n, "status": s} for d, n, s in rows],
                               ensure_ascii=False, indent=1))
-        _say_damaged(project, damaged, "the review queue")
+        say_damaged(project, damaged, "the review queue")
         return
     done = sum(1 for _d, _n, s in rows if s == "reviewed")
     click.echo(f"{'disagreements':>13}  {'status':<11} document")
     for doc_id, count, status in rows:
         click.echo(f"{count:13d}  {status:<11} {doc_id}")
     click.echo(f"{done} of {len(rows)} reviewed", err=True)
-    _say_damaged(project, damaged, "the review queue")
+    say_damaged(project, damaged, "the review queue")
 
 
 @main.command()

@@ -1,4 +1,9 @@
-"""Errors the core raises; each message is one line a user can act on."""
+"""Errors the core raises; each message is one line a user can act on. And the exit statuses
+of the `annotator` commands, which the window reads from the processes it starts."""
+
+EXIT_REJECTED = 1  # done, with some input left out (each said in one line on stderr)
+EXIT_ERROR = 2     # nothing done: the input or the project cannot be used (one line)
+EXIT_INTERNAL = 3  # the tool itself failed (a bug): distinct from bad input
 
 
 class AnnotatorError(Exception):

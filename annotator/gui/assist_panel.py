@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMessageBox,
 from ..assist import (DEFAULT_GAZETTEER_PATH, assist_document, build_index, default_rules,
                       rejected_texts)
 from ..assist.training import ENTITY_MODEL, load_entity_model, load_zone_model, model_summary
-from ..core.errors import AnnotatorError
+from ..core.errors import EXIT_REJECTED, AnnotatorError
 from ..core.model import SUGGESTIONS
 from ..store.models import confirmed_layer_refs, model_meta
 from . import i18n
@@ -58,6 +58,8 @@ i18n.add_strings({
                         "مدرَّب على {n} كيانًا، F1 بالتحقق المتقاطع {f1:.2f}"),
     "assist.zone_model": ("zones learned from {n} confirmed pages",
                           "المناطق متعلَّمة من {n} صفحة مؤكَّدة"),
+    "assist.trained_left_out": ("Model retrained: {state}. Left out as damaged: {error}",
+                                "أعيد تدريب النموذج: {state}. تُرك لتلفه: {error}"),
     "assist.train_failed": ("Training failed: {error}", "تعذّر التدريب: {error}"),
     "assist.confidence": ("suggestion {label}, confidence {value:.2f}",
                           "اقتراح {label}، الثقة {value:.2f}"),
@@ -95,7 +97,9 @@ class BackgroundTrainer(QObject):
 
     def _done(self, code: int, _status) -> None:
         error = bytes(self.process.readAllStandardError()).decode("utf-8", "replace").strip()
-        self.finished.emit(code == 0, error.splitlines()[-1] if error else "")
+        # Exit 1: trained, with damaged layers left out (the last line names one).
+        self.finished.emit(code in (0, EXIT_REJECTED),
+                           error.splitlines()[-1] if error and code else "")
 
 
 class AssistActions:
@@ -160,8 +164,12 @@ class AssistActions:
 
     def _trained(self, ok: bool, error: str) -> None:
         self.show_state()
-        message = tr("assist.trained", state=self.model_state()) if ok \
-            else tr("assist.train_failed", error=error or "?")
+        if not ok:
+            message = tr("assist.train_failed", error=error or "?")
+        elif error:
+            message = tr("assist.trained_left_out", state=self.model_state(), error=error)
+        else:
+            message = tr("assist.trained", state=self.model_state())
         self.window.statusBar().showMessage(message, 8000)
 
     def show_confidence(self, start: int, end: int) -> None:

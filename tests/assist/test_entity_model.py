@@ -226,3 +226,30 @@ def test_the_model_is_stored_before_its_cross_validation(tmp_path):
     assert stored.meta["cv_f1"] == meta["cv_f1"] is not None
     assert model_state(proj).startswith(f"trained on {meta['entities']} entities, "
                                         f"cross-validated F1 {meta['cv_f1']:.2f}")
+
+
+def test_training_leaves_damaged_confirmed_layers_out_and_names_them(tmp_path):
+    """A labeler's confirmed layer edited by hand or damaged (a reversed span, a missing
+    field) is not learned from: the model is trained on the rest, each such layer is named in
+    one line, exit 1, and the damaged layers are left as they are."""
+    from tests.review.test_damaged_layers import damage, stored
+
+    rng = random.Random(4)
+    path = tmp_path / "p.db"
+    proj = confirmed_project(path, [make_document(rng) for _ in range(12)])
+    length = len(proj.get_text("d003"))
+    proj.close()
+    damage(path, "d003", "alice", '{"entities": [{"start": 9, "end": 3, "label": "PER"}]}')
+    damage(path, "d007", "alice", '{"entities": [{"start": 1, "label": "PER"}]}')
+    run = subprocess.run([sys.executable, "-m", "annotator", "train", str(path), "--no-cv"],
+                         capture_output=True, text=True)
+    assert run.returncode == 1, run.stderr
+    assert run.stderr.splitlines()[-2:] == [
+        f"annotator: {path}: document 'd003', layer 'alice': entity [9, 3) is outside the "
+        f"text (length {length}) or empty; left out of training",
+        f"annotator: {path}: document 'd007', layer 'alice': annotation is missing the field "
+        "'end'; left out of training"]
+    assert "Traceback" not in run.stderr
+    with Project.open(path) as proj:
+        assert load_model(proj, ENTITY_MODEL).meta["documents"] == 10
+    assert stored(path, "d007", "alice") == '{"entities": [{"start": 1, "label": "PER"}]}'

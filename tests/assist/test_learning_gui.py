@@ -103,3 +103,19 @@ def test_teach_mode_least_certain_first_by_keyboard(window, qtbot):
     assert session.answered == {"accept": 1, "reject": 1, "relabel": 1, "skip": 0}
     assert first.entity not in project.get_layer(doc_id, SUGGESTIONS).entities
     QTest.keyClick(dialog, Qt.Key_Escape)
+
+
+def test_background_training_with_a_damaged_confirmed_layer_says_what_it_left_out(
+        window, qtbot):
+    from tests.review.test_damaged_layers import damage
+
+    damage(window.project.path, "d005", "alice", "[1, 2]")
+    with qtbot.waitSignal(window.assist_actions.trainer.finished, timeout=180_000) as done:
+        window.findChild(QAction, "assist:train").trigger()
+    ok, said = done.args
+    assert ok is True
+    assert said.endswith("document 'd005', layer 'alice': not a layer object; left out of "
+                         "training"), said
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Model retrained: trained on ") and \
+        message.endswith("Left out as damaged: " + said), message
