@@ -182,6 +182,35 @@ def is_given_name(raw: str, norm: str) -> bool:
     return any(split.stem in names for split in proclitic_splits(norm))
 
 
+NAME_CUES_PATH = RESOURCES / "assist" / "name_cues.tsv"
+
+
+@lru_cache(maxsize=1)
+def name_cues() -> dict[str, frozenset[str]]:
+    """The shipped words that announce a name (titles, heads of organizations' and places'
+    names, words before a work's name), normalized and without the article -> their kinds."""
+    cues: dict[str, set[str]] = defaultdict(set)
+    for line in NAME_CUES_PATH.read_text(encoding="utf-8").splitlines():
+        word, _tab, kind = line.partition("\t")
+        if line.startswith("#") or not word.strip() or not kind.strip():
+            continue
+        norm = normalize_text(word.strip())
+        cues[norm[2:] if norm.startswith("ال") else norm].add(kind.strip())
+    return {w: frozenset(k) for w, k in cues.items()}
+
+
+@lru_cache(maxsize=1 << 17)
+def cue_kinds(norm: str) -> tuple[str, ...]:
+    """The kinds of name cue a word is, under any reading of its proclitics and article
+    (والرئيس, لوزارة, بمدينة). A feature, never a match."""
+    cues = name_cues()
+    kinds: set[str] = set()
+    for split in proclitic_splits(norm):
+        stem = split.stem[2:] if split.stem.startswith("ال") else split.stem
+        kinds.update(cues.get(stem, ()))
+    return tuple(sorted(kinds))
+
+
 def stem_of(norm: str) -> str:
     return proclitic_splits(norm)[-1].stem
 
@@ -348,6 +377,11 @@ def sequence_features(tokens: list[Token], first: int, last: int, lexicon: Lexic
         tag = gaz.get(i)
         if tag:
             extra += ("gaz=" + tag,)
+        cues = cue_kinds(tok.norm)
+        if cues:
+            # A word that announces a name: its neighbours are told too (the name after
+            # الرئيس, مدينة, وزارة; the span that starts at وزارة).
+            extra += tuple("cue=" + kind for kind in cues)
         if is_given_name(tok.raw, tok.norm):
             # A given name (a shipped list): its neighbours are told too, so the word after
             # it reads as a surname even when neither was ever confirmed.

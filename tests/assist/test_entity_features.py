@@ -1,12 +1,12 @@
 """Features and decisions of the entity model that do not need a project or Qt: given names
-as a feature, a person's family name read as that person where it stands alone."""
+and words that announce a name as features, a person's family name read as that person where it stands alone."""
 import random
 
 import pytest
 
 from annotator.assist.entity_model import Doc, train
-from annotator.assist.features import (Lexicon, is_given_name, sentences, sequence_features,
-                                       tokenize, word_features)
+from annotator.assist.features import (Lexicon, cue_kinds, is_given_name, sentences,
+                                       sequence_features, tokenize, word_features)
 from annotator.core.arabic import normalize_text
 from annotator.core.model import Entity
 
@@ -31,6 +31,21 @@ def test_the_word_after_a_given_name_is_told_so():
     assert "given" in by_word["جورج"]
     assert "-1:given" in by_word["حداد"] and "given" not in by_word["حداد"]
     assert "1:given" in by_word["وقال"]
+
+
+def test_words_that_announce_a_name_are_cues_under_proclitics_and_the_article():
+    for word, kinds in (("والرئيس", ("title",)), ("لوزارة", ("org",)), ("بمدينة", ("place",)),
+                        ("الفريق", ("org", "title")), ("مهرجان", ("work",))):
+        assert cue_kinds(normalize_text(word)) == kinds, word
+    for word in ("رئيسا", "مدينتي", "قال", "غزة"):
+        assert cue_kinds(normalize_text(word)) == (), word
+    text = "وصل الرئيس عمر الزين إلى مدينة حلب."
+    tokens, _ = tokenize(text)
+    (first, last), = sentences(text, tokens)
+    feats = sequence_features(tokens, first, last, Lexicon(), {})
+    by_word = {tokens[i].raw: feats[i - first] for i in range(first, last)}
+    assert "cue=title" in by_word["الرئيس"] and "-1:cue=title" in by_word["عمر"]
+    assert "-1:cue=place" in by_word["حلب"] and "1:cue=place" in by_word["إلى"]
 
 
 def test_a_family_name_alone_is_the_person_named_in_full_before():
