@@ -6,7 +6,7 @@ says that nothing will be written over it. The labeling and the review windows s
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QToolBar
+from PySide6.QtWidgets import QLabel, QSizePolicy, QToolBar
 
 from . import i18n
 from .i18n import ltr, tr
@@ -45,6 +45,8 @@ class DamagedBanner:
         self.label.setStyleSheet(DAMAGED_STYLE)
         self.label.setAlignment(Qt.AlignCenter)
         self.label.setWordWrap(True)
+        # The whole row's width: a toolbar gives a label only its size hint (a narrow column).
+        self.label.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         self.bar = QToolBar(window, objectName=f"toolbar:{object_name}", movable=False)
         self.bar.addWidget(self.label)
         window.addToolBar(Qt.TopToolBarArea, self.bar)
