@@ -28,6 +28,29 @@ i18n.add_strings({
                              "them. {layers}",
                              "للقراءة فقط — تسمياتك لهذا المستند تالفة في ملف المشروع ولا "
                              "تُعرض، ولن يُكتب فوقها شيء. {layers}"),
+    "review.gold_read_only": ("Not saved: gold is damaged in the project file and read-only "
+                              "({problem}). Gold ▸ Start gold afresh replaces it.",
+                              "لم يُحفظ: الطبقة الذهبية تالفة في ملف المشروع وهي للقراءة فقط "
+                              "(\u2066{problem}\u2069). «ابدأ الذهبية من جديد» في قائمة "
+                              "الذهبي يستبدلها."),
+    "review.banner.gold_damaged": ("READ-ONLY — gold of this document is damaged in the "
+                                   "project file and is not shown. Nothing will be written "
+                                   "over it unless you choose Gold ▸ Start gold afresh. "
+                                   "{layers}",
+                                   "للقراءة فقط — الطبقة الذهبية لهذا المستند تالفة في ملف "
+                                   "المشروع ولا تُعرض، ولن يُكتب فوقها شيء إلا إذا اخترت "
+                                   "«ابدأ الذهبية من جديد» في قائمة الذهبي. {layers}"),
+    "review.menu.gold_afresh": ("Start gold afresh", "ابدأ الذهبية من جديد"),
+    "review.gold_afresh.title": ("Start gold afresh", "ابدأ الذهبية من جديد"),
+    "review.gold_afresh.text": ("Gold of {doc} is damaged ({problem}). Replace it with what "
+                                "the labelers agree on? The damaged gold stays in the change "
+                                "log.",
+                                "الطبقة الذهبية للمستند {doc} تالفة (\u2066{problem}\u2069). "
+                                "أتستبدلها بما يتفق عليه المُعلِّمون؟ تبقى الطبقة التالفة في "
+                                "سجل التغييرات."),
+    "review.gold_afresh.yes": ("&Yes, start afresh", "&نعم، ابدأ من جديد"),
+    "review.gold_afresh.none": ("Gold of this document holds: nothing to start afresh.",
+                                "الطبقة الذهبية لهذا المستند سليمة: لا شيء يُبدأ من جديد."),
 })
 
 

@@ -8,6 +8,7 @@ import json
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 
 from annotator.core.model import Layer
@@ -134,3 +135,54 @@ def test_damaged_suggestions_are_left_out_and_said(labeled_path, qtbot, english_
     window.article_view.set_caret(5)
     press(window.article_view, "٢")
     assert window.project.get_layer(ids[0], "a").zones[0].label == "source"
+
+
+def test_review_window_shows_a_damaged_gold_read_only_until_the_reviewer_starts_it_afresh(
+        labeled_path, qtbot, english_ui, answer_confirm):
+    from annotator.gui.review import open_review
+
+    path, ids = labeled_path
+    doc = ids[0]
+    with Project.open(path) as project:
+        project.put_layer(doc, "gold", Layer.empty(len(project.get_text(doc))), "rev")
+    damage(path, doc, "gold", "[]")
+    window = open_review(path, "rev")
+    qtbot.addWidget(window)
+    window.show_document(doc)
+    assert window.statusBar().currentMessage() == (
+        "Damaged, left out (annotator check lists every problem): \u2066gold: not a layer "
+        "object\u2069")
+    assert window.damaged_banner.text() == (
+        "READ-ONLY — gold of this document is damaged in the project file and is not shown. "
+        "Nothing will be written over it unless you choose Gold ▸ Start gold afresh. "
+        "\u2066gold: not a layer object\u2069")
+    window.accept_agreed()
+    window.set_gold_zone("body")
+    window.step_gold(False)
+    window.mark_reviewed()
+    assert window.statusBar().currentMessage() == (
+        "Not saved: gold is damaged in the project file and read-only (not a layer object). "
+        "Gold ▸ Start gold afresh replaces it.")
+    assert stored(path, doc, "gold") == "[]"
+    assert window.current_doc_id() == doc  # not marked reviewed, not moved on
+
+    seen: list = []
+    answer_confirm(False, seen)  # Enter: the safe answer
+    window.findChild(QAction, "review:gold-afresh").trigger()
+    assert seen == [f"Gold of \u2066{doc}\u2069 is damaged (not a layer object). Replace it "
+                    "with what the labelers agree on? The damaged gold stays in the change "
+                    "log.", False]
+    assert stored(path, doc, "gold") == "[]"
+
+    answer_confirm(True, seen)
+    window.start_gold_afresh()
+    assert seen[-1] is True
+    assert window.damaged_banner.text() == ""
+    session = window.session
+    both = [{(e.start, e.end, e.label) for e in session.layers[n].entities} for n in "ab"]
+    with Project.open(path) as project:
+        gold = project.checked_layer(doc, "gold")
+        assert gold == session.gold and gold.entities
+        assert {(e.start, e.end, e.label) for e in gold.entities} == both[0] & both[1]
+        last = project.history(doc, "gold")[-1]
+        assert (last.action, last.before) == ("gold-afresh", [])
