@@ -186,3 +186,35 @@ def test_review_window_shows_a_damaged_gold_read_only_until_the_reviewer_starts_
         assert {(e.start, e.end, e.label) for e in gold.entities} == both[0] & both[1]
         last = project.history(doc, "gold")[-1]
         assert (last.action, last.before) == ("gold-afresh", [])
+
+
+def test_agreement_panel_says_how_many_layers_it_left_out_and_names_the_first(
+        labeled_path, qtbot, english_ui):
+    from annotator.gui import i18n
+    from annotator.gui.agreement_panel import AgreementPanel
+
+    path, ids = labeled_path
+    for doc, layer in ((ids[0], "b"), (ids[2], "a"), (ids[3], "b"), (ids[4], "a")):
+        damage(path, doc, layer, "[]")
+    with Project.open(path) as project:
+        panel = AgreementPanel(project)
+        qtbot.addWidget(panel)
+        assert panel.report["documents_compared"] == len(ids) - 4
+        assert not panel.damaged.isHidden()
+        assert panel.damaged.text().splitlines() == [
+            "4 damaged layers are left out of these figures (annotator check lists every "
+            "problem):",
+            f"document \u2066{ids[0]}\u2069, layer \u2066b\u2069: \u2066not a layer object\u2069",
+            f"document \u2066{ids[2]}\u2069, layer \u2066a\u2069: \u2066not a layer object\u2069",
+            f"document \u2066{ids[3]}\u2069, layer \u2066b\u2069: \u2066not a layer object\u2069",
+            "… and 1 more"]
+        i18n.set_language("ar")
+        assert panel.damaged.text().splitlines()[::4] == [
+            "استُبعدت من هذه الأرقام 4 طبقات تالفة (يسرد \u2066annotator check\u2069 كل "
+            "المشكلات):", "… و1 غيرها"]
+        i18n.set_language("en")
+        for doc, layer in ((ids[0], "b"), (ids[2], "a"), (ids[3], "b"), (ids[4], "a")):
+            project.put_layer(doc, layer, Layer.empty(len(project.get_text(doc))), layer,
+                              over_damaged=True)
+        panel.refresh_button.click()
+        assert panel.damaged.isHidden() and panel.report["damaged"] == []
