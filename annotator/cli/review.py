@@ -127,10 +127,10 @@ def agree(project: str, as_json: bool, layers: str | None, tolerance: int, summa
         _echo_report_json(report)
     else:
         _echo_report(project, report)
-    _say_damaged(project, report["damaged"])
+    say_damaged(project, report["damaged"])
 
 
-def _say_damaged(project: str, damaged: list[dict], out_of: str = "agreement") -> None:
+def say_damaged(project: str, damaged: list[dict], out_of: str = "agreement") -> None:
     """One line on stderr per stored layer left out as damaged, then exit 1 if there was
     any: what was printed is of the rest."""
     for d in damaged:
@@ -184,14 +184,14 @@ def review_queue(project: str, reviewer: str, layers: str | None, as_json: bool)
     if as_json:
         click.echo(json.dumps([{"id": d, "disagreements": n, "status": s} for d, n, s in rows],
                               ensure_ascii=False, indent=1))
-        _say_damaged(project, damaged, "the review queue")
+        say_damaged(project, damaged, "the review queue")
         return
     done = sum(1 for _d, _n, s in rows if s == "reviewed")
     click.echo(f"{'disagreements':>13}  {'status':<11} document")
     for doc_id, count, status in rows:
         click.echo(f"{count:13d}  {status:<11} {doc_id}")
     click.echo(f"{done} of {len(rows)} reviewed", err=True)
-    _say_damaged(project, damaged, "the review queue")
+    say_damaged(project, damaged, "the review queue")
 
 
 @main.command()

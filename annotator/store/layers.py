@@ -84,13 +84,16 @@ class LayersMixin:
             last = (rows[-1][0], rows[-1][1])
 
     def iter_annotated(self, layer: str = "all", status: str | None = None,
-                       annotator: str | None = None,
+                       annotator: str | None = None, damaged: list[dict] | None = None,
                        ) -> Iterator[tuple[Document, list[tuple[str, Layer]]]]:
         """Documents in queue order with their layers, for exports; streamed in batches.
 
         layer="all": every document with every layer it has (possibly none); a layer name:
         only the documents that have that layer. `status` keeps documents whose status (for
         `annotator`, or for the layer's own name, or for anyone when neither applies) is it.
+        Each layer is checked (core.model.layer_problem): a damaged one is left out and added
+        to `damaged` ({"document", "layer", "problem"}), or, without that list, stops the
+        iteration with a ValidationError naming it. Exported, it would be nonsense.
         """
         last = 0
         while True:
@@ -122,11 +125,18 @@ class LayersMixin:
             for seq, doc_id, text, meta in docs:
                 if keep is not None and seq not in keep:
                     continue
-                layers = by_doc.get(seq, [])
+                layers = []
+                for name, data in by_doc.get(seq, []):
+                    problem = layer_problem(data, text, self.schema)
+                    if problem is None:
+                        layers.append((name, layer_from_json(json.loads(data), text)))
+                    elif damaged is None:
+                        raise ValidationError(f"document {doc_id!r}, layer {name!r}: {problem}")
+                    else:
+                        damaged.append({"document": doc_id, "layer": name, "problem": problem})
                 if layer != "all" and not layers:
                     continue
-                yield (Document(doc_id, text, json.loads(meta)),
-                       [(name, layer_from_json(json.loads(data), text)) for name, data in layers])
+                yield Document(doc_id, text, json.loads(meta)), layers
 
     def _put_layer(self, seq: int, text: str, name: str, layer: Layer, who: str,
                    action: str, stamp: str | None = None, reverts: int | None = None) -> bool:

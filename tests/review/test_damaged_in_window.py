@@ -218,3 +218,29 @@ def test_agreement_panel_says_how_many_layers_it_left_out_and_names_the_first(
                               over_damaged=True)
         panel.refresh_button.click()
         assert panel.damaged.isHidden() and panel.report["damaged"] == []
+
+
+@pytest.mark.parametrize("kind, problem", [WINDOW_DAMAGES[1], WINDOW_DAMAGES[6]],
+                         ids=["reversed", "list"])
+def test_export_leaves_a_damaged_layer_out_names_it_and_exports_the_rest(
+        labeled_path, tmp_path, kind, problem):
+    """A reversed span used to be exported as it was (nonsense offsets), a list stopped the
+    whole export with a line naming neither the document nor the layer."""
+    path, ids = labeled_path
+    whole = tmp_path / "whole.jsonl"
+    assert run("export", path, "-o", whole).exit_code == 0
+    damage(path, ids[1], "a", damaged_data(path, ids[1], "a", kind))
+    line = (f"annotator: {path}: document {ids[1]!r}, layer 'a': {problem}; left out of the "
+            "export")
+    out = tmp_path / "rest.jsonl"
+    result = run("export", path, "-o", out)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"exported {len(ids)} documents ({2 * len(ids) - 1} lines: one per document and "
+        "layer) (jsonl)", line]
+    expected = [text for text in whole.read_text("utf-8").splitlines()
+                if (json.loads(text)["id"], json.loads(text)["layer"]) != (ids[1], "a")]
+    assert out.read_text("utf-8").splitlines() == expected
+    for fmt in ("conll", "csv", "text", "labelstudio", "doccano"):
+        result = run("export", path, "--format", fmt, "-q", "-o", tmp_path / f"rest.{fmt}")
+        assert (result.exit_code, result.stderr.splitlines()) == (1, [line]), fmt
