@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from ..core.errors import ValidationError
 from ..core.model import SUGGESTIONS, Entity, add_entity, remove_entity
 from . import ACCEPT, REJECT
 
@@ -41,11 +42,20 @@ class TeachSession:
         self.annotator = annotator
         self.answered = {"accept": 0, "reject": 0, "relabel": 0, "skip": 0}
         questions = []
+        self.damaged: list[tuple[str, str, str]] = []  # (document, layer, problem) left out
         for doc_id in doc_ids:
-            mine = {(e.start, e.end, e.label) for e in
-                    project.get_layer(doc_id, annotator).entities}
+            layers = {}
+            for name in (annotator, SUGGESTIONS):
+                try:
+                    layers[name] = project.checked_layer(doc_id, name)
+                except ValidationError as exc:  # no questions from a damaged layer
+                    self.damaged.append((doc_id, name, str(exc)))
+            if len(layers) < 2:
+                continue
+            mine = {(e.start, e.end, e.label) for e in layers[annotator].entities}
+            offered = layers[SUGGESTIONS].entities
             text = project.get_text(doc_id)
-            for e in project.get_layer(doc_id, SUGGESTIONS).entities:
+            for e in offered:
                 if (e.start, e.end, e.label) in mine:
                     continue
                 questions.append(Question(

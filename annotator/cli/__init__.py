@@ -261,20 +261,21 @@ def export(project: str, fmt: str | None, layer: str, status: str | None, utf16:
     proj = open_project_or_fail(project)
     progress = Progress("exporting", quiet)
     with proj:
+        options = ExportOptions(layer, status, utf16, body_only, progress)
         try:
-            count = WRITERS[fmt](proj, output, ExportOptions(layer, status, utf16, body_only,
-                                                             progress))
+            count = WRITERS[fmt](proj, output, options)
         except InputError as exc:  # the output (other errors: see Commands.invoke)
             fail(str(exc))
         # Writers count (document, layer) sections; people count documents.
-        documents = 0 if quiet else sum(1 for _doc, layers in
-                                        proj.iter_annotated(layer, status=status) if layers)
+        documents = 0 if quiet else sum(1 for _doc, layers in proj.iter_annotated(
+            layer, status=status, damaged=[]) if layers)
     progress.done()
     if not quiet:
         unit = "lines" if fmt == "jsonl" else "sections"
         click.echo(f"exported {documents} documents ({count} {unit}: one per document and "
                    f"layer) ({fmt})" if count != documents else
                    f"exported {documents} documents ({fmt})", err=True)
+    say_damaged(project, options.damaged, "the export")
 
 
 @main.command()

@@ -18,6 +18,17 @@ class ValidationError(AnnotatorError):
     """Annotations that break an invariant: span outside the text, unknown label, zones not tiling."""
 
 
+class DamagedLayerError(ValidationError):
+    """A stored layer that does not hold (edited by hand, damaged): shown read-only, never
+    edited, never written over unless a person chooses to start it afresh. `problem` is what
+    core.model.layer_problem found."""
+
+    def __init__(self, name: str, problem: str):
+        super().__init__(f"the stored layer {name!r} is damaged, so nothing is written over "
+                         f"it: {problem}")
+        self.name, self.problem = name, problem
+
+
 class SchemaError(AnnotatorError):
     """A label schema file that is not valid."""
 

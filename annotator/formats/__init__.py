@@ -13,7 +13,7 @@ import os
 import stat
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TextIO, Union
 
@@ -53,6 +53,8 @@ class ExportOptions:
     utf16: bool = False           # add UTF-16 offsets for JavaScript consumers
     body_only: bool = False       # formats that can: keep only text in `body` zones
     progress: Callable[[int], None] | None = None  # called with the count so far
+    # Filled by the writer: the stored layers left out as damaged (see iter_annotated).
+    damaged: list[dict] = field(default_factory=list)
 
 
 # writer(project, out, options) -> number of documents written; out=None means stdout

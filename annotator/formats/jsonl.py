@@ -243,10 +243,11 @@ def _add_utf16(out: dict, text: str) -> None:
 
 
 def export_lines(project: Project, layer: str = "all", status: str | None = None,
-                 utf16: bool = False) -> Iterator[str]:
+                 utf16: bool = False, damaged: list[dict] | None = None) -> Iterator[str]:
     """Lines for every document (layer="all", each layer on its own line, documents without
-    layers as text-only lines) or for the documents that have the named layer."""
-    for doc, layers in project.iter_annotated(layer, status=status):
+    layers as text-only lines) or for the documents that have the named layer. Damaged
+    layers: see Project.iter_annotated."""
+    for doc, layers in project.iter_annotated(layer, status=status, damaged=damaged):
         if not layers:
             yield line(doc, None, None)
         for name, lay in layers:
@@ -259,7 +260,8 @@ def write(project: Project, out, options) -> int:
 
     count = 0
     with open_output(out) as fh:
-        for text_line in export_lines(project, options.layer, options.status, options.utf16):
+        for text_line in export_lines(project, options.layer, options.status, options.utf16,
+                                      options.damaged):
             fh.write(text_line)
             count += 1
             if options.progress and count % 1000 == 0:

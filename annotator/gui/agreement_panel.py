@@ -19,7 +19,8 @@ from ..store.tallies import project_agreement
 from . import i18n
 from .file_dialogs import ask_file
 from .commands import AGREEMENT_OPEN
-from .i18n import tr
+from .damaged import DAMAGED_STYLE
+from .i18n import ltr, tr
 from .window_base import register_commands
 
 SERIES_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
@@ -56,7 +57,15 @@ i18n.add_strings({
     "agreement.save": ("Save as PNG…", "حفظ كصورة PNG…"),
     "agreement.png_filter": ("PNG images (*.png)", "صور PNG (*.png)"),
     "agreement.empty": ("nothing to compare", "لا شيء للمقارنة"),
+    "agreement.damaged": ("{count} damaged layers are left out of these figures (annotator "
+                          "check lists every problem):",
+                          "استُبعدت من هذه الأرقام {count} طبقات تالفة (يسرد \u2066annotator "
+                          "check\u2069 كل المشكلات):"),
+    "agreement.damaged_line": ("document {doc}, layer {layer}: {problem}",
+                               "المستند {doc}، الطبقة {layer}: {problem}"),
+    "agreement.damaged_more": ("… and {more} more", "… و{more} غيرها"),
 })
+DAMAGED_SHOWN = 3  # lines naming a damaged layer; `annotator check` lists them all
 
 
 def _figure(value) -> str:
@@ -251,6 +260,12 @@ class AgreementPanel(QWidget):
         self.summary.setTextFormat(Qt.PlainText)
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
+        self.damaged = QLabel(objectName="agreement:damaged")
+        self.damaged.setTextFormat(Qt.PlainText)
+        self.damaged.setWordWrap(True)
+        self.damaged.setStyleSheet(DAMAGED_STYLE)
+        self.damaged.hide()
+        layout.addWidget(self.damaged)
         self.charts = AgreementCharts()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -287,8 +302,19 @@ class AgreementPanel(QWidget):
                 tr("agreement.stance_line", units=stance["units"],
                    fleiss=_figure(stance["fleiss_kappa"]),
                    alpha=_figure(stance["krippendorff_alpha"]))]))
+        self._show_damaged(report.get("damaged", []))
         self.charts.setLayoutDirection(i18n.direction())
         self.charts.set_report(report)
+
+    def _show_damaged(self, damaged: list[dict]) -> None:
+        """The layers the figures leave out as damaged: how many, and the first few named."""
+        self.damaged.setVisible(bool(damaged))
+        lines = [tr("agreement.damaged", count=len(damaged))]
+        lines += [tr("agreement.damaged_line", doc=ltr(d["document"]), layer=ltr(d["layer"]),
+                     problem=ltr(d["problem"])) for d in damaged[:DAMAGED_SHOWN]]
+        if len(damaged) > DAMAGED_SHOWN:
+            lines.append(tr("agreement.damaged_more", more=len(damaged) - DAMAGED_SHOWN))
+        self.damaged.setText("\n".join(lines) if damaged else "")
 
     def save_png(self, path: str | Path, width: int = DEFAULT_WIDTH) -> bool:
         return self.charts.render_image(width).save(str(path), "PNG")

@@ -173,10 +173,10 @@ class AssistActions:
         self.window.statusBar().showMessage(message, 8000)
 
     def show_confidence(self, start: int, end: int) -> None:
-        doc_id = self.window.current_doc_id()
-        if doc_id is None:
+        suggestions = self.window.session.suggestions  # as read and checked (None: damaged)
+        if suggestions is None:
             return
-        for e in self.window.project.get_layer(doc_id, SUGGESTIONS).entities:
+        for e in suggestions.entities:
             value = dict(e.extra).get("confidence")
             if e.start <= start <= e.end and isinstance(value, (int, float)):
                 self.window.statusBar().showMessage(

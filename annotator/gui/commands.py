@@ -251,6 +251,9 @@ def review_commands(schema, labelers: list[str], keyed_labelers: int = 9) -> lis
                 "gold"),
         Command("review:redo", t("review.menu.redo"), _call("step_gold", True),
                 ("Ctrl+Shift+Z", "Ctrl+Y"), "gold"),
+        # No key: it writes over a stored (damaged) gold, so it is chosen, and confirmed.
+        Command("review:gold-afresh", t("review.menu.gold_afresh"), _call("start_gold_afresh"),
+                (), "gold"),
         Separator("gold"),
     ]
     for label in schema.entities:

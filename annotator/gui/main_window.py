@@ -22,6 +22,7 @@ from ..store.status import UNFINISHED
 from . import i18n, settings
 from .article_view import ArticleView
 from .commands import main_commands
+from .damaged import DamagedBanner, damaged_layers
 from .i18n import tr
 from .panels import EntityPanel, GuidelinesPanel, NotePanel, StanceEditor, StancePanel
 from .legend import LegendPanel
@@ -153,6 +154,7 @@ class MainWindow(WindowBase):
         self.progress_label = QLabel(objectName="progressLabel")
         self.statusBar().addPermanentWidget(self.progress_label)
         self.save_state = SaveStateView(self, self.session)
+        self.damaged_banner = DamagedBanner(self)
 
     def focus_dock(self, dock: str) -> None:
         """Show a side panel and put the keyboard focus in it (F4 … F7, F2)."""
@@ -244,6 +246,11 @@ class MainWindow(WindowBase):
             self.article_view.set_suggestions(session.pending)
         self._drawn_suggestions = session.pending
         if new_document:
+            own = session.damaged.get(self.annotator)
+            if own is None:
+                self.damaged_banner.hide()
+            else:
+                self.damaged_banner.show("banner.damaged_layer", {self.annotator: own})
             self._shown = None
             self._refresh_panels()
         else:
@@ -274,6 +281,8 @@ class MainWindow(WindowBase):
             action = params["action"]
             what = tr(f"what.{action}") if f"what.{action}" in i18n.STRINGS else action
             params = {**params, "what": what}
+        if "damaged" in params:
+            params = {"layers": damaged_layers(params["damaged"])}
         self.statusBar().showMessage(tr(key, **params), timeout)
 
     # =========================================================================================
@@ -486,6 +495,7 @@ class MainWindow(WindowBase):
         self._time_timer.stop()
         self._tick_timer.stop()
         self.save_state.stop()
+        self.damaged_banner.stop()
         i18n.notifier.changed.disconnect(self.retranslate)
         self.project.close()
         self.closed.emit()

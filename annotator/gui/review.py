@@ -33,6 +33,7 @@ from ..store.tallies import review_queue
 from . import i18n, registry
 from .file_dialogs import ask_file
 from .commands import REVIEW_OPEN, review_commands
+from .damaged import DamagedBanner
 from .article_view import ArticleView
 from . import review_text
 from .i18n import ltr, tr
@@ -78,6 +79,7 @@ class ReviewWindow(WindowBase):
         session.current_changed.connect(self._current_changed)
         session.message.connect(self._show_message)
         self.save_state = SaveStateView(self, session)
+        self.damaged_banner = DamagedBanner(self)
         i18n.notifier.changed.connect(self.retranslate)
         self.retranslate()
         self.resize(1400, 860)
@@ -238,7 +240,11 @@ class ReviewWindow(WindowBase):
 
     def show_document(self, doc_id: str) -> None:
         self.session.open_document(doc_id)
-        if self.session.damaged:
+        self._show_gold_damage()
+        if self.session.gold_damaged is not None:
+            self.statusBar().showMessage(tr("review.damaged_layer", layers=ltr(
+                f"{GOLD}: {self.session.gold_damaged}")))
+        elif self.session.damaged:
             self.statusBar().showMessage(tr("review.damaged_layer", layers=", ".join(
                 f"{ltr(name)}: {problem}" for name, problem in self.session.damaged.items())))
         elif not self.session.disagreements:
@@ -254,6 +260,25 @@ class ReviewWindow(WindowBase):
         self.gold_view.set_document(session.text, self.schema)
         self._update_title()
         self._fill_queue()
+
+    def _show_gold_damage(self) -> None:
+        problem = self.session.gold_damaged
+        if problem is None:
+            self.damaged_banner.hide()
+        else:
+            self.damaged_banner.show("review.banner.gold_damaged", {GOLD: problem})
+
+    def start_gold_afresh(self) -> None:
+        """Gold ▸ Start gold afresh: only on a damaged gold, only once the reviewer said yes."""
+        session = self.session
+        if session.gold_damaged is None:
+            self.statusBar().showMessage(tr("review.gold_afresh.none"), 4000)
+            return
+        if self.confirm(tr("review.gold_afresh.title"), tr(
+                "review.gold_afresh.text", doc=ltr(session.doc_id),
+                problem=session.gold_damaged), "review.gold_afresh.yes"):
+            session.start_gold_afresh()
+            self._show_gold_damage()
 
     def _gold_changed(self) -> None:
         self.gold_view.set_layer(self.session.gold)
@@ -439,6 +464,7 @@ class ReviewWindow(WindowBase):
             return
         self._is_closed = True
         self.save_state.stop()
+        self.damaged_banner.stop()
         i18n.notifier.changed.disconnect(self.retranslate)
         self.closed.emit()
         if self._owns_project:

@@ -21,6 +21,9 @@ i18n.add_strings({
     "teach.done": ("No suggestion left. Accepted {accept}, rejected {reject}, relabeled "
                    "{relabel}, skipped {skip}.", "لم يبق اقتراح. قُبل {accept}، رُفض {reject}، "
                    "غُيّر وسم {relabel}، تُخطّي {skip}."),
+    "teach.damaged": ("{count} damaged layers are left out of teaching (annotator check lists "
+                      "them).", "استُبعدت من التعليم {count} طبقات تالفة (يسردها "
+                      "\u2066annotator check\u2069)."),
 })
 MAX_DOCUMENTS = 200  # from the current document on, in queue order
 
@@ -38,6 +41,8 @@ class TeachDialog(QDialog):
         start = ids.index(current) if current in ids else 0
         ids = [d for d in ids[start:] if project.has_layer(d, SUGGESTIONS)][:MAX_DOCUMENTS]
         self.session = TeachSession(project, window.annotator, ids)
+        if self.session.damaged:
+            window.statusBar().showMessage(tr("teach.damaged", count=len(self.session.damaged)))
         self.labels = list(project.schema.entity_names)
         layout = QVBoxLayout(self)
         self.context = QLabel(objectName="teachContext", textFormat=Qt.PlainText,

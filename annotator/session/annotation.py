@@ -39,6 +39,9 @@ class AnnotationSession:
         self.layer: Layer | None = None        # the labeler's layer, as last read or written
         self.suggestions: Layer | None = None  # the whole suggestions layer
         self.pending: Layer | None = None      # suggestions the labeler's layer lacks
+        # What is wrong with the stored layer (the labeler's, the suggestions) of the document
+        # on screen, when it does not hold: shown read-only and said, never edited.
+        self.damaged: dict[str, str] = {}
         self.last_target = project.get_setting(f"last_target:{annotator}") or ""
         # Per document: which layer each edit of this session went to, so Undo also reverts a
         # rejected suggestion. After a restart the labeler's own layer is undone.
@@ -98,12 +101,28 @@ class AnnotationSession:
             self.layers_changed.emit(True)
 
     def _load_layers(self) -> None:
-        self.layer = self._with_unsaved(self.project.get_layer(self.doc_id, self.annotator),
-                                        self.annotator)
-        self.suggestions = (
-            self._with_unsaved(self.project.get_layer(self.doc_id, SUGGESTIONS), SUGGESTIONS)
-            if self.project.has_layer(self.doc_id, SUGGESTIONS) else None)
-        self.pending = pending_suggestions(self.suggestions, self.layer)
+        """Read the labeler's layer and the suggestions, each checked: a damaged one is left
+        out (the labeler's shows as no labels at all), named in `damaged` and said once."""
+        self.damaged = {}
+        self.layer = self._checked(self.annotator) or Layer.empty(len(self.text))
+        self.suggestions = (self._checked(SUGGESTIONS)
+                            if self.project.has_layer(self.doc_id, SUGGESTIONS) else None)
+        # Suggestions accepted into a damaged layer could not be saved: none are offered.
+        self.pending = (None if self.annotator in self.damaged
+                        else pending_suggestions(self.suggestions, self.layer))
+        if self.damaged:
+            self.message.emit("bar.damaged_layer", self.damaged_params(), 0)
+
+    def _checked(self, name: str) -> Layer | None:
+        try:
+            return self._with_unsaved(self.project.checked_layer(self.doc_id, name), name)
+        except ValidationError as exc:
+            self.damaged[name] = str(exc)
+            return None
+
+    def damaged_params(self) -> dict:
+        """The message parameters naming the damaged layers on screen (the window words them)."""
+        return {"damaged": dict(self.damaged)}
 
     def _with_unsaved(self, layer: Layer, name: str) -> Layer:
         """The stored layer with the edits that are still waiting to be saved."""
@@ -120,6 +139,9 @@ class AnnotationSession:
         if self.doc_id is None:
             return None
         name = layer or self.annotator
+        if name in self.damaged:  # read-only: an edit built on it would spread the damage
+            self.message.emit("bar.damaged_read_only", self.damaged_params(), 0)
+            return None
         before = self.layer if name == self.annotator else self.suggestions
         doc_id, who, project = self.doc_id, self.annotator, self.project
         try:
@@ -305,6 +327,9 @@ class AnnotationSession:
                        else (self._undo_layers, self._redo_layers))
         stack = done.get(self.doc_id) or []
         layer = stack[-1] if stack else self.annotator
+        if layer in self.damaged:  # the change log's states would be put over the damage
+            self.message.emit("bar.damaged_read_only", self.damaged_params(), 0)
+            return
         if not redo and self.saving.take_back(self.doc_id, layer) is not None:
             # The edit never reached the disk: undoing it is dropping it.
             stack.pop()

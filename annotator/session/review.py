@@ -38,6 +38,10 @@ class ReviewSession:
         self.layers: dict[str, Layer] = {}
         self.damaged: dict[str, str] = {}  # labeler -> what is wrong with their stored layer
         self.gold: Layer | None = None
+        # What is wrong with the stored gold of the document on screen (None: it holds). A
+        # damaged gold is read-only: nothing is written over it until the reviewer chooses to
+        # start it afresh (start_gold_afresh).
+        self.gold_damaged: str | None = None
         self.all_units: list[adj.Unit] = []
         self.disagreements: list[adj.Unit] = []   # in text order
         self.current = -1
@@ -86,7 +90,12 @@ class ReviewSession:
 
     def _read_gold(self) -> None:
         """Gold and the decisions as stored, with what is still waiting to be saved."""
-        gold = self.project.get_layer(self.doc_id, GOLD)
+        try:
+            gold = self.project.checked_layer(self.doc_id, GOLD)
+            self.gold_damaged = None
+        except ValidationError as exc:
+            self.gold, self.gold_damaged = Layer.empty(len(self.text)), str(exc)
+            return
         for write in self.saving.pending:
             if write.doc_id == self.doc_id and write.layer == GOLD:
                 gold = write.change(gold)
@@ -131,8 +140,14 @@ class ReviewSession:
             self.select((self.current - 1) % len(self.disagreements))
 
     # -- decisions ------------------------------------------------------------------------------
+    def _refused_on_damaged_gold(self) -> bool:
+        """True (and said) when gold as stored is damaged: no decision is built on it."""
+        if self.gold_damaged is not None:
+            self.message.emit("review.gold_read_only", {"problem": self.gold_damaged}, 0)
+        return self.gold_damaged is not None
+
     def _edit_gold(self, change: Callable[[Layer], Layer]) -> bool:
-        if self.doc_id is None:
+        if self.doc_id is None or self._refused_on_damaged_gold():
             return False
         doc_id, project, reviewer = self.doc_id, self.project, self.reviewer
         try:
@@ -279,7 +294,7 @@ class ReviewSession:
 
     def step_gold(self, redo: bool) -> bool:
         """Undo (or redo) the last gold change; True when there was one."""
-        if self.doc_id is None:
+        if self.doc_id is None or self._refused_on_damaged_gold():
             return False
         if not redo and self.saving.take_back(self.doc_id, GOLD) is not None:
             self.reload_gold()  # it never reached the disk: undoing it is dropping it
@@ -298,8 +313,30 @@ class ReviewSession:
 
     def mark_reviewed(self) -> bool:
         """The document is reviewed (kept and retried if it cannot be saved now)."""
-        if self.doc_id is None:
+        if self.doc_id is None or self._refused_on_damaged_gold():
             return False
         doc_id, reviewer = self.doc_id, self.reviewer
         self.saving.write(Write(lambda: self.project.set_status(doc_id, reviewer, "reviewed")))
+        return True
+
+    def start_gold_afresh(self) -> bool:
+        """The reviewer's explicit choice on a damaged gold: write over it a new gold holding
+        what all the sound labelers' layers agree on (one logged edit, the damaged text kept in
+        the change log). True when gold was written."""
+        if self.doc_id is None or self.gold_damaged is None:
+            return False
+        doc_id, reviewer, text, layers = self.doc_id, self.reviewer, self.text, self.layers
+        units = self.all_units
+        fresh = (lambda empty: adj.accept_agreed(empty, units, reviewer, text, layers))
+        try:
+            ok, _ = self.saving.write(Write(
+                lambda: self.project.edit(doc_id, GOLD, reviewer, "gold-afresh", fresh,
+                                          over_damaged=True)))
+        except ValidationError as exc:
+            self.message.emit("review.invalid", {"error": str(exc)}, 0)
+            return False
+        if not ok:
+            return False
+        self.reload_gold()
+        self.gold_edited.emit()
         return True

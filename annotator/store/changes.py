@@ -99,7 +99,7 @@ class ChangesMixin:
             empty = Layer.empty(len(text)).to_json(text)
             state = (target.after if redo else target.before) or empty
             replaced = (target.before if redo else target.after) or empty
-            current = self.get_layer(doc_id, layer).to_json(text)
+            current = self._layer_to_edit(doc_id, layer, False).to_json(text)
             if current != replaced:  # changed by someone else since: keep their changes
                 state = _reapply(current, replaced, state)
             new = layer_from_json(state, text)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable, Iterator
 
-from ..core.errors import ValidationError
+from ..core.errors import DamagedLayerError, ValidationError
 from ..core.model import Document, Layer, layer_from_json, layer_problem, validate_layer
 from .connection import dumps, now
 from .documents import BATCH_SIZE
@@ -39,8 +39,8 @@ class LayersMixin:
         return layer_from_json(json.loads(row[0]), text)
 
     def checked_layer(self, doc_id: str, name: str) -> Layer:
-        """`get_layer`, for a layer that must hold before it is shown or compared (a file may
-        have been edited by hand or damaged): ValidationError naming what is wrong
+        """`get_layer`, for a layer that must hold before it is shown, compared or edited (a
+        file may have been edited by hand or damaged): ValidationError naming what is wrong
         (core.model.layer_problem), instead of nonsense or an error further on."""
         seq, text = self._seq_text(doc_id)
         row = self.conn.execute("SELECT data FROM layers WHERE doc = ? AND name = ?",
@@ -51,6 +51,17 @@ class LayersMixin:
         if problem:
             raise ValidationError(problem)
         return layer_from_json(json.loads(row[0]), text)
+
+    def _layer_to_edit(self, doc_id: str, name: str, over_damaged: bool) -> Layer:
+        """The stored layer an edit starts from. A damaged one is never edited (an edit built
+        on it would keep or spread the damage): DamagedLayerError, unless a person chose to
+        start the layer afresh (over_damaged), then the edit starts from an empty layer."""
+        try:
+            return self.checked_layer(doc_id, name)
+        except ValidationError as exc:
+            if not over_damaged:
+                raise DamagedLayerError(name, str(exc)) from None
+            return Layer.empty(len(self.get_text(doc_id)))
 
     def iter_layers(self, name: str | None = None) -> Iterator[tuple[Document, str, Layer]]:
         """(document, layer name, layer) in queue order, for one layer name or all; streamed."""
@@ -73,13 +84,16 @@ class LayersMixin:
             last = (rows[-1][0], rows[-1][1])
 
     def iter_annotated(self, layer: str = "all", status: str | None = None,
-                       annotator: str | None = None,
+                       annotator: str | None = None, damaged: list[dict] | None = None,
                        ) -> Iterator[tuple[Document, list[tuple[str, Layer]]]]:
         """Documents in queue order with their layers, for exports; streamed in batches.
 
         layer="all": every document with every layer it has (possibly none); a layer name:
         only the documents that have that layer. `status` keeps documents whose status (for
         `annotator`, or for the layer's own name, or for anyone when neither applies) is it.
+        Each layer is checked (core.model.layer_problem): a damaged one is left out and added
+        to `damaged` ({"document", "layer", "problem"}), or, without that list, stops the
+        iteration with a ValidationError naming it. Exported, it would be nonsense.
         """
         last = 0
         while True:
@@ -111,11 +125,18 @@ class LayersMixin:
             for seq, doc_id, text, meta in docs:
                 if keep is not None and seq not in keep:
                     continue
-                layers = by_doc.get(seq, [])
+                layers = []
+                for name, data in by_doc.get(seq, []):
+                    problem = layer_problem(data, text, self.schema)
+                    if problem is None:
+                        layers.append((name, layer_from_json(json.loads(data), text)))
+                    elif damaged is None:
+                        raise ValidationError(f"document {doc_id!r}, layer {name!r}: {problem}")
+                    else:
+                        damaged.append({"document": doc_id, "layer": name, "problem": problem})
                 if layer != "all" and not layers:
                     continue
-                yield (Document(doc_id, text, json.loads(meta)),
-                       [(name, layer_from_json(json.loads(data), text)) for name, data in layers])
+                yield Document(doc_id, text, json.loads(meta)), layers
 
     def _put_layer(self, seq: int, text: str, name: str, layer: Layer, who: str,
                    action: str, stamp: str | None = None, reverts: int | None = None) -> bool:
@@ -123,7 +144,7 @@ class LayersMixin:
         row = self.conn.execute("SELECT data FROM layers WHERE doc = ? AND name = ?",
                                 (seq, name)).fetchone()
         after = layer.to_json(text)
-        before = json.loads(row[0]) if row else None
+        before = _stored_value(row[0]) if row else None
         if before == after:
             return False
         self.conn.execute(
@@ -134,20 +155,30 @@ class LayersMixin:
         return True
 
     def edit(self, doc_id: str, layer_name: str, who: str, action: str,
-             change: Callable[[Layer], Layer]) -> Layer:
+             change: Callable[[Layer], Layer], over_damaged: bool = False) -> Layer:
         """Apply `change` to the current layer and commit it, with its change-log row, in one
         transaction. Reading inside the write lock means two windows never lose each other's
-        edits. Raises ValidationError (nothing written) if the result breaks an invariant."""
+        edits. Raises ValidationError (nothing written) if the result breaks an invariant, and
+        DamagedLayerError if the stored layer does not hold (see _layer_to_edit)."""
         if not layer_name or not layer_name.strip():
             raise ValidationError("a layer needs a name")
         seq, text = self._seq_text(doc_id)
         with self.write():
-            new = change(self.get_layer(doc_id, layer_name))
+            new = change(self._layer_to_edit(doc_id, layer_name, over_damaged))
             validate_layer(new, len(text), self.schema)
             self._put_layer(seq, text, layer_name, new, who, action)
         return new
 
     def put_layer(self, doc_id: str, layer_name: str, layer: Layer, who: str,
-                  action: str = "replace") -> Layer:
-        return self.edit(doc_id, layer_name, who, action, lambda _old: layer)
+                  action: str = "replace", over_damaged: bool = False) -> Layer:
+        return self.edit(doc_id, layer_name, who, action, lambda _old: layer, over_damaged)
+
+
+def _stored_value(data: str) -> Any:
+    """A stored layer as the change log keeps it: its JSON value, or the text itself when it
+    is not JSON (a damaged layer written over stays readable in the log)."""
+    try:
+        return json.loads(data)
+    except (ValueError, TypeError, RecursionError):
+        return data
 
