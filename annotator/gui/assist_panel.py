@@ -20,7 +20,6 @@ from ..assist import (DEFAULT_GAZETTEER_PATH, assist_document, build_index, defa
                       rejected_texts)
 from ..assist.training import ENTITY_MODEL, load_entity_model, load_zone_model, model_summary
 from ..core.errors import EXIT_REJECTED, AnnotatorError
-from ..core.model import SUGGESTIONS
 from ..store.models import confirmed_layer_refs, model_meta
 from . import i18n
 from .commands import ASSIST_COMMANDS
