@@ -13,6 +13,7 @@ from typing import Iterator
 from ..core.errors import SchemaError
 from ..core.model import layer_problem
 from ..core.schema import Schema
+from .layers import AFRESH
 from .migrations import FORMAT_VERSION, table_names
 from .project import Project
 from .status import STATUSES
@@ -103,9 +104,11 @@ def _row_problems(project: Project) -> Iterator[str]:
             yield f"document {doc_id!r}, status of {who!r}: time spent {seconds!r} is not valid"
         if flagged not in (0, 1):
             yield f"document {doc_id!r}, status of {who!r}: review flag {flagged!r}"
-    for cid, doc_id, text, layer, before, after in conn.execute(
-            "SELECT c.id, d.id, d.text, c.layer, c.before, c.after FROM changes c "
+    for cid, doc_id, text, layer, action, before, after in conn.execute(
+            "SELECT c.id, d.id, d.text, c.layer, c.action, c.before, c.after FROM changes c "
             "LEFT JOIN documents d ON d.seq = c.doc WHERE c.doc IS NOT NULL"):
+        if isinstance(action, str) and action.endswith(AFRESH):
+            before = None  # the damaged layer a person chose to start afresh, kept on purpose
         for state in (before, after):
             if state is None:
                 continue

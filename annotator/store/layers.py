@@ -159,9 +159,13 @@ class LayersMixin:
         """Apply `change` to the current layer and commit it, with its change-log row, in one
         transaction. Reading inside the write lock means two windows never lose each other's
         edits. Raises ValidationError (nothing written) if the result breaks an invariant, and
-        DamagedLayerError if the stored layer does not hold (see _layer_to_edit)."""
+        DamagedLayerError if the stored layer does not hold (see _layer_to_edit). A write
+        over a damaged layer is logged with an action ending in AFRESH: its before-state is
+        the damaged layer, kept on purpose (`annotator check` does not report it)."""
         if not layer_name or not layer_name.strip():
             raise ValidationError("a layer needs a name")
+        if over_damaged and not action.endswith(AFRESH):
+            action += AFRESH
         seq, text = self._seq_text(doc_id)
         with self.write():
             new = change(self._layer_to_edit(doc_id, layer_name, over_damaged))
@@ -172,6 +176,9 @@ class LayersMixin:
     def put_layer(self, doc_id: str, layer_name: str, layer: Layer, who: str,
                   action: str = "replace", over_damaged: bool = False) -> Layer:
         return self.edit(doc_id, layer_name, who, action, lambda _old: layer, over_damaged)
+
+
+AFRESH = "-afresh"  # the end of the action of a write that started a damaged layer afresh
 
 
 def _stored_value(data: str) -> Any:

@@ -186,6 +186,10 @@ def test_review_window_shows_a_damaged_gold_read_only_until_the_reviewer_starts_
         assert {(e.start, e.end, e.label) for e in gold.entities} == both[0] & both[1]
         last = project.history(doc, "gold")[-1]
         assert (last.action, last.before) == ("gold-afresh", [])
+    # The damaged gold kept in the change log is not reported by `annotator check` as damage.
+    from annotator.store.integrity import check
+    with Project.open(path) as project:
+        assert check(project) == []
 
 
 def test_agreement_panel_says_how_many_layers_it_left_out_and_names_the_first(
