@@ -109,7 +109,9 @@ def open_window(project_path, annotator: str):
         if project.read_only:
             from PySide6.QtWidgets import QLabel
 
-            window.statusBar().addPermanentWidget(QLabel(window.tr("read-only: nothing is saved")))
+            label = QLabel(objectName="readOnly")
+            window.statusBar().addPermanentWidget(label)
+            window.translatable(label.setText, "window.read_only")
         install_extensions(window)
         window.show()
         window.show_first_document()

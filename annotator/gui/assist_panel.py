@@ -113,7 +113,8 @@ class AssistActions:
         self.trainer = BackgroundTrainer(window.project.path, window)
         self._tried_at = 0  # confirmed documents when training last started by itself
         self.trainer.finished.connect(self._trained)
-        self.show_state()
+        # Said again in the new language as soon as the language changes.
+        window.translatable(self.state_label.setText, self.state_text)
         window.article_view.selection_changed.connect(self.show_confidence)
         self.retrain_timer = QTimer(window, objectName="retrainTimer")
         self.retrain_timer.timeout.connect(self.retrain_if_due)
@@ -134,11 +135,12 @@ class AssistActions:
             parts.append(tr("assist.zone_model", n=summary["zone_pages"]))
         return ("؛ " if i18n.language() == "ar" else "; ").join(parts)
 
-    def show_state(self) -> None:
+    def state_text(self) -> str:
         state = self.model_state()
-        if self.trainer.running:
-            state = tr("assist.training") + " " + state
-        self.state_label.setText(state)
+        return tr("assist.training") + " " + state if self.trainer.running else state
+
+    def show_state(self) -> None:
+        self.state_label.setText(self.state_text())
 
     def train(self) -> bool:
         """Start training in the background (False if it is running already)."""

@@ -164,6 +164,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                         "«إلغاء» يُبقي النافذة مفتوحة ويعيد المحاولة."),
     "reason.disk_full": ("the disk is full", "القرص ممتلئ"),
     "reason.read_only": ("the project file is read-only", "ملف المشروع للقراءة فقط"),
+    "window.read_only": ("read-only: nothing is saved", "للقراءة فقط: لا يُحفظ شيء"),
     "reason.locked": ("the project file is locked by another program",
                       "ملف المشروع مقفل من برنامج آخر"),
     "reason.damaged": ("the project file is damaged", "ملف المشروع تالف"),

@@ -103,7 +103,9 @@ class LegendPanel(QWidget):
 
     def retranslate(self) -> None:
         while self.grid.count():
-            self.grid.takeAt(0).widget().deleteLater()
+            old = self.grid.takeAt(0).widget()
+            old.hide()  # deleted when the event loop gets to it: not drawn under the new rows
+            old.deleteLater()
         self.texts = []
         for row, (draw, text) in enumerate(self._rows()):
             icon = QLabel()

@@ -526,6 +526,16 @@ def test_language_switch_mirrors_the_window(qtbot, seeded_path):
     assert w.menu_for("label").title() == "التوسيم"
     assert w.findChild(type(w.actions()[0]), "label:entity:PER").text() == "شخص"
     assert "من" in w.progress_label.text()
+    # The status bar's model state is said in the new language at once (not at the next
+    # retraining check), the legend too (its old rows gone).
+    from PySide6.QtWidgets import QLabel
+    assert w.findChild(QLabel, "modelState").text().startswith("لا نموذج بعد")
+    qtbot.wait(50)  # the event loop shows the new rows and deletes the old ones
+    legend = w.findChild(QWidget, "legend")
+    shown = [label.text() for label in legend.findChildren(QLabel)
+             if label.isVisibleTo(legend) and label.text()]
+    assert shown == [label.text() for label in legend.texts] and len(shown) == 8
+    assert all(any("\u0600" <= ch <= "\u06ff" for ch in text) for text in shown)
     assert settings.language() == "ar"  # remembered
     # The article itself stays right to left in both languages.
     settings.set_language("en")
