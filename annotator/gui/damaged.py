@@ -5,10 +5,8 @@ says that nothing will be written over it. The labeling and the review windows s
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSizePolicy, QToolBar
-
 from . import i18n
+from .banner import BannerRow
 from .i18n import ltr, tr
 
 DAMAGED_STYLE = ("background: #ffb300; color: black; font-weight: bold; "
@@ -59,36 +57,21 @@ def damaged_layers(damaged: dict[str, str]) -> str:
     return "; ".join(ltr(f"{name}: {problem}") for name, problem in damaged.items())
 
 
-class DamagedBanner:
+class DamagedBanner(BannerRow):
     """A banner row above the text, hidden while the layer on screen holds."""
 
     def __init__(self, window, object_name: str = "damagedLayerBanner"):
-        self.window = window
-        self.label = QLabel(objectName=object_name)
-        self.label.setStyleSheet(DAMAGED_STYLE)
-        self.label.setAlignment(Qt.AlignCenter)
-        self.label.setWordWrap(True)
-        # The whole row's width: a toolbar gives a label only its size hint (a narrow column).
-        self.label.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
-        self.bar = QToolBar(window, objectName=f"toolbar:{object_name}", movable=False)
-        self.bar.addWidget(self.label)
-        window.addToolBar(Qt.TopToolBarArea, self.bar)
-        self.bar.hide()
+        super().__init__(window, object_name, DAMAGED_STYLE)
         self._shown: tuple[str, dict] | None = None
         i18n.notifier.changed.connect(self._retranslate)
 
     def show(self, key: str, damaged: dict[str, str]) -> None:
         self._shown = (key, dict(damaged))
-        self.label.setText(tr(key, layers=damaged_layers(damaged)))
-        if self.bar.isHidden():  # (isVisible is False too while the window is not shown)
-            self.window.insertToolBarBreak(self.bar)
-        self.bar.show()
+        super().show(tr(key, layers=damaged_layers(damaged)))
 
     def hide(self) -> None:
         self._shown = None
-        if not self.bar.isHidden():
-            self.window.removeToolBarBreak(self.bar)
-        self.bar.hide()
+        super().hide()
 
     def text(self) -> str:
         return "" if self.bar.isHidden() else self.label.text()

@@ -4,10 +4,11 @@ retries every RETRY_MS (the session also retries on every edit). When the retry 
 go away and the status bar says saved. Nothing here says "saved" while anything is pending."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel, QMessageBox, QToolBar
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from ..session import SAVED
+from .banner import BannerRow
 from .i18n import tr
 
 NOT_SAVED_STYLE = "background: #c62828; color: white; font-weight: bold; padding: 2px 8px;"
@@ -23,37 +24,28 @@ class SaveStateView:
         self.badge = QLabel(objectName="saveState")
         self.badge.setStyleSheet(NOT_SAVED_STYLE)
         self.badge.hide()
-        # Above the text, where the labeler looks: hidden while everything is saved.
-        self.banner = QLabel(objectName="notSavedBanner")
-        self.banner.setStyleSheet(NOT_SAVED_STYLE + "padding: 6px 12px; font-size: 14pt;")
-        self.banner.setAlignment(Qt.AlignCenter)
-        self.banner.setWordWrap(True)
-        self.banner_bar = QToolBar(window, objectName="toolbar:save-state", movable=False)
-        self.banner_bar.addWidget(self.banner)
-        window.addToolBar(Qt.TopToolBarArea, self.banner_bar)  # its own row while shown
-        self.banner_bar.hide()
+        # Above the text, across the window, where the labeler looks: hidden while
+        # everything is saved.
+        self.banner_row = BannerRow(window, "notSavedBanner",
+                                    NOT_SAVED_STYLE + "padding: 6px 12px; font-size: 14pt;")
+        self.banner, self.banner_bar = self.banner_row.label, self.banner_row.bar
         self.retry_timer = QTimer(window, interval=RETRY_MS)
         self.retry_timer.timeout.connect(session.retry)
         session.save_state_changed.connect(self.show_state)
 
     def show_state(self, state: str) -> None:
-        window, bar = self.window, self.banner_bar
+        window = self.window
         if state == SAVED:
-            if bar.isVisible():
-                window.removeToolBarBreak(bar)
-            bar.hide()
+            self.banner_row.hide()
             self.badge.hide()
             self.retry_timer.stop()
             window.statusBar().showMessage(tr("bar.saved"), 3000)
             return
         reason = self.session.saving.reason or "io"
-        self.banner.setText(tr("bar.not_saved_banner", reason=tr(f"reason.{reason}")))
+        self.banner_row.show(tr("bar.not_saved_banner", reason=tr(f"reason.{reason}")))
         self.badge.setText(tr("bar.not_saved_badge"))
         if self.badge.parent() is not window.statusBar():
             window.statusBar().addPermanentWidget(self.badge)
-        if not bar.isVisible():
-            window.insertToolBarBreak(bar)
-        bar.show()
         self.badge.show()
         if not self.retry_timer.isActive():
             self.retry_timer.start()

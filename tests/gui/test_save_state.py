@@ -48,6 +48,8 @@ def fill_and_check(qtbot, w):
             break
     assert w.save_state.banner_bar.isVisible() and w.save_state.badge.isVisible()
     assert w.save_state.banner.text().startswith("NOT SAVED — the disk is full")
+    qtbot.wait(20)  # laid out: the banner spans the window (a toolbar made it a narrow column)
+    assert w.save_state.banner.width() >= 0.9 * w.width(), (w.save_state.banner.width(), w.width())
     assert w.save_state.badge.text() == "NOT SAVED"
     assert "Saved" not in w.statusBar().currentMessage()
     shown = w.session.layer.entities
