@@ -4,10 +4,11 @@ writing what they computed.
 Each worker opens the project file read-only, reads its piece of documents with their
 suggestions layer, suggests, validates and encodes each layer (annotator.store.bulk), and
 hands back (seq, the layer as it read it, the new layer's JSON or None if unchanged). This
-process writes a piece in one transaction, and inside it first reads the suggestions layers
-of the piece again: a document whose layer changed since its worker read it (a labeler
-accepting or rejecting meanwhile), and a document with rejections of its own (their history
-is read here), is suggested here instead. The layers, the change-log rows and their order
+process writes a piece in one transaction; inside it, once anything else has written to the
+project since the run started (_OwnWrites), it first reads the suggestions layers of the
+piece again: a document whose layer changed since its worker read it (a labeler accepting or
+rejecting meanwhile), and a document with rejections of its own (their history is read
+here), is suggested here instead. The layers, the change-log rows and their order
 are the ones the in-process run writes.
 
 What the workers suggest with is what this process loaded, sent over once per worker: the
