@@ -4,10 +4,11 @@ writing what they computed.
 Each worker opens the project file read-only, reads its piece of documents with their
 suggestions layer, suggests, validates and encodes each layer (annotator.store.bulk), and
 hands back (seq, the layer as it read it, the new layer's JSON or None if unchanged). This
-process writes a piece in one transaction, and inside it first reads the suggestions layers
-of the piece again: a document whose layer changed since its worker read it (a labeler
-accepting or rejecting meanwhile), and a document with rejections of its own (their history
-is read here), is suggested here instead. The layers, the change-log rows and their order
+process writes a piece in one transaction; inside it, once anything else has written to the
+project since the run started (_OwnWrites), it first reads the suggestions layers of the
+piece again: a document whose layer changed since its worker read it (a labeler accepting or
+rejecting meanwhile), and a document with rejections of its own (their history is read
+here), is suggested here instead. The layers, the change-log rows and their order
 are the ones the in-process run writes.
 
 What the workers suggest with is what this process loaded, sent over once per worker: the
@@ -77,6 +78,7 @@ def run_in_workers(project, ids: list[str], count: int, rules, names, rejected,
     setup = (path, portable(rules), portable(names), rejected,
              rules is not None and names is not None)
     done = 0
+    writes = _OwnWrites(project)  # taken before any worker reads
     try:
         with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"),
                                  initializer=_start, initargs=setup) as pool:
@@ -88,7 +90,7 @@ def run_in_workers(project, ids: list[str], count: int, rules, names, rejected,
                     continue
                 while waiting and (len(waiting) >= 2 * count or k + 1 == len(pieces)):
                     results = waiting.popleft().result()
-                    _write_piece(project, pieces[done], results, suggest_here, write)
+                    _write_piece(project, pieces[done], results, suggest_here, write, writes)
                     done += 1
                     if progress is not None:
                         progress(min(done * WORK_PIECE, len(ids)))
@@ -102,14 +104,47 @@ def run_in_workers(project, ids: list[str], count: int, rules, names, rejected,
                 progress(min(done * WORK_PIECE, len(ids)))
 
 
+class _OwnWrites:
+    """Whether anything but this run wrote to the project since the run started: another
+    connection's commit (SQLite's data_version moves), or an edit on this process's own
+    connection between two pieces (its total_changes moves outside the run's writes). Until
+    then the layers the workers read are still the stored ones, and are not read again."""
+
+    def __init__(self, project):
+        self.conn = project.conn if project.backend == "sqlite" else None
+        self.version = self._version()
+        self.changes = self.conn.total_changes if self.conn is not None else None
+        self.foreign = self.conn is None
+
+    def _version(self):
+        return None if self.conn is None else \
+            self.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def only_ours(self) -> bool:
+        """Nothing else wrote (once something did, every later piece is checked)."""
+        if not self.foreign and (self._version() != self.version
+                                 or self.conn.total_changes != self.changes):
+            self.foreign = True
+        return not self.foreign
+
+    def ours_done(self) -> None:
+        """This run wrote: what it changed is not another writer's."""
+        if self.conn is not None:
+            self.changes = self.conn.total_changes
+
+
 def _write_piece(project, ids: list[str], results: list[tuple], suggest_here: Callable,
-                 write: Callable) -> None:
+                 write: Callable, writes: "_OwnWrites | None" = None) -> None:
     """Write a piece in one transaction, in the order of `ids`: what the workers computed
     for layers still as they read them, the rest computed here."""
     with project.write():
         by_id = {doc_id: (seq, raw, new) for doc_id, seq, raw, new in results}
-        current = stored_layers(project, SUGGESTIONS, [seq for seq, _r, _n in by_id.values()]) \
-            if by_id else {}
+        if writes is not None and writes.only_ours():
+            # (Checked inside the write lock: no other writer can slip in before the write.)
+            current = {seq: raw for seq, raw, _n in by_id.values()}
+        else:
+            current = stored_layers(project, SUGGESTIONS,
+                                    [seq for seq, _r, _n in by_id.values()]) if by_id else {}
         here = [d for d in ids if d not in by_id or by_id[d][0] not in current
                 or current[by_id[d][0]] != by_id[d][1]]
         computed = dict(zip(here, suggest_here(project, read_layer_rows(
@@ -124,6 +159,8 @@ def _write_piece(project, ids: list[str], results: list[tuple], suggest_here: Ca
             if found is not None:
                 encoded.append(found)
         write(project, encoded)
+        if writes is not None:
+            writes.ours_done()
 
 
 # -- in the worker process ------------------------------------------------------------------

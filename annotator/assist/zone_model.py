@@ -257,27 +257,30 @@ class PageFeatures:
         stats = self._stats
         if stats[0] >= 100 * LEARN_FIRST:
             stats[:] = [0, 0]  # counted afresh from time to time
-        known = sum(key in self._pieces for key in keys)
+        read = list(map(self._pieces.get, keys))
+        known = len(keys) - read.count(None)
         stats[0] += len(keys)
         stats[1] += known
-        if known < len(keys) and stats[0] >= LEARN_FIRST and 2 * stats[1] < stats[0]:
-            line_keys = [line_key(p.text) for p in pieces]
-            return ([kept(f, self.known) for f in piece_features(
-                self.rules, pieces, self.recurrence, self.seen, line_keys)],
-                [self._forced(key) for key in line_keys])
-        read = [self.piece(p) for p in pieces]
+        if known < len(keys):
+            if stats[0] >= LEARN_FIRST and 2 * stats[1] < stats[0]:
+                line_keys = [line_key(p.text) for p in pieces]
+                return ([kept(f, self.known) for f in piece_features(
+                    self.rules, pieces, self.recurrence, self.seen, line_keys)],
+                    [self._forced(key) for key in line_keys])
+            read = [r if r is not None else self.piece(p) for r, p in zip(read, pieces)]
         n = len(pieces)
+        prose = [r.prose for r in read]
         # What each piece says of itself on this page, and what it tells the pieces two and
         # one after it and one and two before it: by its role and place against the prose,
         # worked out once for each.
         own, to_far_after, to_after, to_before, to_far_before = [], [], [], [], []
         seen_prose = False
         for i, r in enumerate(read):
-            how = (pieces[i].role, seen_prose, any(p.prose for p in read[i + 1:i + 4]))
+            how = (pieces[i].role, seen_prose, True in prose[i + 1:i + 4])
             placed = r.placed.get(how)
             if placed is None:
                 placed = r.placed[how] = self._placed(r, *how)
-            seen_prose = seen_prose or r.prose
+            seen_prose = seen_prose or prose[i]
             own.append(placed[0])
             to_far_after.append(placed[1])
             to_after.append(placed[2])

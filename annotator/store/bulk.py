@@ -14,7 +14,7 @@ decoded only when something needs it.
 from __future__ import annotations
 
 import json
-from typing import Iterable, Iterator, NamedTuple, Sequence
+from typing import Iterator, NamedTuple, Sequence
 
 from ..core.model import Entity, Layer, layer_from_json, validate_layer
 from .connection import now
@@ -195,13 +195,5 @@ def write_encoded(project, name: str, who: str, action: str, rows: Sequence[Enco
     return len(rows)
 
 
-def write_layers(project, name: str, who: str, action: str,
-                 updates: Iterable[tuple[LayerRow, Layer]]) -> int:
-    """Write each (row, new layer) whose JSON differs from the row's, with its change-log row,
-    in one transaction; returns how many changed. Every layer is validated first
-    (ValidationError, nothing written)."""
-    return write_encoded(project, name, who, action, encode_layers(project.schema, updates))
-
-
 __all__ = ["LayerRow", "Encoded", "read_layer_rows", "iter_texts", "stored_layers", "current_layer",
-           "encode_layer", "encode_layers", "layer_json", "write_encoded", "write_layers"]
+           "encode_layer", "layer_json", "write_encoded"]

@@ -146,3 +146,31 @@ def test_an_edit_made_while_the_workers_compute_is_not_overwritten(tmp_path, see
     assist_documents(proj, [first], workers=1)
     assert proj.get_layer(first, SUGGESTIONS) == Layer(after.zones, after.entities)
     proj.close()
+
+
+def test_an_edit_from_another_connection_while_the_workers_compute_is_not_overwritten(
+        tmp_path, seed_dir, monkeypatch):
+    # The window is another process: its commit is seen by SQLite's data_version, not by
+    # this connection's own change count (annotator.assist.workers._OwnWrites).
+    from annotator.assist import workers
+    from annotator.core.model import AUTHOR, Stance
+    proj = _project_with_models(tmp_path / "p.db", seed_dir)
+    ids = proj.document_ids()
+    last = ids[-1]
+    stance = Stance(AUTHOR, "غزة", proj.schema.stance_names[0])
+    monkeypatch.setattr(workers, "WORK_PIECE", 4)
+    write_piece = workers._write_piece
+
+    def write_after_an_edit(project, piece, results, *rest):
+        # After the first piece is written, the window adds a stance to the last document's
+        # suggestions, which a worker has read already (or will).
+        write_piece(project, piece, results, *rest)
+        if ids[0] in piece:
+            with Project.open(tmp_path / "p.db") as window:
+                window.edit(last, SUGGESTIONS, "bob", "stance",
+                            lambda old: Layer(old.zones, old.entities, (stance,)))
+
+    monkeypatch.setattr(workers, "_write_piece", write_after_an_edit)
+    assist_documents(proj, workers=2)
+    assert proj.get_layer(last, SUGGESTIONS).stances == (stance,)
+    proj.close()
