@@ -211,22 +211,32 @@ def validate_layer(layer: Layer, text_length: int, schema=None) -> None:
         schema.check_layer(layer)
 
 
-def layer_problem(data: Any, text: str, schema=None) -> str | None:
-    """What is wrong with a layer's JSON text as stored in a project file (None: nothing).
+def read_stored_layer(data: Any, text: str, schema=None) -> tuple["Layer | None", str | None]:
+    """A layer's JSON text as stored in a project file, checked: (the layer, None) when it
+    holds, (None, what is wrong) when it does not.
 
     The one check of a stored layer that did not come through this process's store (a
-    labeler's file for merge, `annotator check`, agreement): anything may be in that column."""
+    labeler's file for merge, `annotator check`, agreement, exports, the windows): anything
+    may be in that column. Parsed once, whether the caller wants the layer or only the
+    verdict."""
     try:
         value = json.loads(data)
     except (ValueError, TypeError, RecursionError) as exc:
-        return f"not JSON ({exc})"
+        return None, f"not JSON ({exc})"
     if not isinstance(value, dict):
-        return "not a layer object"
+        return None, "not a layer object"
     try:
-        validate_layer(layer_from_json(value, text), len(text), schema)
+        layer = layer_from_json(value, text)
+        validate_layer(layer, len(text), schema)
     except (ValidationError, ValueError, TypeError, RecursionError) as exc:
-        return str(exc)
-    return None
+        return None, str(exc)
+    return layer, None
+
+
+def layer_problem(data: Any, text: str, schema=None) -> str | None:
+    """What is wrong with a layer's JSON text as stored in a project file (None: nothing);
+    see read_stored_layer."""
+    return read_stored_layer(data, text, schema)[1]
 
 
 def _check_span(start: int, end: int, text_length: int, what: str) -> None:

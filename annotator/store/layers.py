@@ -10,7 +10,7 @@ import json
 from typing import Any, Callable, Iterator
 
 from ..core.errors import DamagedLayerError, ValidationError
-from ..core.model import Document, Layer, layer_from_json, layer_problem, validate_layer
+from ..core.model import Document, Layer, layer_from_json, read_stored_layer, validate_layer
 from .connection import dumps, now
 from .documents import BATCH_SIZE
 
@@ -41,16 +41,16 @@ class LayersMixin:
     def checked_layer(self, doc_id: str, name: str) -> Layer:
         """`get_layer`, for a layer that must hold before it is shown, compared or edited (a
         file may have been edited by hand or damaged): ValidationError naming what is wrong
-        (core.model.layer_problem), instead of nonsense or an error further on."""
+        (core.model.read_stored_layer), instead of nonsense or an error further on."""
         seq, text = self._seq_text(doc_id)
         row = self.conn.execute("SELECT data FROM layers WHERE doc = ? AND name = ?",
                                 (seq, name)).fetchone()
         if row is None:
             return Layer.empty(len(text))
-        problem = layer_problem(row[0], text, self.schema)
+        layer, problem = read_stored_layer(row[0], text, self.schema)
         if problem:
             raise ValidationError(problem)
-        return layer_from_json(json.loads(row[0]), text)
+        return layer
 
     def _layer_to_edit(self, doc_id: str, name: str, over_damaged: bool) -> Layer:
         """The stored layer an edit starts from. A damaged one is never edited (an edit built
@@ -91,7 +91,7 @@ class LayersMixin:
         layer="all": every document with every layer it has (possibly none); a layer name:
         only the documents that have that layer. `status` keeps documents whose status (for
         `annotator`, or for the layer's own name, or for anyone when neither applies) is it.
-        Each layer is checked (core.model.layer_problem): a damaged one is left out and added
+        Each layer is checked (core.model.read_stored_layer): a damaged one is left out and added
         to `damaged` ({"document", "layer", "problem"}), or, without that list, stops the
         iteration with a ValidationError naming it. Exported, it would be nonsense.
         """
@@ -127,9 +127,9 @@ class LayersMixin:
                     continue
                 layers = []
                 for name, data in by_doc.get(seq, []):
-                    problem = layer_problem(data, text, self.schema)
+                    stored, problem = read_stored_layer(data, text, self.schema)
                     if problem is None:
-                        layers.append((name, layer_from_json(json.loads(data), text)))
+                        layers.append((name, stored))
                     elif damaged is None:
                         raise ValidationError(f"document {doc_id!r}, layer {name!r}: {problem}")
                     else:
