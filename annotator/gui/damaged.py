@@ -17,6 +17,10 @@ i18n.add_strings({
                           "problem): {layers}",
                           "طبقة تالفة، استُبعدت وهي للقراءة فقط (يسرد \u2066annotator check"
                           "\u2069 كل المشكلات): {layers}"),
+    "bar.damaged_suggestions": ("Damaged suggestions, left out; your labels work as usual "
+                                "(annotator check lists every problem): {layers}",
+                                "اقتراحات تالفة استُبعدت؛ وتسمياتك تعمل كالمعتاد (يسرد "
+                                "\u2066annotator check\u2069 كل المشكلات): {layers}"),
     "bar.damaged_read_only": ("Not saved: this layer is damaged in the project file and "
                               "read-only: {layers}",
                               "لم يُحفظ: هذه الطبقة تالفة في ملف المشروع وهي للقراءة فقط: "

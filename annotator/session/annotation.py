@@ -111,7 +111,9 @@ class AnnotationSession:
         self.pending = (None if self.annotator in self.damaged
                         else pending_suggestions(self.suggestions, self.layer))
         if self.damaged:
-            self.message.emit("bar.damaged_layer", self.damaged_params(), 0)
+            # Read-only only when the labeler's own layer is damaged.
+            self.message.emit("bar.damaged_layer" if self.annotator in self.damaged
+                              else "bar.damaged_suggestions", self.damaged_params(), 0)
 
     def _checked(self, name: str) -> Layer | None:
         try:

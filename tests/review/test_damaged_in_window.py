@@ -128,8 +128,8 @@ def test_damaged_suggestions_are_left_out_and_said(labeled_path, qtbot, english_
     window = open_as(path, "a", qtbot)
     window.show_document(ids[0])
     assert window.statusBar().currentMessage() == (
-        "Damaged, left out and read-only (annotator check lists every problem): "
-        "\u2066suggestions: annotation is missing the field 'end'\u2069")
+        "Damaged suggestions, left out; your labels work as usual (annotator check lists "
+        "every problem): \u2066suggestions: annotation is missing the field 'end'\u2069")
     assert window.damaged_banner.text() == ""  # the labeler's own layer holds: labels work
     assert window.session.pending is None
     window.article_view.set_caret(5)
