@@ -15,9 +15,11 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..core.model import NONE_ZONE, SUGGESTIONS, Layer, Zone, layer_from_json, set_zone
-from ..store.bulk import (Encoded, LayerRow, current_layer, encode_layer, read_layer_rows,
-                          write_encoded)
+from ..core.errors import ValidationError
+from ..core.model import (NONE_ZONE, SUGGESTIONS, Layer, Zone, layer_from_json, layer_problem,
+                          set_zone)
+from ..store.bulk import (UNREADABLE, Encoded, LayerRow, current_layer, encode_layer,
+                          read_layer_rows, write_encoded)
 from .entities import DEFAULT_GAZETTEER_PATH, NameIndex, build_index
 from .zones import DEFAULT_RULES_PATH, ZoneRules, default_rules
 
@@ -135,13 +137,16 @@ def assist_documents(project, doc_ids: Iterable[str] | None = None, zones: bool 
                      entities: bool = True, rules: ZoneRules | None = None,
                      gazetteer: str | Path | None = DEFAULT_GAZETTEER_PATH,
                      progress: Callable[[int], None] | None = None,
-                     use_model: bool = True, workers: int | None = None) -> int:
+                     use_model: bool = True, workers: int | None = None,
+                     damaged: list[dict] | None = None) -> int:
     """Run assist over documents (all by default); returns how many were processed.
     Entities come from the project's model when it has one (and `use_model`).
     `workers`: processes suggesting (annotator.assist.workers); default one per core from
     a few thousand documents on, else this process alone.
     Raises InputError for unusable rules or gazetteer, ModelError for a damaged model,
-    before anything is written."""
+    before anything is written. A suggestions layer damaged in the file (that cannot be read
+    as a layer) is left as it is and named in `damaged` ({"document", "layer", "problem"}),
+    the rest goes on; without that list, ValidationError names it."""
     if zones:
         rules = rules or default_rules()
         rules.check_schema(project.schema)
@@ -171,9 +176,20 @@ def assist_documents(project, doc_ids: Iterable[str] | None = None, zones: bool 
         for row in rows:
             here = rejected_suggestions(project, row.doc_id) \
                 if row.doc_id in rejecting else ([], set())
-            layer = suggested_layer(current_layer(row, only_stances), row.text, rules, names,
-                                    rejected, *here)
-            encoded = encode_layer(row, layer, project.schema)
+            try:
+                layer = suggested_layer(current_layer(row, only_stances), row.text, rules,
+                                        names, rejected, *here)
+                encoded = encode_layer(row, layer, project.schema)
+            except UNREADABLE:
+                problem = layer_problem(row.raw, row.text, project.schema)
+                if problem is None:
+                    raise  # not the stored layer: a fault of ours, said as one
+                if damaged is None:
+                    raise ValidationError(f"document {row.doc_id!r}, layer "
+                                          f"{SUGGESTIONS!r}: {problem}") from None
+                damaged.append({"document": row.doc_id, "layer": SUGGESTIONS,
+                                "problem": problem})
+                encoded = None
             out.append(None if encoded is None else (row.seq, row.raw, encoded))
         return out
 

@@ -178,14 +178,21 @@ def _suggest(ids: list[str]) -> list[tuple[str, int, str | None, str | None]]:
     """(document id, seq, its suggestions layer as read, the new layer's JSON or None if
     unchanged) for each of `ids`."""
     from . import suggested_layer
-    from ..store.bulk import current_layer
+    from ..core.model import layer_problem
+    from ..store.bulk import UNREADABLE, current_layer
     w = _WORKER
     project = w["project"]
     out = []
     for row in _rows(project, ids):
-        layer = suggested_layer(current_layer(row, w["only_stances"]), row.text, w["rules"],
-                                w["names"], w["rejected"])
-        out.append((row.doc_id, row.seq, row.raw, encode_layer(row, layer, project.schema)))
+        try:
+            layer = suggested_layer(current_layer(row, w["only_stances"]), row.text,
+                                    w["rules"], w["names"], w["rejected"])
+            out.append((row.doc_id, row.seq, row.raw, encode_layer(row, layer, project.schema)))
+        except UNREADABLE:
+            if layer_problem(row.raw, row.text, project.schema) is None:
+                raise
+            # A damaged suggestions layer: left out here, so the writing process meets it
+            # and says so (assist_documents).
     return out
 
 

@@ -287,6 +287,7 @@ def stats(project: str, as_json: bool) -> None:
         figures = proj.stats()
     if as_json:
         click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        say_damaged(project, figures["damaged"], "the figures")
         return
     click.echo(f"documents: {figures['documents']}")
     for name, layer in figures["layers"].items():
@@ -309,6 +310,7 @@ def stats(project: str, as_json: bool) -> None:
             continue
         shown = ", ".join(f"{k} {v}" for k, v in counts.items() if v)
         click.echo(f"annotator {annotator}: {shown}; {minutes:.1f} min spent")
+    say_damaged(project, figures["damaged"], "the figures")
 
 
 @main.command()

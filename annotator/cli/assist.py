@@ -43,19 +43,22 @@ def assist(project: str, do_zones: bool, do_entities: bool, gazetteer: Path | No
         if unknown:
             fail(f"{project}: no document {unknown[0]!r}")
         progress = Progress("assist", quiet)
+        damaged: list[dict] = []
         try:
             zone_rules = ZoneRules.load(rules) if rules else None
             count = assist_documents(
                 proj, doc_ids or None, zones=do_zones, entities=do_entities, rules=zone_rules,
                 gazetteer=None if no_gazetteer else (gazetteer or DEFAULT_GAZETTEER_PATH),
-                progress=progress)
+                progress=progress, damaged=damaged)
         except AnnotatorError as exc:
             progress.done()
             fail(str(exc))
         progress.done()
     what = " and ".join(w for w, on in (("zones", do_zones), ("entities", do_entities)) if on)
     if not quiet:
-        click.echo(f"suggested {what} for {count} documents (layer suggestions)", err=True)
+        click.echo(f"suggested {what} for {count - len(damaged)} documents (layer "
+                   "suggestions)", err=True)
+    say_damaged(project, damaged, "assist (kept as it is)")
 
 
 @main.command()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from typing import Iterator, NamedTuple, Sequence
 
+from ..core.errors import ValidationError
 from ..core.model import Entity, Layer, layer_from_json, validate_layer
 from .connection import now
 
@@ -80,6 +81,12 @@ def stored_layers(project, name: str, seqs: Sequence[int]) -> dict[int, str | No
     return dict(project.conn.execute(
         "SELECT d.seq, l.data FROM documents d LEFT JOIN layers l ON l.doc = d.seq "
         f"AND l.name = ? WHERE d.seq IN ({marks})", (name, *seqs)))
+
+
+# What building on a stored layer that does not hold can raise (a file edited by hand: not
+# JSON, a list, a missing field, a reversed span caught by validation): the caller asks
+# core.model.layer_problem whether the stored layer is at fault.
+UNREADABLE = (ValidationError, ValueError, TypeError, KeyError, AttributeError, RecursionError)
 
 
 def current_layer(row: LayerRow, only_stances: bool = False) -> Layer:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from ..core.errors import ValidationError
+from ..core.model import layer_problem
 from .connection import dumps, now
 
 STATUSES = ("todo", "in_progress", "done", "skipped", "reviewed")
@@ -146,24 +147,42 @@ class StatusMixin:
                               "DO UPDATE SET value = excluded.value", ("setting:" + key, value))
 
     # -- figures ---------------------------------------------------------------------------
+    def _damaged_row(self, seq: int, name: str, data: Any) -> dict[str, str]:
+        doc_id, text = self.conn.execute("SELECT id, text FROM documents WHERE seq = ?",
+                                         (seq,)).fetchone()
+        return {"document": doc_id, "layer": name,
+                "problem": layer_problem(data, text, self.schema) or "not readable"}
+
     def stats(self) -> dict[str, Any]:
         """Counts by status, label and annotator (what `annotator stats` prints)."""
         out: dict[str, Any] = {"documents": self.count_documents(), "layers": {},
-                               "status": {}, "time_spent_s": {}}
+                               "status": {}, "time_spent_s": {}, "damaged": []}
         for (name,) in self.conn.execute("SELECT DISTINCT name FROM layers ORDER BY name"):
             zones: dict[str, int] = {}
             entities: dict[str, int] = {}
             stances: dict[str, int] = {}
             docs = 0
-            for (data,) in self.conn.execute("SELECT data FROM layers WHERE name = ?", (name,)):
-                layer = json.loads(data)
+            for seq, data in self.conn.execute("SELECT doc, data FROM layers WHERE name = ?",
+                                               (name,)):
+                try:
+                    layer = json.loads(data)
+                    # (A missing list is an empty one, as layer_from_json reads it.)
+                    counted = ([(z["label"], z["end"] - z["start"])
+                                for z in layer.get("zones") or ()],
+                               [e["label"] for e in layer.get("entities") or ()],
+                               [s["value"] for s in layer.get("stances") or ()])
+                except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+                    # A layer damaged in the file (edited by hand): left out of the figures,
+                    # named (what is wrong, as `annotator check` says it).
+                    out["damaged"].append(self._damaged_row(seq, name, data))
+                    continue
                 docs += 1
-                for z in layer["zones"]:
-                    zones[z["label"]] = zones.get(z["label"], 0) + (z["end"] - z["start"])
-                for e in layer["entities"]:
-                    entities[e["label"]] = entities.get(e["label"], 0) + 1
-                for s in layer["stances"]:
-                    stances[s["value"]] = stances.get(s["value"], 0) + 1
+                for label, chars in counted[0]:
+                    zones[label] = zones.get(label, 0) + chars
+                for label in counted[1]:
+                    entities[label] = entities.get(label, 0) + 1
+                for value in counted[2]:
+                    stances[value] = stances.get(value, 0) + 1
             out["layers"][name] = {"documents": docs, "zone_chars": zones,
                                    "entities": entities, "stances": stances}
         for annotator in sorted({r[0] for r in self.conn.execute("SELECT annotator FROM status")}):
