@@ -69,3 +69,33 @@ def test_fuzzed_layers_never_give_a_traceback(labeled_path):
     codes: set[int] = set()
     check()
     assert codes == {0, 1}  # both sound and damaged layers were tried
+
+
+def test_agreement_screen_never_passes_a_layer_the_full_check_refuses(labeled_path):
+    """Agreement screens stored layers with a lean copy of the invariants
+    (core.agreement.units.StoredLayers) and asks core.model.layer_problem only when in doubt:
+    the two must agree on every layer, or the copy has drifted from the check."""
+    from annotator.core.agreement.units import StoredLayers
+    from annotator.core.errors import ValidationError
+    from annotator.core.model import layer_problem
+    from annotator.store import Project
+
+    path, ids = labeled_path
+    _SOUND[:] = [as_dict(stored(path, ids[0], name)) for name in ("a", "b")]
+    with Project.open(path) as project:
+        text, schema = project.get_text(ids[0]), project.schema
+    screen = StoredLayers(schema)
+
+    @settings(max_examples=400, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(data=st.one_of(layer_json(), _JSON.map(lambda v: json.dumps(v, allow_nan=True))))
+    def check(data):
+        problem = layer_problem(data, text, schema)
+        try:
+            screen.marks(data, text)
+        except ValidationError as exc:
+            assert str(exc) == problem
+        else:
+            assert problem is None, problem
+
+    check()
