@@ -20,7 +20,7 @@ from . import i18n
 from .file_dialogs import ask_file
 from .commands import AGREEMENT_OPEN
 from .damaged import DAMAGED_STYLE
-from .i18n import ltr, tr
+from .i18n import label_text, ltr, tr
 from .window_base import register_commands
 
 SERIES_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
@@ -84,8 +84,15 @@ class Chart:
         return 48 + bars * CHART_HEIGHT_PER_BAR + len(self.groups) * 8 + 24
 
 
-def charts_of(report: dict) -> list[Chart]:
-    """What the panel draws, from an agreement report."""
+def charts_of(report: dict, schema=None) -> list[Chart]:
+    """What the panel draws, from an agreement report; label names in the interface language
+    when the `schema` knows them."""
+    def named(kind: str, name: str) -> str:
+        try:
+            return label_text(schema.label(kind, name)) if schema is not None else name
+        except KeyError:  # a label the schema no longer has: its own name
+            return name
+
     out = []
     pairs = report["pairs"]
     if pairs:
@@ -106,16 +113,18 @@ def charts_of(report: dict) -> list[Chart]:
     if labels:
         out.append(Chart(tr("agreement.entity_labels"),
                          [tr("agreement.exact"), tr("agreement.overlap")],
-                         [(lab, [overall["exact"]["per_label"][lab]["f1"],
-                                 overall["overlap"]["per_label"][lab]["f1"]]) for lab in labels]))
+                         [(named("entity", lab), [overall["exact"]["per_label"][lab]["f1"],
+                                                  overall["overlap"]["per_label"][lab]["f1"]])
+                          for lab in labels]))
     zones = report["zones"]["overall"]["per_label"]
     if zones:
         out.append(Chart(tr("agreement.zone_labels"), ["F1"],
-                         [(lab, [f["char_f1"]]) for lab, f in zones.items()]))
+                         [(named("zone", lab), [f["char_f1"]]) for lab, f in zones.items()]))
     values = report["stance"]["overall"]["per_value"]
     if values:
         out.append(Chart(tr("agreement.stance_values"), [tr("agreement.specific")],
-                         [(v, [f["specific_agreement"]]) for v, f in values.items()]))
+                         [(named("stance", v), [f["specific_agreement"]])
+                          for v, f in values.items()]))
     return out
 
 
@@ -127,8 +136,8 @@ class AgreementCharts(QWidget):
         self.setObjectName("agreementCharts")
         self.charts: list[Chart] = []
 
-    def set_report(self, report: dict) -> None:
-        self.charts = charts_of(report)
+    def set_report(self, report: dict, schema=None) -> None:
+        self.charts = charts_of(report, schema)
         self.setMinimumHeight(int(self.total_height()))
         self.updateGeometry()
         self.update()
@@ -304,7 +313,7 @@ class AgreementPanel(QWidget):
                    alpha=_figure(stance["krippendorff_alpha"]))]))
         self._show_damaged(report.get("damaged", []))
         self.charts.setLayoutDirection(i18n.direction())
-        self.charts.set_report(report)
+        self.charts.set_report(report, self.project.schema)
 
     def _show_damaged(self, damaged: list[dict]) -> None:
         """The layers the figures leave out as damaged: how many, and the first few named."""

@@ -223,6 +223,13 @@ def test_main_window_gets_review_and_agreement_actions(labeled_path, qtbot, tmp_
     assert [c.title for c in dialog.panel.charts.charts] == [
         "Per labeler pair", "Entities per label (F1)", "Zones per label (character F1)",
         "Stance per value (specific agreement)"]
+    # Labels by their names in the interface language (English here; Arabic: see below).
+    english = {"LOC": "Location", "MISC": "Miscellaneous", "ORG": "Organization",
+               "PER": "Person"}
+    assert [g for g, _v in dialog.panel.charts.charts[1].groups] == [
+        english[lab] for lab in sorted(report["entities"]["overall"]["exact"]["per_label"])]
+    assert {g for g, _v in dialog.panel.charts.charts[2].groups} <= {
+        "Article body", "Source line", "Boilerplate", "Unlabeled"}
     pair = dialog.panel.charts.charts[0].groups[0]
     assert pair == ("a|b", [report["entities"]["pairs"]["a|b"]["exact"]["f1"],
                             report["entities"]["pairs"]["a|b"]["overlap"]["f1"],
