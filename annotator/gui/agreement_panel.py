@@ -20,7 +20,7 @@ from . import i18n
 from .file_dialogs import ask_file
 from .commands import AGREEMENT_OPEN
 from .damaged import DAMAGED_STYLE
-from .i18n import label_text, ltr, tr
+from .i18n import counted, label_text, ltr, tr
 from .window_base import register_commands
 
 SERIES_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
@@ -30,8 +30,8 @@ DEFAULT_WIDTH = 1000
 i18n.add_strings({
     "agreement.open": ("Agreement between labelers…", "الاتفاق بين المُعلِّمين…"),
     "agreement.title": ("Agreement between labelers", "الاتفاق بين المُعلِّمين"),
-    "agreement.summary": ("{docs} documents compared · labelers: {labelers}",
-                          "قورن {docs} مستند · المُعلِّمون: {labelers}"),
+    "agreement.summary": ("{docs} compared · labelers: {labelers}",
+                          "قورن {docs} · المُعلِّمون: {labelers}"),  # docs: counted
     "agreement.none": ("Agreement needs two labelers' layers on the same documents.",
                        "يحتاج الاتفاق إلى طبقتَي مُعلِّمَين على المستندات نفسها."),
     "agreement.pairs": ("Per labeler pair", "لكل زوج من المُعلِّمين"),
@@ -304,7 +304,7 @@ class AgreementPanel(QWidget):
             zones = report["zones"]["overall"]
             stance = report["stance"]
             self.summary.setText("\n".join([
-                tr("agreement.summary", docs=report["documents_compared"],
+                tr("agreement.summary", docs=counted(report["documents_compared"], "document"),
                    labelers=", ".join(report["labelers"])),
                 tr("agreement.segmentation", pk=_figure(zones["pk"]),
                    wd=_figure(zones["windowdiff"])),

@@ -24,7 +24,7 @@ from ..store.models import confirmed_layer_refs, model_meta
 from . import i18n
 from .commands import ASSIST_COMMANDS
 from .window_base import register_commands
-from .i18n import tr
+from .i18n import counted, tr
 
 GAZETTEER_SETTING = "assist:gazetteer"
 
@@ -41,7 +41,7 @@ i18n.add_strings({
     "assist.gazetteer.reset": ("Use the shipped gazetteer again?",
                                "العودة إلى قائمة الأسماء المرفقة؟"),
     "assist.progress": ("Suggesting…", "جارٍ الاقتراح…"),
-    "assist.done": ("Suggestions ready for {n} document(s).", "الاقتراحات جاهزة لـ{n} مستند."),
+    "assist.done": ("Suggestions ready for {n}.", "الاقتراحات جاهزة لـ{n}."),  # n: counted
     "assist.failed": ("Suggestions failed", "تعذّر الاقتراح"),
     "assist.cancel": ("Stop", "إيقاف"),
     "assist.train": ("Train the suggestion model now", "تدريب نموذج الاقتراحات الآن"),
@@ -255,7 +255,7 @@ class AssistActions:
             box.setAttribute(Qt.WA_DeleteOnClose)
             box.open()
         self.window.refresh()
-        self.window.statusBar().showMessage(tr("assist.done", n=done), 4000)
+        self.window.statusBar().showMessage(tr("assist.done", n=counted(done, "document")), 4000)
         return done
 
 

@@ -22,7 +22,7 @@ from ..core.model import NONE_ZONE, SUGGESTIONS
 from ..store.project import STATUSES
 from . import i18n
 from .file_dialogs import ask_file
-from .i18n import tr
+from .i18n import counted, tr
 
 FINISHED = ("done", "reviewed")
 STATUS_COLORS = {"todo": "#d0d0d0", "in_progress": "#f2c14e", "done": "#4caf50",
@@ -41,7 +41,6 @@ i18n.add_strings({
     "charts.accepted": ("accepted", "مقبول"),
     "charts.rejected": ("rejected", "مرفوض"),
     "charts.empty": ("Nothing yet.", "لا شيء بعد."),
-    "charts.documents": ("{n} documents", "{n} مستند"),
     "charts.save": ("Save as PNG…", "حفظ كصورة PNG…"),
     "charts.refresh": ("Refresh", "تحديث"),
     "charts.png_filter": ("PNG images (*.png)", "صور PNG (*.png)"),
@@ -204,7 +203,7 @@ class CorpusCharts(QWidget):
         self._legend(painter, QRectF(body.left(), body.bottom() - legend_h + 4, body.width(),
                                      legend_h),
                      [(tr(f"status.{s}"), QColor(STATUS_COLORS[s])) for s in STATUSES]
-                     + [(tr("charts.documents", n=self.figures.documents), None)])
+                     + [(counted(self.figures.documents, "document"), None)])
 
     def _draw_labels(self, painter: QPainter, body: QRectF) -> None:
         labels = [item for item in self.figures.labels if item[2]]

@@ -266,6 +266,28 @@ def tr(key: str, **values) -> str:
     return text.format(**values) if values else text
 
 
+# Counted nouns. English: singular, plural. Arabic takes the noun's form from the number
+# (CLDR's plural categories): one, two, few (n % 100 in 3..10), many (n % 100 in 11..99),
+# other (0, 100, 101, …): "مستند واحد، مستندان، 5 مستندات، 11 مستندًا، 100 مستند".
+NOUNS: dict[str, tuple[tuple[str, str], tuple[str, str, str, str, str]]] = {
+    "document": (("document", "documents"),
+                 ("مستند واحد", "مستندان", "{n} مستندات", "{n} مستندًا", "{n} مستند")),
+    "hit": (("hit", "hits"),
+            ("نتيجة واحدة", "نتيجتان", "{n} نتائج", "{n} نتيجة", "{n} نتيجة")),
+}
+
+
+def counted(n: int, noun: str) -> str:
+    """n and the noun, grammatical in the interface language: counted(5, "document")."""
+    english, arabic = NOUNS[noun]
+    if _language != "ar":
+        return f"{n} {english[0] if n == 1 else english[1]}"
+    one, two, few, many, other = arabic
+    form = one if n == 1 else two if n == 2 else few if 3 <= n % 100 <= 10 \
+        else many if 11 <= n % 100 <= 99 else other
+    return form.format(n=n)
+
+
 def label_text(label) -> str:
     """A schema Label's display name in the interface language."""
     return label.ar if _language == "ar" else label.en

@@ -36,7 +36,7 @@ from .commands import REVIEW_OPEN, review_commands
 from .damaged import DamagedBanner
 from .article_view import ArticleView
 from . import review_text
-from .i18n import ltr, tr
+from .i18n import counted, ltr, tr
 from .save_state import SaveStateView
 from .window_base import WindowBase, register_commands
 
@@ -224,7 +224,8 @@ class ReviewWindow(WindowBase):
         done = sum(1 for _d, _n, s in self._queue if s == "reviewed")
         self.queue_progress.setMaximum(max(1, len(self._queue)))
         self.queue_progress.setValue(done)
-        self.queue_progress.setFormat(tr("review.progress", done=done, total=len(self._queue)))
+        self.queue_progress.setFormat(tr("review.progress", done=done,
+                                         total=counted(len(self._queue), "document")))
         table.resizeColumnsToContents()
 
     def _open_row(self, row: int) -> None:
@@ -438,7 +439,8 @@ class ReviewWindow(WindowBase):
             box.setTextFormat(Qt.PlainText)
             box.open()
             return None
-        self.statusBar().showMessage(tr("review.exported", path=ltr(str(path)), n=count))
+        self.statusBar().showMessage(tr("review.exported", path=ltr(str(path)),
+                                        n=counted(count, "document")))
         return count
 
     def ask_export(self) -> None:

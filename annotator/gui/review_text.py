@@ -18,7 +18,7 @@ i18n.add_strings({
     "review.col.document": ("Document", "المستند"),
     "review.col.disagreements": ("Disagreements", "الخلافات"),
     "review.col.status": ("Status", "الحالة"),
-    "review.progress": ("{done} of {total} documents reviewed", "رُوجع {done} من {total} مستند"),
+    "review.progress": ("{done} of {total} reviewed", "رُوجع {done} من {total}"),  # total: counted
     "review.unit_progress": ("{done} of {total} disagreements decided",
                              "حُسم {done} من {total} خلاف"),
     "review.gold": ("Gold (reviewer: {name})", "المعيار الذهبي (المراجِع: {name})"),
@@ -83,8 +83,7 @@ i18n.add_strings({
     "review.menu.agreement": ("Agreement figures…", "أرقام الاتفاق…"),
     "review.menu.close": ("Close", "إغلاق"),
     "review.menu.edit": ("Gold", "الذهبي"),
-    "review.exported": ("Gold written to {path} ({n} documents)",
-                        "كُتب الذهبي في {path} ({n} مستند)"),
+    "review.exported": ("Gold written to {path} ({n})", "كُتب الذهبي في {path} ({n})"),  # counted
     "review.export_filter": ("JSON Lines (*.jsonl)", "JSON Lines (*.jsonl)"),
     "review.export_failed": ("Gold not exported", "لم يُصدَّر الذهبي"),
 })

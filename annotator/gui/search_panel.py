@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QApplication, QLabel, QLineEdit, QListWidget, QLi
 
 from ..store.search import Result, ensure_index, search, snippet
 from . import i18n
-from .i18n import tr
+from .i18n import counted, tr
 from .panels import plain_tooltip
 
 MAX_DOCUMENTS = 200
@@ -33,9 +33,9 @@ i18n.add_strings({
                     "لا فرق للتشكيل ولا لصور الهمزة: «حماس» تجد «حَمَاس»، و أ/إ/ا سواء."),
     "search.focus": ("Search the corpus…", "البحث في المدونة…"),
     "search.none": ("No document contains “{query}”.", "لا يوجد مستند يحوي «{query}»."),
-    "search.count": ("{hits} hit(s) in {docs} document(s)", "{hits} نتيجة في {docs} مستند"),
-    "search.more": ("{hits} hit(s) in the first {docs} documents",
-                    "{hits} نتيجة في أول {docs} مستند"),
+    # hits, docs: i18n.counted
+    "search.count": ("{hits} in {docs}", "{hits} في {docs}"),
+    "search.more": ("{hits} in the first {docs}", "{hits} في أول {docs}"),
 })
 
 
@@ -160,7 +160,8 @@ class SearchPanel(QWidget):
             return
         hits = sum(len(r.hits) for r in self.results)
         key = "search.more" if len(self.results) >= MAX_DOCUMENTS else "search.count"
-        self.summary.setText(tr(key, hits=hits, docs=len(self.results)))
+        self.summary.setText(tr(key, hits=counted(hits, "hit"),
+                                docs=counted(len(self.results), "document")))
 
     def open_item(self, item: QListWidgetItem) -> None:
         doc_id, start, end = item.data(HIT_ROLE)

@@ -65,7 +65,7 @@ def test_shortcut_and_path_stay_in_order_in_arabic(qapp):
         assert _reads_in_order(shortcut, ["اضغط", "Ctrl", "للتكبير"], True)
         line = shortcut
         assert _x(line, line.index("C"), True) < _x(line, line.index("+"), True)
-        path = f"كُتب الذهبي في {i18n.ltr('/tmp/x/proj.gold.jsonl')} (3 مستند)"
+        path = f"كُتب الذهبي في {i18n.ltr('/tmp/x/proj.gold.jsonl')} (3 مستندات)"
         assert _x(path, path.index("/tmp"), True) < _x(path, path.index("jsonl"), True)
     finally:
         i18n.set_language("en")
@@ -122,3 +122,23 @@ def test_file_dialog_paths_read_left_to_right_in_the_arabic_interface(qapp, tmp_
         dialog.deleteLater()
     finally:
         i18n.set_language("en")
+
+
+def test_counted_nouns_are_grammatical_in_both_languages(qapp):
+    """Arabic takes the noun's form from the number (one, two, 3–10, 11–99, and 100, 0 …)."""
+    import annotator.gui.search_panel  # noqa: F401  (its strings)
+    i18n.set_language("ar")
+    try:
+        assert [i18n.counted(n, "document") for n in (0, 1, 2, 3, 10, 11, 99, 100, 103, 111)] \
+            == ["0 مستند", "مستند واحد", "مستندان", "3 مستندات", "10 مستندات", "11 مستندًا",
+                "99 مستندًا", "100 مستند", "103 مستندات", "111 مستندًا"]
+        assert [i18n.counted(n, "hit") for n in (1, 2, 5, 46)] == [
+            "نتيجة واحدة", "نتيجتان", "5 نتائج", "46 نتيجة"]
+        assert i18n.tr("search.count", hits=i18n.counted(46, "hit"),
+                       docs=i18n.counted(5, "document")) == "46 نتيجة في 5 مستندات"
+    finally:
+        i18n.set_language("en")
+    assert [i18n.counted(n, "document") for n in (0, 1, 2)] == [
+        "0 documents", "1 document", "2 documents"]
+    assert i18n.tr("search.count", hits=i18n.counted(1, "hit"),
+                   docs=i18n.counted(1, "document")) == "1 hit in 1 document"

@@ -263,7 +263,7 @@ def test_arabic_interface(labeled_path, qtbot):
     i18n.set_language("ar")
     window = _active(qtbot, open_review(labeled_path, "rev"))
     assert window.layoutDirection() == Qt.RightToLeft
-    assert window.queue_progress.format() == "رُوجع 0 من 6 مستند"
+    assert window.queue_progress.format() == "رُوجع 0 من 6 مستندات"
     accept = window.findChild(QAction, "review:accept:1")
     assert accept.text() == "اعتماد نسخة a"
     _key(window, Qt.Key_1, Qt.ControlModifier)                   # keys work the same
