@@ -9,13 +9,16 @@ from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout
 from ..assist.teach import TeachSession
 from ..core.model import SUGGESTIONS
 from . import i18n
-from .i18n import tr
+from .i18n import label_text, tr
 
 i18n.add_strings({
     "teach.title": ("Teach", "التعليم"),
+    # The key names isolated left to right, after the Arabic words: a line that began with
+    # "A/Enter" was laid out left to right and read backwards in Arabic.
     "teach.keys": ("A/Enter accept · R/Backspace reject · {labels} relabel · S/Space skip · Esc "
-                   "close", "A/Enter قبول · R/Backspace رفض · {labels} تغيير الوسم · S/Space تخطٍّ · "
-                   "Esc إغلاق"),
+                   "close", "قبول \u2066A/Enter\u2069 · رفض \u2066R/Backspace\u2069 · تغيير "
+                   "الوسم \u2066{labels}\u2069 · تخطٍّ \u2066S/Space\u2069 · إغلاق "
+                   "\u2066Esc\u2069"),
     "teach.question": ("{label}? (confidence {value:.2f}) — {n} of {total}",
                        "{label}؟ (الثقة {value:.2f}) — {n} من {total}"),
     "teach.done": ("No suggestion left. Accepted {accept}, rejected {reject}, relabeled "
@@ -61,7 +64,11 @@ class TeachDialog(QDialog):
             self.question.setText(tr("teach.done", **self.session.answered))
             return
         self.context.setText(f"{q.before} [{q.text}] {q.after}")
-        self.question.setText(tr("teach.question", label=q.entity.label, value=q.confidence,
+        try:  # the label's name in the interface language (شخص, not PER)
+            label = label_text(self.window.project.schema.label("entity", q.entity.label))
+        except KeyError:
+            label = q.entity.label
+        self.question.setText(tr("teach.question", label=label, value=q.confidence,
                                  n=self.session.position + 1,
                                  total=len(self.session.questions)))
 

@@ -104,6 +104,22 @@ def test_teach_mode_least_certain_first_by_keyboard(window, qtbot):
     assert first.entity not in project.get_layer(doc_id, SUGGESTIONS).entities
     QTest.keyClick(dialog, Qt.Key_Escape)
 
+    # In Arabic: the label by its Arabic name, and the keys line laid out right to left
+    # (it begins with an Arabic word; the key names are isolated left to right).
+    from annotator.gui import i18n
+    i18n.set_language("ar")
+    try:
+        dialog = window.assist_actions.teach()
+        question = dialog.findChild(QLabel, "teachQuestion").text()
+        current = dialog.session.current.entity.label
+        assert question.startswith(i18n.label_text(project.schema.label("entity", current))
+                                   + "؟"), question
+        keys = [w.text() for w in dialog.findChildren(QLabel) if "Enter" in w.text()]
+        assert keys and keys[0].startswith("قبول \u2066A/Enter\u2069"), keys
+        QTest.keyClick(dialog, Qt.Key_Escape)
+    finally:
+        i18n.set_language("en")
+
 
 def test_background_training_with_a_damaged_confirmed_layer_says_what_it_left_out(
         window, qtbot):
