@@ -266,12 +266,10 @@ def export(project: str, fmt: str | None, layer: str, status: str | None, utf16:
             count = WRITERS[fmt](proj, output, options)
         except InputError as exc:  # the output (other errors: see Commands.invoke)
             fail(str(exc))
-        # Writers count (document, layer) sections; people count documents.
-        documents = 0 if quiet else sum(1 for _doc, layers in proj.iter_annotated(
-            layer, status=status, damaged=[]) if layers)
     progress.done()
     if not quiet:
-        unit = "lines" if fmt == "jsonl" else "sections"
+        # Writers count (document, layer) sections; people count documents.
+        documents, unit = options.documents, "lines" if fmt == "jsonl" else "sections"
         click.echo(f"exported {documents} documents ({count} {unit}: one per document and "
                    f"layer) ({fmt})" if count != documents else
                    f"exported {documents} documents ({fmt})", err=True)

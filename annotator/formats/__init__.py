@@ -53,8 +53,19 @@ class ExportOptions:
     utf16: bool = False           # add UTF-16 offsets for JavaScript consumers
     body_only: bool = False       # formats that can: keep only text in `body` zones
     progress: Callable[[int], None] | None = None  # called with the count so far
-    # Filled by the writer: the stored layers left out as damaged (see iter_annotated).
+    # Filled by the writer: the stored layers left out as damaged (see iter_annotated), and
+    # how many documents it wrote with at least one layer.
     damaged: list[dict] = field(default_factory=list)
+    documents: int = 0
+
+    def annotated(self, project) -> Iterator:
+        """The documents and layers to write (project.iter_annotated with these options),
+        counted as they go."""
+        for doc, layers in project.iter_annotated(self.layer, status=self.status,
+                                                  damaged=self.damaged):
+            if layers:
+                self.documents += 1
+            yield doc, layers
 
 
 # writer(project, out, options) -> number of documents written; out=None means stdout

@@ -124,8 +124,7 @@ def write(project: Project, out: Path | None, options: ExportOptions) -> int:
     """Write every (document, layer) section; returns the number of sections."""
     count = 0
     with open_output(out) as fh:
-        for doc, layers in project.iter_annotated(options.layer, status=options.status,
-                                              damaged=options.damaged):
+        for doc, layers in options.annotated(project):
             for _name, layer in layers:
                 section = tagged_sentences(doc, layer, options.body_only)
                 if not section:

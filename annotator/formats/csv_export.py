@@ -81,8 +81,7 @@ def _write(project: Project, out: Path | None, options: ExportOptions, columns: 
     with open_output(out, bom=True) as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
         writer.writerow(columns)
-        for doc, layers in project.iter_annotated(options.layer, status=options.status,
-                                              damaged=options.damaged):
+        for doc, layers in options.annotated(project):
             wrote = False
             for name, layer in layers:
                 for row in rows(doc, name, layer, options):

@@ -38,8 +38,7 @@ def write(project: Project, out: Path | None, options: ExportOptions) -> int:
     """Returns the number of lines written."""
     count = 0
     with open_output(out) as fh:
-        for doc, layers in project.iter_annotated(options.layer, status=options.status,
-                                              damaged=options.damaged):
+        for doc, layers in options.annotated(project):
             lines = [{"id": doc.id, "text": doc.text, "label": []}] if not layers else [
                 {"id": doc.id, "text": doc.text,
                  "label": [[e.start, e.end, e.label] for e in layer.entities], "layer": name}

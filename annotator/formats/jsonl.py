@@ -14,7 +14,7 @@ import math
 import re
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from ..core.errors import ValidationError
 from ..core.model import SUGGESTIONS, Document, Layer
@@ -243,11 +243,15 @@ def _add_utf16(out: dict, text: str) -> None:
 
 
 def export_lines(project: Project, layer: str = "all", status: str | None = None,
-                 utf16: bool = False, damaged: list[dict] | None = None) -> Iterator[str]:
+                 utf16: bool = False, damaged: list[dict] | None = None,
+                 annotated: Iterable | None = None) -> Iterator[str]:
     """Lines for every document (layer="all", each layer on its own line, documents without
     layers as text-only lines) or for the documents that have the named layer. Damaged
-    layers: see Project.iter_annotated."""
-    for doc, layers in project.iter_annotated(layer, status=status, damaged=damaged):
+    layers: see Project.iter_annotated (`annotated`: those documents and layers, if already
+    being read)."""
+    if annotated is None:
+        annotated = project.iter_annotated(layer, status=status, damaged=damaged)
+    for doc, layers in annotated:
         if not layers:
             yield line(doc, None, None)
         for name, lay in layers:
@@ -260,8 +264,8 @@ def write(project: Project, out, options) -> int:
 
     count = 0
     with open_output(out) as fh:
-        for text_line in export_lines(project, options.layer, options.status, options.utf16,
-                                      options.damaged):
+        for text_line in export_lines(project, utf16=options.utf16,
+                                      annotated=options.annotated(project)):
             fh.write(text_line)
             count += 1
             if options.progress and count % 1000 == 0:

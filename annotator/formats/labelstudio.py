@@ -76,8 +76,7 @@ def write(project: Project, out: Path | None, options: ExportOptions) -> int:
     count = 0
     with open_output(out) as fh:
         fh.write("[")
-        for doc, layers in project.iter_annotated(options.layer, status=options.status,
-                                              damaged=options.damaged):
+        for doc, layers in options.annotated(project):
             fh.write(",\n" if count else "\n")
             fh.write(json.dumps(task(doc, layers), ensure_ascii=False))
             count += 1

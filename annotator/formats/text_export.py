@@ -86,8 +86,7 @@ def write(project: Project, out: Path | None, options: ExportOptions) -> int:
     count = 0
     with ExitStack() as stack:
         indexes: dict[str, TextIO] = {}  # layer name -> its open JSONL
-        for doc, layers in project.iter_annotated(options.layer, status=options.status,
-                                              damaged=options.damaged):
+        for doc, layers in options.annotated(project):
             for name, layer in layers:
                 if all(z.label == NONE_ZONE for z in layer.zones):
                     continue
