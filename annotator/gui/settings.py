@@ -89,6 +89,9 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(note)
         layout.addWidget(buttons)
+        # A word-wrapped label does not widen its dialog: sized by its other rows alone, the
+        # dialog cut the note's first line (in Arabic, at its end).
+        self.setMinimumWidth(max(self.sizeHint().width(), 420))
 
     def accept(self) -> None:
         name = self.name_edit.text().strip()

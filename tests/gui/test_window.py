@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
 from shiboken6 import isValid
-from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QWidget
 
 from annotator.cli import run_import
 from annotator.core.model import (AUTHOR, SUGGESTIONS, Entity, EntityRef, Layer, Zone, add_entity,
@@ -553,6 +553,19 @@ def test_settings_dialog_switches_language(qtbot, seeded_path):
     dialog.name_edit.setText("salma")
     dialog.accept()
     assert w.layoutDirection() == Qt.RightToLeft and labeler_name() == "salma"
+    # Opened again in Arabic, its word-wrapped note is shown whole (it was cut at its end).
+    from annotator.gui.i18n import tr
+    dialog = SettingsDialog(w)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    note = next(label for label in dialog.findChildren(QLabel)
+                if label.text() == tr("settings.name_note"))
+    image = note.grab().toImage()
+    ink = [x for x in range(image.width()) for y in range(image.height())
+           if image.pixelColor(x, y).lightness() < 100]
+    assert ink and min(ink) >= 2, min(ink)  # right-aligned: a cut line reaches the left edge
+    dialog.reject()
 
 
 def test_arabic_is_the_default_for_an_arabic_locale(qapp):
