@@ -58,10 +58,8 @@ class TeachSession:
             for e in offered:
                 if (e.start, e.end, e.label) in mine:
                     continue
-                questions.append(Question(
-                    doc_id, e, text[e.start:e.end],
-                    text[max(0, e.start - self.CONTEXT):e.start].split("\n")[-1],
-                    text[e.end:e.end + self.CONTEXT].split("\n")[0]))
+                questions.append(Question(doc_id, e, text[e.start:e.end],
+                                          *_context(text, e.start, e.end, self.CONTEXT)))
         questions.sort(key=lambda q: (q.confidence, doc_ids.index(q.doc_id), q.entity.start))
         self.questions = questions
         self.position = 0
@@ -111,4 +109,21 @@ class TeachSession:
         return self._next("skip") if self.current is not None else None
 
 
+def _context(text: str, start: int, end: int, size: int) -> tuple[str, str]:
+    """Up to `size` characters of the line on each side of [start, end), in whole words: a
+    word the cut would halve is left out and "…" says there is more."""
+    before = text[max(0, start - size):start]
+    if "\n" in before:
+        before = before.rsplit("\n", 1)[1]
+    elif start > size and " " in before:
+        before = "…" + before[before.index(" "):]
+    after = text[end:end + size]
+    if "\n" in after:
+        after = after.split("\n", 1)[0]
+    elif end + size < len(text) and " " in after:
+        after = after[:after.rindex(" ")] + " …"
+    return before, after
+
+
 __all__ = ["TeachSession", "Question", "confidence"]
+

@@ -55,6 +55,9 @@ class TeachDialog(QDialog):
         layout.addWidget(self.context)
         layout.addWidget(self.question)
         layout.addWidget(QLabel(keys, textFormat=Qt.PlainText))
+        # Wide enough for the context to wrap inside it: a word-wrapped label does not widen
+        # its dialog, which cut the context's first line at its end.
+        self.setMinimumWidth(max(self.sizeHint().width(), 640))
         self.show_current()
 
     def show_current(self) -> None:

@@ -73,3 +73,19 @@ def test_a_relative_adjective_of_a_known_place_is_a_feature(word, demonym):
     others: the model is told the word is built on a place it knows, and learns which."""
     norm = normalize_text(word)
     assert ("nisba" in word_features(word, norm)) is demonym
+
+
+def test_teach_shows_whole_words_around_a_suggestion():
+    """The context teach mode shows: up to 40 characters of the line on each side, a word
+    the cut would halve left out, and "…" where the line goes on."""
+    from annotator.assist.teach import _context
+    text = ("أكد وزير الدفاع الإسرائيلي يوآف جالانت على أهمية تعزيز العمليات العسكرية في قطاع "
+            "غزة وأرجع التقدم إلى الغارات\nسطر آخر")
+    start = text.index("يوآف")
+    end = start + len("يوآف جالانت")
+    before, after = _context(text, start, end, 40)
+    assert before == "أكد وزير الدفاع الإسرائيلي "  # the line starts within reach: all of it
+    assert after == " على أهمية تعزيز العمليات العسكرية في …"
+    assert _context(text, start, end, 14) == ("… الإسرائيلي ", " على أهمية …")
+    # The line ends within reach: up to its end, no "…".
+    assert _context(text, text.index("الغارات"), text.index("\n"), 40)[1] == ""
