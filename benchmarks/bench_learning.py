@@ -14,8 +14,9 @@ previous model's figures are printed beside it.
 
 --glued writes the corpus as ordinary news is written (و ب ل ف ك glued to the next word, ه ها
 to the previous one), with the spans keeping the proclitic outside: the figures must not
-depend on NewsFANE's clitic-segmented tokens. Also printed: retraining time on 50,000 tokens (in a fresh process, as the background training),
-and the time to suggest for one 2.5 kB article.
+depend on NewsFANE's clitic-segmented tokens. Also printed: retraining time on 50,000 tokens (in a fresh process, as the background training;
+with the text statistics the project kept from its previous training, and with them learned
+again as after an import), and the time to suggest for one 2.5 kB article.
 
 Zones: pages of four invented sites (tests/assist/site_pages.py: their own navigation, inserts,
 source forms, footers; articles ending in lists, quotes over short lines) and the pages of
@@ -157,7 +158,7 @@ def spans(found) -> list[tuple[int, int, str]]:
     return [(e.start, e.end, e.label) for e in found]
 
 
-def run(docs, fraction: float, gaz_index):
+def run(docs, fraction: float, gaz_index, statistics):
     """Scores the model trained on the first `fraction` of the documents; returns the
     previous model's suggestions on the rest (document index -> spans), and the model.
 
@@ -170,7 +171,7 @@ def run(docs, fraction: float, gaz_index):
     train_docs, test_docs = docs[:cut], docs[cut:]
     tokens = sum(len(d.tokens()[0]) for d in train_docs)
     # Word representations learn from all the project's text, the unconfirmed part too.
-    unlabeled = [d.text for d in docs]
+    unlabeled = statistics
     previous = train(train_docs, gaz_index, unlabeled=unlabeled)
     suggested = [previous.suggest(d.text) for d in test_docs]  # NewsFANE repeats no line
     p1, r1, f1 = prf(*score(test_docs, suggested)["ALL"])
@@ -226,10 +227,13 @@ def zones(pages_per_site: int = 8) -> None:
 
 
 def retrain(given: Path) -> None:
-    """Time one training on the first 50,000 tokens of the corpus, in this fresh process."""
+    """Time one training on the first 50,000 tokens of the corpus, in this fresh process: as
+    a project retrains, with the text statistics the previous training kept (given as stored
+    bytes: read back and checked here), or with none kept (documents came in since)."""
+    from annotator.assist.distributional import TextStatistics, sample
     from annotator.assist.entities import build_index
     from annotator.assist.entity_model import Doc, train
-    corpus, glued, no_gazetteer, suggested = pickle.loads(given.read_bytes())
+    corpus, glued, no_gazetteer, suggested, kept = pickle.loads(given.read_bytes())
     docs = documents(Path(corpus), glued)
     gaz = None if no_gazetteer else build_index(None)
     chosen, tokens = [], 0
@@ -239,12 +243,19 @@ def retrain(given: Path) -> None:
         chosen.append(Doc(doc.text, doc.entities))  # not tokenized yet, as from a project
         tokens += len(Doc(doc.text, ()).tokens()[0])
     t, cpu = time.perf_counter(), time.process_time()
-    train(chosen, gaz, unlabeled=[d.text for d in docs],
+    texts = sample(d.text for d in docs)
+    if kept is not None:  # what training.text_statistics does with the kept ones
+        statistics = TextStatistics.from_bytes(kept)
+        assert statistics.key == TextStatistics.key_of(texts)
+    else:
+        statistics = TextStatistics.learn(texts)
+    train(chosen, gaz, unlabeled=statistics,
           predicted=[(docs[i].text, found) for i, found in suggested.items()
                      if i >= len(chosen)])
     # The CPU time too: on a machine shared with other jobs the wall time is theirs as well.
-    print(f"retrain on {tokens:,} tokens (a fresh process): {time.perf_counter() - t:.1f} s "
-          f"(CPU {time.process_time() - cpu:.1f} s)", flush=True)
+    how = "text statistics kept" if kept is not None else "text statistics learned again"
+    print(f"retrain on {tokens:,} tokens (a fresh process, {how}): "
+          f"{time.perf_counter() - t:.1f} s (CPU {time.process_time() - cpu:.1f} s)", flush=True)
 
 
 def main() -> None:
@@ -262,23 +273,26 @@ def main() -> None:
         zones()
     if args.zones_only:
         return
+    from annotator.assist.distributional import TextStatistics
     from annotator.assist.entities import build_index
-    from annotator.assist.entity_model import train
     docs = documents(args.corpus, args.glued)
     gaz = None if args.no_gazetteer else build_index(None)
     size = sum(len(d.text) for d in docs) / len(docs)
     print(f"{args.corpus.name}: {len(docs)} documents of {size:,.0f} characters on average"
           f"{' (clitics glued)' if args.glued else ''}")
+    # What the project's text says of each word: learned once, kept by the project.
+    statistics = TextStatistics.learn(d.text for d in docs)
     for fraction in args.fractions.split(","):
-        suggested, model = run(docs, int(fraction) / 100, gaz)
+        suggested, model = run(docs, int(fraction) / 100, gaz, statistics)
     # Retraining on 50,000 confirmed tokens, as the background training does it: in a process
     # of its own (nothing of the runs above remembered: words' features, tokens), from the
     # previous model's suggestions on the rest.
     with tempfile.TemporaryDirectory() as tmp:
         given = Path(tmp) / "retrain.pickle"
-        given.write_bytes(pickle.dumps((str(args.corpus), args.glued, args.no_gazetteer,
-                                        suggested)))
-        subprocess.run([sys.executable, __file__, "--retrain", str(given)], check=True)
+        for kept in (statistics.to_bytes(), None):
+            given.write_bytes(pickle.dumps((str(args.corpus), args.glued, args.no_gazetteer,
+                                            suggested, kept)))
+            subprocess.run([sys.executable, __file__, "--retrain", str(given)], check=True)
     article = next(d.text for d in docs[len(docs) // 2:] if len(d.text.encode()) >= 2500)
     article = article.encode("utf-8")[:2500].decode("utf-8", "ignore")
     t = time.perf_counter()

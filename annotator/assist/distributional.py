@@ -21,8 +21,13 @@ anyone confirmed it. Type-level signals, each a feature of every occurrence of t
 Pure Python, linear in the text: it is part of training (and kept in the model)."""
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
+import zlib
+from array import array
+from operator import mul
 from sys import intern
 from collections import Counter, defaultdict
 from itertools import chain
@@ -34,22 +39,31 @@ WORD = re.compile(r"[^\W_]+|[^\w\s]")
 CONTEXT_VOCAB = 2000     # neighbours considered: the most frequent word types
 MIN_COUNT = 2            # words seen fewer times get no distributional feature
 TOP_NEIGHBOURS = 2       # per side
-MAX_TOKENS = 500_000     # of text read (a 100k-document project: its first documents; ~3 s)
+MAX_CHARS = 2_500_000     # of text read (~500,000 words; of a 100k-document project, its first)
+VERSION = 1               # of TextStatistics: stored ones of another version are learned again
+
+
+def sample(texts: Iterable[str]) -> list[str]:
+    """The texts the statistics are learned from: the first ones, up to MAX_CHARS."""
+    out = []
+    budget = MAX_CHARS
+    for text in texts:
+        out.append(text)
+        budget -= len(text)
+        if budget <= 0:
+            break
+    return out
 
 
 def _documents(texts: Iterable[str]) -> Iterable[list[list[str]]]:
-    """The normalized words of each text, line by line (up to MAX_TOKENS in all)."""
-    budget = MAX_TOKENS
+    """The normalized words of each text, line by line."""
     for text in texts:
         lines = []
         for line in normalize_text(text).split("\n"):
             words = [intern(w) for w in WORD.findall(line)]
             if words:
-                budget -= len(words)
                 lines.append(words)
         yield lines
-        if budget <= 0:
-            return
 
 
 def _bucket(x: float) -> str:
@@ -85,20 +99,38 @@ def _article_rates(freq: Counter) -> dict[str, str]:
     return out
 
 
-class WordContexts:
-    """Type-level features of normalized word forms (see the module's docstring)."""
+class TextStatistics:
+    """What the project's text alone says of each word seen at least MIN_COUNT times: its
+    typical neighbours, article rate and burstiness (as features), and how often each of the
+    CONTEXT_VOCAB most frequent words stands right before it and right after it (for the
+    name-likeness WordContexts adds from the confirmed documents).
 
-    def __init__(self, features: dict[str, tuple[str, ...]] | None = None):
-        self.table: dict[str, tuple[str, ...]] = features or {}
+    Learning them is most of the cost of WordContexts (~1.5 s of a 50,000-token retraining)
+    and they change only when documents come in, so a project keeps them between trainings
+    (annotator.assist.training.text_statistics), under the `key` of the texts they were
+    learned from. Neighbour counts are kept as flat arrays of (neighbour number, count)
+    pairs: read back and summed in C."""
 
-    def features(self, norm: str) -> tuple[str, ...]:
-        return self.table.get(norm, ())
+    def __init__(self, key: str, features: dict[str, tuple[str, ...]], neighbours: list[str],
+                 left: dict[str, array], right: dict[str, array]):
+        self.key = key
+        self.features = features
+        self.neighbours = neighbours
+        self.left = left
+        self.right = right
+
+    @staticmethod
+    def key_of(texts: Sequence[str]) -> str:
+        digest = hashlib.blake2b(
+            f"{VERSION} {CONTEXT_VOCAB} {MIN_COUNT} {TOP_NEIGHBOURS}".encode(), digest_size=16)
+        for text in texts:
+            digest.update(text.encode("utf-8", "surrogatepass"))
+            digest.update(b"\0")
+        return digest.hexdigest()
 
     @classmethod
-    def learn(cls, texts: Iterable[str],
-              confirmed: Sequence[tuple[list[str], list[bool]]] = ()) -> "WordContexts":
-        """texts: every text of the project; confirmed: (normalized words, inside-entity
-        flags) of confirmed lines, for the name-likeness of neighbours."""
+    def learn(cls, texts: Iterable[str]) -> "TextStatistics":
+        texts = sample(texts)
         lines = []
         doc_freq = Counter()
         for doc in _documents(texts):
@@ -118,32 +150,10 @@ class WordContexts:
                 left[b][a] += n
             if a != "<s>" and (b in vocab or b == "</s>"):
                 right[a][b] += n
-        # Name-likeness of a neighbour: P(an entity starts right after it), P(one ends right
-        # before it), from confirmed lines, smoothed towards the overall rate.
-        starts_after, ends_before, seen = Counter(), Counter(), Counter()
-        total = inside = 0
-        for words, flags in confirmed:
-            for i, w in enumerate(words):
-                total += 1
-                inside += flags[i]
-                seen[w] += 1
-                if i + 1 < len(words) and flags[i + 1] and not flags[i]:
-                    starts_after[w] += 1
-                if i > 0 and flags[i - 1] and not flags[i]:
-                    ends_before[w] += 1
-        prior = inside / total if total else 0.0
-        k = 5.0
-        start_rates: dict[str, float] = {}
-        end_rates: dict[str, float] = {}
-
-        def rate(counts: Counter, rates: dict[str, float], w: str) -> float:
-            r = rates.get(w)
-            if r is None:
-                r = rates[w] = (counts[w] + k * prior) / (seen[w] + k)
-            return r
-
         takes_article = _article_rates(freq)
-        table = {}
+        features = {}
+        numbers: dict[str, int] = {}
+        flat_left, flat_right = {}, {}
         for w, n in freq.items():
             if n < MIN_COUNT or not w[0].isalpha():
                 continue
@@ -160,14 +170,93 @@ class WordContexts:
             per_doc = n / doc_freq[w]
             feats.append("burst=" + ("1" if per_doc < 1.5 else "2" if per_doc < 3 else
                                      "4" if per_doc < 6 else "many"))
-            if confirmed:
-                lv = sum(rate(starts_after, start_rates, c) * m for c, m in left[w].items())
-                ln = sum(left[w].values())
-                rv = sum(rate(ends_before, end_rates, c) * m for c, m in right[w].items())
-                rn = sum(right[w].values())
-                feats.append("nameL=" + _bucket(lv / ln if ln else 0.0))
-                feats.append("nameR=" + _bucket(rv / rn if rn else 0.0))
-            table[w] = tuple(feats)
+            features[w] = tuple(feats)
+            for counts, into in ((left[w], flat_left), (right[w], flat_right)):
+                flat = array("q")
+                for c, m in counts.items():
+                    flat.append(numbers.setdefault(c, len(numbers)))
+                    flat.append(m)
+                into[w] = flat
+        return cls(cls.key_of(texts), features, list(numbers), flat_left, flat_right)
+
+    def to_bytes(self) -> bytes:
+        payload = {"version": VERSION, "key": self.key, "neighbours": self.neighbours,
+                   "words": {w: [list(feats), self.left[w].tolist(), self.right[w].tolist()]
+                             for w, feats in self.features.items()}}
+        return zlib.compress(json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "TextStatistics":
+        """ValueError if the bytes are not statistics this version wrote (a project file is
+        hostile like any input: then they are learned again)."""
+        try:
+            payload = json.loads(zlib.decompress(data))
+            if payload["version"] != VERSION or type(payload["key"]) is not str:
+                raise ValueError("another version")
+            neighbours = payload["neighbours"]
+            if type(neighbours) is not list or not all(type(c) is str for c in neighbours):
+                raise ValueError("a neighbour is not a word")
+            features, left, right = {}, {}, {}
+            for w, (feats, *sides) in payload["words"].items():
+                if len(sides) != 2 or not all(type(f) is str for f in feats):
+                    raise ValueError(f"damaged entry for {w!r}")
+                features[w] = tuple(feats)
+                for flat, into in zip(sides, (left, right)):
+                    flat = into[w] = array("q", flat)  # TypeError unless integers
+                    if len(flat) % 2 or (flat and (min(flat) < 0
+                                                   or max(flat[::2]) >= len(neighbours))):
+                        raise ValueError(f"damaged counts for {w!r}")
+        except (zlib.error, KeyError, TypeError, IndexError, AttributeError, OverflowError,
+                RecursionError) as exc:
+            raise ValueError(f"damaged ({type(exc).__name__})") from None
+        return cls(payload["key"], features, neighbours, left, right)
+
+
+class WordContexts:
+    """Type-level features of normalized word forms (see the module's docstring)."""
+
+    def __init__(self, features: dict[str, tuple[str, ...]] | None = None):
+        self.table: dict[str, tuple[str, ...]] = features or {}
+
+    def features(self, norm: str) -> tuple[str, ...]:
+        return self.table.get(norm, ())
+
+    @classmethod
+    def learn(cls, texts: "Iterable[str] | TextStatistics",
+              confirmed: Sequence[tuple[list[str], list[bool]]] = ()) -> "WordContexts":
+        """texts: every text of the project, or the TextStatistics learned from them;
+        confirmed: (normalized words, inside-entity flags) of confirmed lines, for the
+        name-likeness of neighbours."""
+        stats = texts if isinstance(texts, TextStatistics) else TextStatistics.learn(texts)
+        if not confirmed:
+            return cls(dict(stats.features))
+        # Name-likeness of a neighbour: P(an entity starts right after it), P(one ends right
+        # before it), from confirmed lines, smoothed towards the overall rate.
+        starts_after, ends_before, seen = Counter(), Counter(), Counter()
+        total = inside = 0
+        for words, flags in confirmed:
+            for i, w in enumerate(words):
+                total += 1
+                inside += flags[i]
+                seen[w] += 1
+                if i + 1 < len(words) and flags[i + 1] and not flags[i]:
+                    starts_after[w] += 1
+                if i > 0 and flags[i - 1] and not flags[i]:
+                    ends_before[w] += 1
+        prior = inside / total if total else 0.0
+        k = 5.0
+        start_rate = [(starts_after[c] + k * prior) / (seen[c] + k) for c in stats.neighbours]
+        end_rate = [(ends_before[c] + k * prior) / (seen[c] + k) for c in stats.neighbours]
+        table = {}
+        for w, feats in stats.features.items():
+            names = []
+            for flat, rates, side in ((stats.left[w], start_rate, "nameL="),
+                                      (stats.right[w], end_rate, "nameR=")):
+                counts = flat[1::2]
+                n = sum(counts)
+                score = sum(map(mul, map(rates.__getitem__, flat[::2]), counts))
+                names.append(side + _bucket(score / n if n else 0.0))
+            table[w] = (*feats, *names)
         return cls(table)
 
     def to_json(self) -> dict:

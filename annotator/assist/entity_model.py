@@ -20,7 +20,7 @@ from typing import Iterable, Sequence
 import pycrfsuite
 
 from ..core.model import Entity
-from .distributional import WordContexts
+from .distributional import TextStatistics, WordContexts
 from .crf import ModelError, kept, known_attributes, open_tagger, pack, train_to_bytes, unpack
 from .features import (Lexicon, Token, gazetteer_tags, hamza_form, sentences,
                        sequence_features, tokenize, written_form)
@@ -392,13 +392,15 @@ def _fold_lexicons(docs: Sequence[Doc], labels: Sequence[dict[int, str]],
 
 
 def train(docs: Sequence[Doc], gaz_index=None, rejected: Iterable[tuple[str, str]] = (),
-          params: dict | None = None, unlabeled: Iterable[str] | None = None,
+          params: dict | None = None,
+          unlabeled: Iterable[str] | TextStatistics | None = None,
           predicted: Iterable[tuple[str, Sequence[tuple[int, int, str]]]] | None = None
           ) -> EntityModel:
     """Train on confirmed documents. `rejected`: (surface, label) of suggestions people
     rejected: never offered again, and their words are negative evidence (a feature).
-    `unlabeled`: the project's texts (all of them: confirmed or not), from which word
-    representations are learned (annotator.assist.distributional). `predicted`: (text,
+    `unlabeled`: the project's texts (all of them: confirmed or not), or the TextStatistics
+    learned from them, from which word representations are learned
+    (annotator.assist.distributional). `predicted`: (text,
     entities) of the previous model's suggestions on unconfirmed documents (see
     predicted_lexicon)."""
     rejected = list(rejected)

@@ -15,8 +15,9 @@ from typing import Callable
 
 from ..core.errors import ValidationError
 from ..core.model import SUGGESTIONS, layer_from_json
-from ..store.models import (actions_with_reverts, confirmed_layer_refs, load_model, model_meta,
-                            save_model, set_model_meta)
+from ..store.models import (TEXT_STATISTICS, actions_with_reverts, confirmed_layer_refs,
+                            load_model, model_meta, save_model, set_model_meta)
+from .distributional import TextStatistics, sample
 from .entities import DEFAULT_GAZETTEER_PATH, build_index
 from .entity_model import KIND, Doc, EntityModel, ModelError, train
 
@@ -77,6 +78,26 @@ def project_texts(project):
     return (doc.text for doc in project.iter_documents())
 
 
+def text_statistics(project) -> TextStatistics:
+    """What the project's texts say of each word (distributional.TextStatistics), kept in the
+    project between trainings: learned again only when the texts they were learned from
+    changed (documents came in), or the kept ones do not read back."""
+    texts = sample(project_texts(project))
+    key = TextStatistics.key_of(texts)
+    stored = load_model(project, TEXT_STATISTICS)
+    if stored is not None and stored.meta.get("key") == key:
+        try:
+            kept = TextStatistics.from_bytes(stored.data)
+        except ValueError:
+            kept = None
+        if kept is not None and kept.key == key:
+            return kept
+    statistics = TextStatistics.learn(texts)
+    save_model(project, TEXT_STATISTICS, TEXT_STATISTICS, statistics.to_bytes(),
+               {"key": key, "texts": len(texts)})
+    return statistics
+
+
 def previous_suggestions(project):
     """(text, entities) of the entity suggestions on documents nobody confirmed: what the
     previous model (or the names) found there, the next model's non-local evidence
@@ -87,7 +108,8 @@ def previous_suggestions(project):
             yield doc.text, [(e.start, e.end, e.label) for e in layer.entities]
 
 
-def _cross_validated_f1(docs: list[Doc], gaz, rejected, project=None) -> float | None:
+def _cross_validated_f1(docs: list[Doc], gaz, rejected,
+                        statistics: TextStatistics | None = None) -> float | None:
     """Exact-span F1 over CV_FOLDS folds of the confirmed documents (None if too few)."""
     if len(docs) < CV_FOLDS * 2:
         return None
@@ -95,7 +117,7 @@ def _cross_validated_f1(docs: list[Doc], gaz, rejected, project=None) -> float |
     for fold in range(CV_FOLDS):
         train_docs = [d for i, d in enumerate(docs) if i % CV_FOLDS != fold]
         model = train(train_docs, gaz, rejected,
-                      unlabeled=project_texts(project) if project is not None else None)
+                      unlabeled=statistics)
         for doc in (d for i, d in enumerate(docs) if i % CV_FOLDS == fold):
             gold = set(map(tuple, doc.entities))
             got = {(e.start, e.end, e.label) for e in model.suggest(doc.text)}
@@ -119,7 +141,8 @@ def train_entities(project, cross_validate: bool = True,
     rejected = rejected_entities(project)
     if progress:
         progress(f"training on {len(docs)} confirmed documents")
-    model = train(docs, gaz, rejected, unlabeled=project_texts(project),
+    statistics = text_statistics(project)
+    model = train(docs, gaz, rejected, unlabeled=statistics,
                   predicted=previous_suggestions(project))
     meta = dict(model.meta, seconds=round(time.perf_counter() - started, 2))
     # Stored before the cross-validation (three more trainings): suggestions use the new
@@ -128,7 +151,7 @@ def train_entities(project, cross_validate: bool = True,
     if cross_validate:
         if progress:
             progress("cross-validating")
-        meta["cv_f1"] = _cross_validated_f1(docs, gaz, rejected, project)
+        meta["cv_f1"] = _cross_validated_f1(docs, gaz, rejected, statistics)
         set_model_meta(project, ENTITY_MODEL, meta)
     return meta
 

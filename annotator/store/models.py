@@ -14,6 +14,11 @@ from typing import Any
 from .project import Project, dumps, now
 
 
+# Not a model: what the project's texts say of each word (annotator.assist.distributional),
+# kept between trainings. Valid for the texts it was learned from only: never copied.
+TEXT_STATISTICS = "text statistics"
+
+
 @dataclass(frozen=True)
 class StoredModel:
     name: str
@@ -113,7 +118,7 @@ def copy_models(src: Project, dst: Project, replace: bool = True) -> int:
     have = set(model_names(dst))
     rows = [r for r in src.conn.execute(
         "SELECT name, kind, data, meta, trained_at FROM models ORDER BY name")
-        if replace or r[0] not in have]
+        if (replace or r[0] not in have) and r[0] != TEXT_STATISTICS]
     with dst.write():
         dst.conn.executemany(
             "INSERT INTO models (name, kind, data, meta, trained_at) VALUES (?, ?, ?, ?, ?) "
@@ -132,5 +137,5 @@ def actions_with_reverts(project: Project, layer: str, action: str) -> list:
         (layer, action, layer, action)))
 
 
-__all__ = ["StoredModel", "save_model", "load_model", "model_meta", "model_names",
+__all__ = ["TEXT_STATISTICS", "StoredModel", "save_model", "load_model", "model_meta", "model_names",
            "model_trained_at", "set_model_meta", "delete_model", "copy_models", "confirmed_layer_refs", "actions_with_reverts"]
