@@ -27,6 +27,34 @@ def copy(source: str, destination: str) -> None:
         f"{n} {table}" for table, n in counts.items()), err=True)
 
 
+PASSWORD_VARIABLE = "ANNOTATOR_PASSWORD"
+
+
+def password_options(command):
+    """--password / ANNOTATOR_PASSWORD / --ask-password: the initial password of the users a
+    command creates. A command line is visible to every user of the machine (ps), so the
+    variable or the prompt are the ways to give it that the README shows."""
+    command = click.option(
+        "--ask-password", is_flag=True,
+        help="Ask for the initial password (typed twice, not shown).")(command)
+    return click.option(
+        "--password", envvar=PASSWORD_VARIABLE, show_envvar=True,
+        help="Initial password for the users created (else they log in as the server's "
+             "authentication allows). On the command line it is visible to other users of "
+             f"this machine: prefer {PASSWORD_VARIABLE} or --ask-password.")(command)
+
+
+def _password(given: str | None, ask: bool) -> str | None:
+    if ask:
+        if given is not None:
+            fail(f"give the password one way: --ask-password, or --password / {PASSWORD_VARIABLE}")
+        given = click.prompt("Initial password", hide_input=True, confirmation_prompt=True,
+                             err=True)
+    if given is not None and not given:
+        fail("the initial password is empty")
+    return given
+
+
 def _add_users(conn, users: list[tuple[str, str]], password: str | None) -> None:
     from ..store.pg_schema import add_user
 
@@ -44,10 +72,9 @@ def _add_users(conn, users: list[tuple[str, str]], password: str | None) -> None
 @click.option("--reviewer", "reviewers", multiple=True, metavar="NAME",
               help="A reviewer to create (repeat for each).")
 @click.option("--admin", "admins", multiple=True, metavar="NAME", help="An admin to create.")
-@click.option("--password", help="Initial password for the users created (else they log in "
-                                 "as the server's authentication allows).")
+@password_options
 def server_init(url: str, schema_path: str | None, labelers, reviewers, admins,
-                password: str | None) -> None:
+                password: str | None, ask_password: bool) -> None:
     """Create a team's project on a PostgreSQL server in one command: the database (if
     missing), the project's tables, roles and row-level security, and its users. Run it as
     an admin of the server (a role with CREATEDB and CREATEROLE)."""
@@ -57,6 +84,7 @@ def server_init(url: str, schema_path: str | None, labelers, reviewers, admins,
 
     if not is_url(url):
         fail(f"{url}: not a postgresql:// URL")
+    password = _password(password, ask_password)
     try:
         schema = Schema.load(schema_path) if schema_path else Schema.default()
         if create_database(url):
@@ -80,10 +108,11 @@ def users() -> None:
 @click.argument("url")
 @click.argument("names", nargs=-1, required=True)
 @click.option("--role", type=click.Choice(["labeler", "reviewer", "admin"]), required=True)
-@click.option("--password", help="Initial password (else as the server's authentication "
-                                 "allows).")
-def users_add(url: str, names: tuple[str, ...], role: str, password: str | None) -> None:
+@password_options
+def users_add(url: str, names: tuple[str, ...], role: str, password: str | None,
+              ask_password: bool) -> None:
     """Create people (login roles) with a role, or change their role. Run as an admin."""
+    password = _password(password, ask_password)
     with open_project_or_fail(url) as project:
         if project.backend != "postgresql":
             fail(f"{url}: users and roles are for a project on a PostgreSQL server")

@@ -200,7 +200,11 @@ def add_user(conn, name: str, role: str, password: str | None = None) -> None:
     verb = pgsql.SQL("ALTER ROLE" if exists else "CREATE ROLE")
     statement = pgsql.SQL("{} {} {}").format(verb, ident, attrs)
     if password is not None:
-        statement = pgsql.SQL("{} PASSWORD {}").format(statement, pgsql.Literal(password))
+        # Sent as its SCRAM-SHA-256 verifier (libpq computes it, as psql's \\password does):
+        # the server's statement log and its stats never see the password itself.
+        verifier = conn.raw.pgconn.encrypt_password(
+            password.encode("utf-8"), name.encode("utf-8"), b"scram-sha-256").decode("ascii")
+        statement = pgsql.SQL("{} PASSWORD {}").format(statement, pgsql.Literal(verifier))
     conn.raw.execute(statement)
     if exists:
         for group in (LABELER, REVIEWER):

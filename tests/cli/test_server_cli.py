@@ -1,6 +1,10 @@
 """`annotator copy`, `server-init`, `users add` against a real PostgreSQL server (tests/pg.py),
 and the network file system warning."""
+import base64
+import hashlib
+import hmac
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,9 +16,10 @@ from annotator.store.models import load_model, save_model
 from annotator.store.netfs import _linux_type, is_network
 
 
-def annotator(*args):
+def annotator(*args, env=None, input=None):
     return subprocess.run([sys.executable, "-m", "annotator", *map(str, args)],
-                          capture_output=True, text=True, encoding="utf-8")
+                          capture_output=True, text=True, encoding="utf-8",
+                          env=None if env is None else {**os.environ, **env}, input=input)
 
 
 def _work(project):
@@ -102,6 +107,48 @@ def test_server_init_creates_database_project_and_users(pg_server):
     with Project.open(pg_server.url("teamproject", "omar")) as project:
         assert project.conn.execute(
             "SELECT pg_has_role('omar', 'annotator_reviewer', 'MEMBER')").fetchone()[0]
+
+
+def _is_verifier_of(stored: str, password: str) -> bool:
+    """Whether a SCRAM-SHA-256 verifier (RFC 5802, as PostgreSQL keeps it) is that password's."""
+    method, iterations_salt, keys = stored.split("$")
+    iterations, salt = iterations_salt.split(":")
+    stored_key = keys.split(":")[0]
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), base64.b64decode(salt),
+                                 int(iterations))
+    client_key = hmac.new(salted, b"Client Key", "sha256").digest()
+    return method == "SCRAM-SHA-256" \
+        and hashlib.sha256(client_key).digest() == base64.b64decode(stored_key)
+
+
+def test_initial_passwords_stay_off_the_command_line_and_out_of_the_server_log(pg_server):
+    url = pg_server.url("pwproject")
+    result = annotator("server-init", url, "--labeler", "ali",
+                       env={"ANNOTATOR_PASSWORD": "first-login"})
+    assert result.returncode == 0, result.stderr
+    result = annotator("users", "add", url, "sara", "--role", "labeler", "--ask-password",
+                       input="second-login\nsecond-login\n")
+    assert result.returncode == 0, result.stderr
+    assert "second-login" not in result.stdout + result.stderr
+    with Project.open(url) as project:
+        stored = dict(project.conn.execute(
+            "SELECT rolname, rolpassword FROM pg_authid WHERE rolname IN ('ali', 'sara')"))
+        # The server was sent the verifier, not the password.
+        statements = " ".join(row[0] for row in project.conn.execute(
+            "SELECT query FROM pg_stat_activity WHERE query IS NOT NULL"))
+    assert _is_verifier_of(stored["ali"], "first-login")
+    assert _is_verifier_of(stored["sara"], "second-login")
+    assert not _is_verifier_of(stored["sara"], "first-login")
+    assert "login" not in statements
+    # Two ways at once, or an empty password: one line, nothing created.
+    both = annotator("users", "add", url, "nadia", "--role", "labeler", "--ask-password",
+                     env={"ANNOTATOR_PASSWORD": "x"}, input="y\ny\n")
+    empty = annotator("users", "add", url, "nadia", "--role", "labeler", "--password", "")
+    for refused in (both, empty):
+        assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1
+    with Project.open(url) as project:
+        assert not project.conn.execute(
+            "SELECT 1 FROM pg_roles WHERE rolname = 'nadia'").fetchone()
 
 
 def test_network_file_system_is_recognised(tmp_path):
