@@ -203,10 +203,27 @@ class ProjectFile:
             self._rollback()
             raise
 
+    @contextmanager
+    def snapshot(self):
+        """Reads that all see the project as it was when the first of them ran, whatever
+        other people write meanwhile (a copy of a project in use). Writes nothing."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self._begin_snapshot()
+        try:
+            yield
+        finally:
+            self._rollback()
+
     _db_error: type = sqlite3.Error
 
     def _begin(self) -> None:
         self.conn.execute("BEGIN IMMEDIATE")
+
+    def _begin_snapshot(self) -> None:
+        # Deferred: the first read takes the snapshot (WAL), and writers go on meanwhile.
+        self.conn.execute("BEGIN")
 
     @contextmanager
     def _savepoint(self, nested: bool):

@@ -6,7 +6,8 @@ its order and its undo/redo links (`reverts`), and an export of the copy is byte
 export of the original. Derived data (the search index, agreement tallies and the settings
 that describe them) is not copied: it is rebuilt on first use. The destination must be new
 (a file that does not exist, or a database without a project); it is written in one
-transaction, so a copy cut short leaves no half project.
+transaction, so a copy cut short leaves no half project. The source is read in one snapshot:
+a project people are working in is copied as it was when the copy began, never half an edit.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Callable
 
 from .project import Project
 
-# Table -> columns, in an order that satisfies the foreign keys.
+# Table -> columns, in an order that satisfies the foreign keys; the key columns come first.
 TABLES = {
     "documents": ("seq", "id", "text", "meta", "content_hash", "length"),
     "layers": ("doc", "name", "data", "updated"),
@@ -22,8 +23,7 @@ TABLES = {
     "changes": ("id", "at", "who", "doc", "layer", "action", "before", "after", "reverts"),
     "models": ("name", "kind", "data", "meta", "trained_at"),
 }
-_ORDER = {"documents": "seq", "layers": "doc, name", "status": "doc, annotator",
-          "changes": "id", "models": "name"}
+KEYS = {"documents": 1, "layers": 2, "status": 2, "changes": 1, "models": 1}
 # Settings about derived tables that are not copied (agreement: its sums and a run's token).
 _DERIVED_SETTINGS = ("setting:search_index_version", "setting:agreement-tallies")
 CHUNK = 1000
@@ -35,7 +35,7 @@ def copy_project(src: Project, dst_location, progress: Callable[[str, int], None
     dst = Project.create(dst_location, src.schema)
     counts: dict[str, int] = {}
     try:
-        with dst.write():
+        with src.snapshot(), dst.write():
             entries = [(k, v) for k, v in src.conn.execute(
                 "SELECT key, value FROM project ORDER BY key")
                 if k != "schema" and not k.startswith(_DERIVED_SETTINGS)]
@@ -59,17 +59,21 @@ def _copy_table(src: Project, dst: Project, table: str, columns: tuple[str, ...]
                 progress) -> int:
     names = ", ".join(columns)
     insert = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
+    key = ", ".join(columns[:KEYS[table]])
     copied = 0
-    offset = 0
+    after: tuple = ()
     while True:
-        rows = src.conn.execute(f"SELECT {names} FROM {table} ORDER BY {_ORDER[table]} "
-                                "LIMIT ? OFFSET ?", (CHUNK, offset)).fetchall()
+        # Page by key (each page starts where the last one ended, found in the key's index):
+        # an OFFSET would read and skip every row before the page again.
+        where = f"WHERE ({key}) > ({', '.join('?' * len(after))}) " if after else ""
+        rows = src.conn.execute(f"SELECT {names} FROM {table} {where}ORDER BY {key} LIMIT ?",
+                                (*after, CHUNK)).fetchall()
         if not rows:
             return copied
         if table == "models":
             rows = [(*r[:2], bytes(r[2]), *r[3:]) for r in rows]
         dst.conn.executemany(insert, rows)
         copied += len(rows)
-        offset += len(rows)
+        after = tuple(rows[-1][:KEYS[table]])
         if progress is not None:
             progress(table, copied)

@@ -190,6 +190,9 @@ class PgProjectMixin:
         self.conn.execute("BEGIN")
         self.conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
 
+    def _begin_snapshot(self) -> None:
+        self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+
     @contextmanager
     def _savepoint(self, nested: bool):
         if nested:
