@@ -26,6 +26,18 @@ def key_sequence(key: str) -> QKeySequence:
     return QKeySequence(key)
 
 
+class KeysMenu(QMenu):
+    """A menu whose key column reads left to right in Arabic too: Qt lays the keys out in the
+    menu's direction, which turned "Ctrl++" into "++Ctrl", "Ctrl+," into ",+Ctrl" and
+    "Alt+Shift+Left" (its key name in Arabic) into a backwards chain."""
+
+    def initStyleOption(self, option, action) -> None:
+        super().initStyleOption(option, action)
+        text, tab, keys = option.text.partition("\t")
+        if tab and keys:
+            option.text = f"{text}\t{i18n.ltr(keys)}"
+
+
 class WindowBase(QMainWindow):
     closed = Signal()
     MENU_ORDER: tuple[str, ...] = ()
@@ -65,7 +77,7 @@ class WindowBase(QMainWindow):
         menu = self._menus.get(key)
         if menu is not None:
             return menu
-        menu = QMenu(self)
+        menu = KeysMenu(self)
         menu.setObjectName(f"menu:{key}")
         self._menus[key] = menu
         if "/" in key:

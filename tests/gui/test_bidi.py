@@ -71,6 +71,43 @@ def test_shortcut_and_path_stay_in_order_in_arabic(qapp):
         i18n.set_language("en")
 
 
+@pytest.mark.parametrize("keys", ["Ctrl++", "Ctrl+,", "Alt+Shift+Left"])
+def test_menu_keys_read_left_to_right_in_arabic(qapp, keys):
+    """A menu's key column in the Arabic window reads as in English: its pixels are those of
+    the keys isolated left to right, and differ from the keys laid out right to left (which
+    showed "++Ctrl", ",+Ctrl", and the Arabic name of Left first)."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtWidgets import QMenu
+
+    from annotator.gui.window_base import WindowBase
+
+    i18n.set_language("ar")
+    window = WindowBase()
+    try:
+        shown_text = QKeySequence(keys).toString(QKeySequence.NativeText)
+
+        def grab(menu, text, shortcut=None):
+            action = QAction(text, menu)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+            menu.addAction(action)
+            menu.popup(QPoint(0, 0))
+            qapp.processEvents()
+            image = menu.grab().toImage()
+            menu.hide()
+            return image
+
+        shown = grab(window.menu_for("view"), "تكبير", keys)
+        isolated = grab(QMenu(), f"تكبير\t{i18n.ltr(shown_text)}")
+        mirrored = grab(QMenu(), f"تكبير\t{shown_text}")
+        assert mirrored != isolated
+        assert shown == isolated
+    finally:
+        window.deleteLater()
+        i18n.set_language("en")
+
+
 def test_file_dialogs_follow_the_arabic_interface(qapp, tmp_path):
     from PySide6.QtWidgets import QAbstractItemView, QFileDialog
 
