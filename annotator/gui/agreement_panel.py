@@ -57,9 +57,9 @@ i18n.add_strings({
     "agreement.save": ("Save as PNG…", "حفظ كصورة PNG…"),
     "agreement.png_filter": ("PNG images (*.png)", "صور PNG (*.png)"),
     "agreement.empty": ("nothing to compare", "لا شيء للمقارنة"),
-    "agreement.damaged": ("{count} damaged layers are left out of these figures (annotator "
-                          "check lists every problem):",
-                          "استُبعدت من هذه الأرقام {count} طبقات تالفة (يسرد \u2066annotator "
+    "agreement.damaged": ("{count} left out of these figures (annotator check lists every "
+                          "problem):",
+                          "استُبعدت من هذه الأرقام {count} (يسرد \u2066annotator "
                           "check\u2069 كل المشكلات):"),
     "agreement.damaged_line": ("document {doc}, layer {layer}: {problem}",
                                "المستند {doc}، الطبقة {layer}: {problem}"),
@@ -318,7 +318,7 @@ class AgreementPanel(QWidget):
     def _show_damaged(self, damaged: list[dict]) -> None:
         """The layers the figures leave out as damaged: how many, and the first few named."""
         self.damaged.setVisible(bool(damaged))
-        lines = [tr("agreement.damaged", count=len(damaged))]
+        lines = [tr("agreement.damaged", count=counted(len(damaged), "damaged_layer"))]
         lines += [tr("agreement.damaged_line", doc=ltr(d["document"]), layer=ltr(d["layer"]),
                      problem=ltr(d["problem"])) for d in damaged[:DAMAGED_SHOWN]]
         if len(damaged) > DAMAGED_SHOWN:

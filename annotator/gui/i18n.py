@@ -268,23 +268,33 @@ def tr(key: str, **values) -> str:
 
 # Counted nouns. English: singular, plural. Arabic takes the noun's form from the number
 # (CLDR's plural categories): one, two, few (n % 100 in 3..10), many (n % 100 in 11..99),
-# other (0, 100, 101, …): "مستند واحد، مستندان، 5 مستندات، 11 مستندًا، 100 مستند".
-NOUNS: dict[str, tuple[tuple[str, str], tuple[str, str, str, str, str]]] = {
+# other (0, 100, 101, …): "مستند واحد، مستندان، 5 مستندات، 11 مستندًا، 100 مستند"; and the
+# dual has its own form after a preposition or in a construct ("في مستندين", "من خلافين").
+NOUNS: dict[str, tuple[tuple[str, str], tuple[str, str, str, str, str, str]]] = {
+    # English (one, other); Arabic (one, two, few, many, other, two after a preposition)
     "document": (("document", "documents"),
-                 ("مستند واحد", "مستندان", "{n} مستندات", "{n} مستندًا", "{n} مستند")),
+                 ("مستند واحد", "مستندان", "{n} مستندات", "{n} مستندًا", "{n} مستند",
+                  "مستندين")),
     "hit": (("hit", "hits"),
-            ("نتيجة واحدة", "نتيجتان", "{n} نتائج", "{n} نتيجة", "{n} نتيجة")),
+            ("نتيجة واحدة", "نتيجتان", "{n} نتائج", "{n} نتيجة", "{n} نتيجة", "نتيجتين")),
+    "disagreement": (("disagreement", "disagreements"),
+                     ("خلاف واحد", "خلافان", "{n} خلافات", "{n} خلافًا", "{n} خلاف", "خلافين")),
+    "damaged_layer": (("damaged layer", "damaged layers"),
+                      ("طبقة تالفة واحدة", "طبقتان تالفتان", "{n} طبقات تالفة", "{n} طبقة تالفة",
+                       "{n} طبقة تالفة", "طبقتين تالفتين")),
 }
 
 
-def counted(n: int, noun: str) -> str:
-    """n and the noun, grammatical in the interface language: counted(5, "document")."""
+def counted(n: int, noun: str, after_preposition: bool = False) -> str:
+    """n and the noun, grammatical in the interface language: counted(5, "document"); after
+    a preposition (في، من) or as the second noun of a construct (أول), Arabic's dual is
+    مستندين, not مستندان."""
     english, arabic = NOUNS[noun]
     if _language != "ar":
         return f"{n} {english[0] if n == 1 else english[1]}"
-    one, two, few, many, other = arabic
-    form = one if n == 1 else two if n == 2 else few if 3 <= n % 100 <= 10 \
-        else many if 11 <= n % 100 <= 99 else other
+    one, two, few, many, other, two_oblique = arabic
+    form = one if n == 1 else (two_oblique if after_preposition else two) if n == 2 \
+        else few if 3 <= n % 100 <= 10 else many if 11 <= n % 100 <= 99 else other
     return form.format(n=n)
 
 

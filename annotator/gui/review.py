@@ -208,7 +208,8 @@ class ReviewWindow(WindowBase):
                                    damaged=damaged)
         self._fill_queue()
         if damaged:
-            self.statusBar().showMessage(tr("review.damaged_queue", count=len(damaged)))
+            self.statusBar().showMessage(tr("review.damaged_queue",
+                                            count=counted(len(damaged), "damaged_layer")))
 
     def _fill_queue(self) -> None:
         table = self.queue_table
@@ -225,7 +226,8 @@ class ReviewWindow(WindowBase):
         self.queue_progress.setMaximum(max(1, len(self._queue)))
         self.queue_progress.setValue(done)
         self.queue_progress.setFormat(tr("review.progress", done=done,
-                                         total=counted(len(self._queue), "document")))
+                                         total=counted(len(self._queue), "document",
+                                                       after_preposition=True)))
         table.resizeColumnsToContents()
 
     def _open_row(self, row: int) -> None:
@@ -313,7 +315,9 @@ class ReviewWindow(WindowBase):
             self.unit_list.setCurrentRow(session.current)
         total = len(session.disagreements)
         decided = total - len(self.open_units())
-        self.unit_progress.setText(tr("review.unit_progress", done=decided, total=total))
+        self.unit_progress.setText(tr("review.unit_progress", done=decided,
+                                      total=counted(total, "disagreement",
+                                                    after_preposition=True)))
         self._show_detail()
 
     def _show_detail(self) -> None:

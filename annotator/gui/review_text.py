@@ -18,9 +18,9 @@ i18n.add_strings({
     "review.col.document": ("Document", "المستند"),
     "review.col.disagreements": ("Disagreements", "الخلافات"),
     "review.col.status": ("Status", "الحالة"),
-    "review.progress": ("{done} of {total} reviewed", "رُوجع {done} من {total}"),  # total: counted
-    "review.unit_progress": ("{done} of {total} disagreements decided",
-                             "حُسم {done} من {total} خلاف"),
+    # total: counted, after a preposition
+    "review.progress": ("{done} of {total} reviewed", "رُوجع {done} من {total}"),
+    "review.unit_progress": ("{done} of {total} decided", "حُسم {done} من {total}"),
     "review.gold": ("Gold (reviewer: {name})", "المعيار الذهبي (المراجِع: {name})"),
     "review.labeler": ("{number} · {name}", "{number} · {name}"),
     "review.missing": ("{name} has not labeled this document", "لم يوسم {name} هذا المستند"),
@@ -37,9 +37,8 @@ i18n.add_strings({
                              "{layers}",
                              "طبقة تالفة، استُبعدت (يسرد \u2066annotator check\u2069 كل "
                              "المشكلات): {layers}"),
-    "review.damaged_queue": ("{count} damaged layers are left out of the queue "
-                             "(annotator check lists them).",
-                             "استُبعدت من القائمة {count} طبقات تالفة "
+    "review.damaged_queue": ("{count} left out of the queue (annotator check lists them).",
+                             "استُبعدت من القائمة {count} "
                              "(يسردها \u2066annotator check\u2069)."),
     "review.no_disagreement": ("The labelers agree on everything here.",
                                "المُعلِّمون متفقون على كل شيء هنا."),

@@ -173,9 +173,24 @@ def test_counted_nouns_are_grammatical_in_both_languages(qapp):
             "نتيجة واحدة", "نتيجتان", "5 نتائج", "46 نتيجة"]
         assert i18n.tr("search.count", hits=i18n.counted(46, "hit"),
                        docs=i18n.counted(5, "document")) == "46 نتيجة في 5 مستندات"
+        # After a preposition the dual is مستندين (it said "في مستندان", "من مستندان").
+        assert i18n.tr("search.count", hits=i18n.counted(2, "hit"),
+                       docs=i18n.counted(2, "document", after_preposition=True)) \
+            == "نتيجتان في مستندين"
+        assert [i18n.counted(n, "document", after_preposition=True) for n in (1, 2, 3)] == [
+            "مستند واحد", "مستندين", "3 مستندات"]
+        # Disagreements and damaged layers were a bare number before a fixed noun form
+        # ("من 3 خلاف", "1 طبقات تالفة").
+        assert [i18n.counted(n, "disagreement", after_preposition=True)
+                for n in (1, 2, 3, 11, 100)] == [
+            "خلاف واحد", "خلافين", "3 خلافات", "11 خلافًا", "100 خلاف"]
+        assert [i18n.counted(n, "damaged_layer") for n in (1, 2, 4, 12)] == [
+            "طبقة تالفة واحدة", "طبقتان تالفتان", "4 طبقات تالفة", "12 طبقة تالفة"]
     finally:
         i18n.set_language("en")
     assert [i18n.counted(n, "document") for n in (0, 1, 2)] == [
         "0 documents", "1 document", "2 documents"]
     assert i18n.tr("search.count", hits=i18n.counted(1, "hit"),
                    docs=i18n.counted(1, "document")) == "1 hit in 1 document"
+    assert [i18n.counted(n, "damaged_layer") for n in (1, 2)] == [
+        "1 damaged layer", "2 damaged layers"]

@@ -206,7 +206,7 @@ def test_agreement_panel_says_how_many_layers_it_left_out_and_names_the_first(
         assert panel.report["documents_compared"] == len(ids) - 4
         assert not panel.damaged.isHidden()
         assert panel.damaged.text().splitlines() == [
-            "4 damaged layers are left out of these figures (annotator check lists every "
+            "4 damaged layers left out of these figures (annotator check lists every "
             "problem):",
             f"document \u2066{ids[0]}\u2069, layer \u2066b\u2069: \u2066not a layer object\u2069",
             f"document \u2066{ids[2]}\u2069, layer \u2066a\u2069: \u2066not a layer object\u2069",

@@ -342,3 +342,21 @@ def test_gold_export_never_writes_over_the_project(labeled_path, qtbot):
     with Project.open(labeled_path) as project:
         assert (project.count_documents(), "".join(export_lines(project, "all"))) == before
     assert [p.name for p in labeled_path.parent.iterdir() if p.name.endswith(".part")] == []
+
+
+def test_review_progress_counts_grammatically_in_arabic(labeled_path, qtbot):
+    """"حُسم 0 من 3 خلافات" and "رُوجع 0 من 5 مستندات": the disagreements were a bare number
+    before a fixed "خلاف" (3 خلاف), and a dual after من was مستندان, not مستندين."""
+    window = open_review(labeled_path, "rev")
+    qtbot.addWidget(window)
+    i18n.set_language("ar")
+    total = len(window.units())
+    forms = {1: "خلاف واحد", 2: "خلافين"}
+    expected = forms.get(total) or f"{total} " + ("خلافات" if 3 <= total % 100 <= 10 else
+                                                  "خلافًا" if total % 100 >= 11 else "خلاف")
+    assert window.unit_progress.text() == f"حُسم 0 من {expected}"
+    documents = window.queue_table.rowCount()
+    assert documents > 2
+    assert window.queue_progress.format().endswith(
+        f" {documents} مستندات" if documents <= 10 else f" {documents} مستندًا")
+    window.close()
