@@ -20,7 +20,7 @@ from . import i18n
 from .file_dialogs import ask_file
 from .commands import AGREEMENT_OPEN
 from .damaged import DAMAGED_STYLE
-from .i18n import counted, label_text, ltr, tr
+from .i18n import counted, label_name, ltr, tr
 from .window_base import register_commands
 
 SERIES_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
@@ -88,10 +88,7 @@ def charts_of(report: dict, schema=None) -> list[Chart]:
     """What the panel draws, from an agreement report; label names in the interface language
     when the `schema` knows them."""
     def named(kind: str, name: str) -> str:
-        try:
-            return label_text(schema.label(kind, name)) if schema is not None else name
-        except KeyError:  # a label the schema no longer has: its own name
-            return name
+        return label_name(schema, kind, name) if schema is not None else name
 
     out = []
     pairs = report["pairs"]

@@ -24,7 +24,7 @@ from ..store.models import confirmed_layer_refs, model_meta
 from . import i18n
 from .commands import ASSIST_COMMANDS
 from .window_base import register_commands
-from .i18n import counted, tr
+from .i18n import counted, label_name, tr
 
 GAZETTEER_SETTING = "assist:gazetteer"
 
@@ -180,8 +180,9 @@ class AssistActions:
         for e in suggestions.entities:
             value = dict(e.extra).get("confidence")
             if e.start <= start <= e.end and isinstance(value, (int, float)):
+                label = label_name(self.window.project.schema, "entity", e.label)
                 self.window.statusBar().showMessage(
-                    tr("assist.confidence", label=e.label, value=value), 4000)
+                    tr("assist.confidence", label=label, value=value), 4000)
                 return
 
     def teach(self):

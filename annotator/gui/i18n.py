@@ -303,6 +303,15 @@ def label_text(label) -> str:
     return label.ar if _language == "ar" else label.en
 
 
+def label_name(schema, kind: str, name: str) -> str:
+    """A stored label's display name in the interface language (شخص, not PER); a label the
+    schema does not have (any more) by its own name."""
+    try:
+        return label_text(schema.label(kind, name))
+    except KeyError:
+        return name
+
+
 def default_language() -> str:
     # QLocale() is the system locale unless the application set another default.
     return "ar" if QLocale().language() == QLocale.Language.Arabic else "en"

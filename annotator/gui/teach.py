@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout
 from ..assist.teach import TeachSession
 from ..core.model import SUGGESTIONS
 from . import i18n
-from .i18n import counted, label_text, tr
+from .i18n import counted, label_name, tr
 
 i18n.add_strings({
     "teach.title": ("Teach", "التعليم"),
@@ -68,10 +68,7 @@ class TeachDialog(QDialog):
             self.question.setText(tr("teach.done", **self.session.answered))
             return
         self.context.setText(f"{q.before} [{q.text}] {q.after}")
-        try:  # the label's name in the interface language (شخص, not PER)
-            label = label_text(self.window.project.schema.label("entity", q.entity.label))
-        except KeyError:
-            label = q.entity.label
+        label = label_name(self.window.project.schema, "entity", q.entity.label)
         self.question.setText(tr("teach.question", label=label, value=q.confidence,
                                  n=self.session.position + 1,
                                  total=len(self.session.questions)))
