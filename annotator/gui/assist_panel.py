@@ -23,7 +23,7 @@ from ..core.errors import EXIT_REJECTED, AnnotatorError
 from ..store.models import confirmed_layer_refs, model_meta
 from . import i18n
 from .commands import ASSIST_COMMANDS
-from .window_base import register_commands
+from .window_base import error_box, register_commands
 from .i18n import counted, label_name, tr
 
 GAZETTEER_SETTING = "assist:gazetteer"
@@ -250,8 +250,7 @@ class AssistActions:
             if progress is not None:
                 progress.close()
         if error is not None:
-            box = QMessageBox(QMessageBox.Warning, tr("assist.failed"), str(error),
-                              QMessageBox.Ok, self.window)
+            box = error_box(self.window, tr("assist.failed"), str(error))
             box.setObjectName("assistError")
             box.setAttribute(Qt.WA_DeleteOnClose)
             box.open()

@@ -197,6 +197,17 @@ class WindowBase(QMainWindow):
             widget.installEventFilter(self._key_filter)
 
 
+def error_box(parent, title: str, error: str,
+              icon=QMessageBox.Warning) -> QMessageBox:
+    """A box (not yet shown) saying what failed in the interface language, then the error
+    itself: the core's words, in English, with the file and line. The title alone did not say
+    it: macOS shows none, and the Arabic window showed a bare English line."""
+    box = QMessageBox(icon, title, f"{title}\n\n{error}", QMessageBox.Ok, parent)
+    box.setTextFormat(Qt.PlainText)
+    box.setLayoutDirection(i18n.direction())
+    return box
+
+
 def register_commands(window: WindowBase, commands: Iterable) -> dict[str, QAction]:
     """Turn command declarations into the window's QActions (object name = id, keys as window
     shortcuts), put them in their menus and toolbars; returns the actions by id."""

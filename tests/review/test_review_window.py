@@ -360,3 +360,20 @@ def test_review_progress_counts_grammatically_in_arabic(labeled_path, qtbot):
     assert window.queue_progress.format().endswith(
         f" {documents} مستندات" if documents <= 10 else f" {documents} مستندًا")
     window.close()
+
+
+def test_export_failure_says_what_failed_in_arabic(labeled_path, qtbot, tmp_path):
+    """The box says in Arabic what failed, then the error with its path; it showed the
+    core's English line alone (its Arabic title is not shown on every desktop)."""
+    window = open_review(labeled_path, "rev")
+    qtbot.addWidget(window)
+    i18n.set_language("ar")
+    blocker = tmp_path / "ملف"
+    blocker.write_text("x", encoding="utf-8")
+    assert window.export_gold(blocker / "gold.jsonl") is None
+    box = next(b for b in window.findChildren(QMessageBox) if b.isVisible())
+    first, _blank, error = box.text().split("\n", 2)
+    assert first == "لم يُصدَّر الذهبي" and str(blocker) in error
+    assert box.layoutDirection() == Qt.RightToLeft
+    box.accept()
+    window.close()
