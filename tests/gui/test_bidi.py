@@ -194,3 +194,30 @@ def test_counted_nouns_are_grammatical_in_both_languages(qapp):
                    docs=i18n.counted(1, "document")) == "1 hit in 1 document"
     assert [i18n.counted(n, "damaged_layer") for n in (1, 2)] == [
         "1 damaged layer", "2 damaged layers"]
+
+
+def test_key_chords_in_the_arabic_guidelines_read_left_to_right(qapp):
+    """"Alt+يسار" in the guidelines' Arabic prose is drawn Alt first from the left, as in the
+    menus; laid out right to left with the sentence it read يسار+Alt."""
+    from annotator.gui.panels import GuidelinesPanel
+
+    i18n.set_language("ar")
+    try:
+        panel = GuidelinesPanel()
+        block = panel.document().begin()
+        chords = 0
+        while block.isValid():
+            line = block.text()
+            for name in ("يسار", "يمين"):
+                for chord in (f"Alt+{name}", f"Alt+Shift+{name}"):
+                    at = line.find(chord)
+                    if at >= 0:
+                        chords += 1
+                        # The key name's first letter (the right end of the word).
+                        name_at = at + len(chord) - len(name)
+                        assert _x(line, at, True) < _x(line, name_at, True), chord
+            block = block.next()
+        assert chords >= 4
+        panel.deleteLater()
+    finally:
+        i18n.set_language("en")
