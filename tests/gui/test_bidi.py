@@ -163,7 +163,8 @@ def test_file_dialog_paths_read_left_to_right_in_the_arabic_interface(qapp, tmp_
 
 def test_counted_nouns_are_grammatical_in_both_languages(qapp):
     """Arabic takes the noun's form from the number (one, two, 3–10, 11–99, and 100, 0 …)."""
-    import annotator.gui.search_panel  # noqa: F401  (its strings)
+    import annotator.gui.assist_panel  # noqa: F401  (their strings)
+    import annotator.gui.search_panel  # noqa: F401
     i18n.set_language("ar")
     try:
         assert [i18n.counted(n, "document") for n in (0, 1, 2, 3, 10, 11, 99, 100, 103, 111)] \
@@ -184,6 +185,13 @@ def test_counted_nouns_are_grammatical_in_both_languages(qapp):
         assert [i18n.counted(n, "disagreement", after_preposition=True)
                 for n in (1, 2, 3, 11, 100)] == [
             "خلاف واحد", "خلافين", "3 خلافات", "11 خلافًا", "100 خلاف"]
+        # The model's state: "مدرَّب على 5 كيانًا" whatever the number.
+        assert [i18n.counted(n, "entity", after_preposition=True) for n in (2, 5, 40, 300)] \
+            == ["كيانين", "5 كيانات", "40 كيانًا", "300 كيان"]
+        assert i18n.tr("assist.model", n=i18n.counted(5, "entity", after_preposition=True)) \
+            == "مدرَّب على 5 كيانات"
+        assert [i18n.counted(n, "confirmed_page", after_preposition=True) for n in (1, 6)] \
+            == ["صفحة مؤكَّدة واحدة", "6 صفحات مؤكَّدة"]
         assert [i18n.counted(n, "damaged_layer") for n in (1, 2, 4, 12)] == [
             "طبقة تالفة واحدة", "طبقتان تالفتان", "4 طبقات تالفة", "12 طبقة تالفة"]
     finally:
