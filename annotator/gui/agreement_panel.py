@@ -20,7 +20,7 @@ from . import i18n
 from .file_dialogs import ask_file
 from .commands import AGREEMENT_OPEN
 from .damaged import DAMAGED_STYLE
-from .i18n import counted, label_name, ltr, tr
+from .i18n import counted, label_name, listed, ltr, tr
 from .window_base import register_commands
 
 SERIES_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
@@ -50,8 +50,8 @@ i18n.add_strings({
     "agreement.overlap": ("overlap", "متداخل"),
     "agreement.segmentation": ("Zones: Pk {pk} · WindowDiff {wd} (lower is better)",
                                "المناطق: Pk {pk} · WindowDiff {wd} (الأقل أفضل)"),
-    "agreement.stance_line": ("Stance: {units} units · Fleiss κ {fleiss} · Krippendorff α {alpha}",
-                              "الموقف: {units} وحدة · κ فلايس {fleiss} · α كريبندورف {alpha}"),
+    "agreement.stance_line": ("Stance: {units} · Fleiss κ {fleiss} · Krippendorff α {alpha}",
+                              "الموقف: {units} · κ فلايس {fleiss} · α كريبندورف {alpha}"),
     "agreement.tolerance": ("Boundary tolerance (characters):", "هامش الحدود (أحرف):"),
     "agreement.refresh": ("Refresh", "تحديث"),
     "agreement.save": ("Save as PNG…", "حفظ كصورة PNG…"),
@@ -302,10 +302,10 @@ class AgreementPanel(QWidget):
             stance = report["stance"]
             self.summary.setText("\n".join([
                 tr("agreement.summary", docs=counted(report["documents_compared"], "document"),
-                   labelers=", ".join(report["labelers"])),
+                   labelers=listed(report["labelers"])),
                 tr("agreement.segmentation", pk=_figure(zones["pk"]),
                    wd=_figure(zones["windowdiff"])),
-                tr("agreement.stance_line", units=stance["units"],
+                tr("agreement.stance_line", units=counted(stance["units"], "unit"),
                    fleiss=_figure(stance["fleiss_kappa"]),
                    alpha=_figure(stance["krippendorff_alpha"]))]))
         self._show_damaged(report.get("damaged", []))

@@ -284,6 +284,8 @@ NOUNS: dict[str, tuple[tuple[str, str], tuple[str, str, str, str, str, str]]] = 
     "confirmed_page": (("confirmed page", "confirmed pages"),
                        ("صفحة مؤكَّدة واحدة", "صفحتان مؤكَّدتان", "{n} صفحات مؤكَّدة",
                         "{n} صفحة مؤكَّدة", "{n} صفحة مؤكَّدة", "صفحتين مؤكَّدتين")),
+    "unit": (("unit", "units"),
+             ("وحدة واحدة", "وحدتان", "{n} وحدات", "{n} وحدة", "{n} وحدة", "وحدتين")),
     "damaged_layer": (("damaged layer", "damaged layers"),
                       ("طبقة تالفة واحدة", "طبقتان تالفتان", "{n} طبقات تالفة", "{n} طبقة تالفة",
                        "{n} طبقة تالفة", "طبقتين تالفتين")),
@@ -351,6 +353,18 @@ def ltr(text: str) -> str:
     """Text that reads left to right (ids, offsets) kept in that order inside a right-to-left
     interface: a left-to-right isolate around it, for display only."""
     return f"\u2066{text}\u2069"
+
+
+def isolate(text: str) -> str:
+    """Text in its own direction inside a line of the other (an Arabic name in an English
+    line and the reverse): a first-strong isolate, for display only."""
+    return f"\u2068{text}\u2069"
+
+
+def listed(names) -> str:
+    """Names in a list of the interface language (the Arabic comma in Arabic), each in its own
+    direction: "a، b، سارة" rather than a run that reorders Latin and Arabic names."""
+    return ("، " if _language == "ar" else ", ").join(isolate(n) for n in names)
 
 
 def format_duration(seconds: float) -> str:

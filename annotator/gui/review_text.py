@@ -7,7 +7,7 @@ from typing import Any
 
 from ..core import adjudication as adj
 from . import i18n
-from .i18n import label_text, ltr, tr
+from .i18n import isolate, label_text, ltr, tr
 
 i18n.add_strings({
     "review.title": ("Review — {project}", "المراجعة — {project}"),
@@ -88,12 +88,6 @@ i18n.add_strings({
 })
 
 
-def _isolate(text: str) -> str:
-    """Text in its own direction (an Arabic name inside an English line and the reverse):
-    a first-strong isolate, for display only."""
-    return f"\u2068{text}\u2069"
-
-
 def _chunk(text: str) -> str:
     """A piece of interface text (a labeler's number, name and version) kept whole, laid out in
     the interface's direction: "2 b: مكان «واشنطن»" reads from the right in Arabic."""
@@ -116,7 +110,7 @@ def describe(schema, text: str, kind: str, version: Any) -> str:
     if not version:
         return tr("review.nothing")
     return ", ".join(
-        _chunk(f"{label_text(schema.label('entity', e.label))} «{_isolate(text[e.start:e.end])}»")
+        _chunk(f"{label_text(schema.label('entity', e.label))} «{isolate(text[e.start:e.end])}»")
         for e in version)
 
 
@@ -124,19 +118,19 @@ def unit_title(text: str, unit: adj.Unit) -> str:
     kind = tr(f"review.kind.{unit.kind}")
     if unit.kind == adj.STANCE:
         arrow = "←" if i18n.language() == "ar" else "→"  # points the way the line reads
-        where = f"{_isolate(unit.stance_key[0])} {arrow} {_isolate(unit.stance_key[1])}"
+        where = f"{isolate(unit.stance_key[0])} {arrow} {isolate(unit.stance_key[1])}"
     elif unit.kind == adj.ENTITY:
-        where = f"«{_isolate(text[unit.start:unit.end])}»"
+        where = f"«{isolate(text[unit.start:unit.end])}»"
     else:
         snippet = text[unit.start:unit.end].replace("\n", " ⏎ ")
-        where = ltr(f"{unit.start}–{unit.end}") + f" «{_isolate(snippet[:30])}»"
+        where = ltr(f"{unit.start}–{unit.end}") + f" «{isolate(snippet[:30])}»"
     return _line(f"{kind} · {where}")
 
 
 def unit_item(schema, text: str, unit: adj.Unit, labelers: list[str], decided: bool) -> str:
     """The unit's two lines in the disagreement list: ✓ or •, title; each labeler's version."""
     versions = "  |  ".join(
-        _chunk(f"{labelers.index(n) + 1} {_isolate(n)}: {describe(schema, text, unit.kind, v)}")
+        _chunk(f"{labelers.index(n) + 1} {isolate(n)}: {describe(schema, text, unit.kind, v)}")
         for n, v in unit.versions)
     return (_line(f"{'✓' if decided else '•'} {unit_title(text, unit)}") + "\n"
             + _line(f"   {versions}"))
@@ -148,10 +142,10 @@ def unit_detail(schema, text: str, unit: adj.Unit, labelers: list[str], gold: An
     lines = [unit_title(text, unit), ""]
     for key, name in enumerate(labelers, 1):
         if name in unit.labelers:
-            lines.append(_line(f"{key}  {_isolate(name)}: "
+            lines.append(_line(f"{key}  {isolate(name)}: "
                                f"{describe(schema, text, unit.kind, unit.version(name))}"))
         else:
-            lines.append(_line(f"{key}  {tr('review.missing', name=_isolate(name))}"))
+            lines.append(_line(f"{key}  {tr('review.missing', name=isolate(name))}"))
     state = tr("review.decided") if decided else tr("review.open_unit")
     lines += ["", _line(tr("review.gold_has", version=describe(schema, text, unit.kind, gold))
                         + f" ({state})")]

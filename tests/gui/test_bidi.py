@@ -192,6 +192,8 @@ def test_counted_nouns_are_grammatical_in_both_languages(qapp):
             == "مدرَّب على 5 كيانات"
         assert [i18n.counted(n, "confirmed_page", after_preposition=True) for n in (1, 6)] \
             == ["صفحة مؤكَّدة واحدة", "6 صفحات مؤكَّدة"]
+        assert [i18n.counted(n, "unit") for n in (1, 2, 5, 30)] == [
+            "وحدة واحدة", "وحدتان", "5 وحدات", "30 وحدة"]
         assert [i18n.counted(n, "damaged_layer") for n in (1, 2, 4, 12)] == [
             "طبقة تالفة واحدة", "طبقتان تالفتان", "4 طبقات تالفة", "12 طبقة تالفة"]
     finally:

@@ -377,3 +377,17 @@ def test_export_failure_says_what_failed_in_arabic(labeled_path, qtbot, tmp_path
     assert box.layoutDirection() == Qt.RightToLeft
     box.accept()
     window.close()
+
+
+def test_agreement_summary_in_arabic_counts_units_and_lists_names(labeled, qtbot):
+    """The stance line counts its units (it said "1 وحدة", "5 وحدة"), and the labelers are
+    listed with the Arabic comma, each name isolated."""
+    panel = AgreementPanel(labeled)
+    qtbot.addWidget(panel)
+    i18n.set_language("ar")
+    panel.refresh()
+    report = panel.report
+    lines = panel.summary.text().splitlines()
+    units = report["stance"]["units"]
+    assert lines[2].startswith(f"الموقف: {i18n.counted(units, 'unit')} · ")
+    assert lines[0].endswith("، ".join(f"\u2068{n}\u2069" for n in report["labelers"]))
