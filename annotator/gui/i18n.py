@@ -82,6 +82,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "action.next_suggestion": ("Select the next suggestion", "تحديد الاقتراح التالي"),
     "action.hide_suggestions": ("Hide suggestions", "إخفاء الاقتراحات"),
     "action.label_names": ("Show label names on entities", "إظهار أسماء الوسوم على الكيانات"),
+    "view.suggestion_tip": ("suggestion:", "اقتراح:"),  # before a suggestion's tooltip
     "done.warning.title": ("Mostly unlabeled", "معظمه بلا وسم"),
     "done.warning.text": ("{percent}% of this document's text is in no zone. Mark it done "
                           "anyway?", "{percent}٪ من نص هذا المستند خارج أي منطقة. تعليمه "
