@@ -178,8 +178,10 @@ class WindowBase(QMainWindow):
         """Ask before a key does something that cannot be taken for granted (replacing a
         settled decision, finishing a mostly unlabeled document). The safe answer is the
         default: Enter or Escape on the dialog changes nothing; the action's own button
-        (`yes`, an i18n key) or its Alt+Y does."""
-        box = QMessageBox(QMessageBox.Warning, title, text, QMessageBox.NoButton, self)
+        (`yes`, an i18n key) or its Alt+Y does. The question (`title`) is also the box's first
+        line: not every desktop shows a dialog's title (macOS does not)."""
+        box = QMessageBox(QMessageBox.Warning, title, f"{title}\n\n{text}", QMessageBox.NoButton,
+                          self)
         box.setObjectName("confirm")
         box.setTextFormat(Qt.PlainText)
         box.setLayoutDirection(i18n.direction())

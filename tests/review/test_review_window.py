@@ -171,6 +171,7 @@ def test_a_settled_decision_changes_only_after_saying_what_it_replaces(labeled_p
     _key(window, Qt.Key_1, Qt.ControlModifier)                  # a's: asks, Enter = keep
     assert len(seen) == 2 and seen[1] is False     # asked; Enter kept the decision
     assert "Gold now:" in seen[0] and "Would become:" in seen[0]
+    assert seen[0].startswith("Change a decision?\n")        # the question, not only its title
     gold = window.project.get_layer(doc_id, GOLD)
     assert adj.gold_version(unit, gold, text) == unit.version("b")   # b's entity kept
     assert window.is_decided(unit)
