@@ -169,7 +169,9 @@ def test_review_window_shows_a_damaged_gold_read_only_until_the_reviewer_starts_
     seen: list = []
     answer_confirm(False, seen)  # Enter: the safe answer
     window.findChild(QAction, "review:gold-afresh").trigger()
-    assert seen == [f"Gold of \u2066{doc}\u2069 is damaged (not a layer object). Replace it "
+    # The dialog's title first (not every desktop shows titles), then the question.
+    assert seen == [f"Start gold afresh\n\nGold of \u2066{doc}\u2069 is damaged (not a layer "
+                    "object). Replace it "
                     "with what the labelers agree on? The damaged gold stays in the change "
                     "log.", False]
     assert stored(path, doc, "gold") == "[]"
