@@ -69,7 +69,9 @@ DAMAGED_SHOWN = 3  # lines naming a damaged layer; `annotator check` lists them 
 
 
 def _figure(value) -> str:
-    return "–" if value is None else f"{value:.3f}"
+    """A figure as it reads in both languages: a negative κ laid out right to left showed its
+    minus sign after the digits (0.500-)."""
+    return "–" if value is None else ltr(f"{value:.3f}")
 
 
 @dataclass
@@ -234,7 +236,7 @@ class AgreementCharts(QWidget):
         painter.drawLine(int(at(1.0)), int(body_top), int(at(1.0)), int(y - 6))
         painter.setPen(QColor("#666666"))
         for mark in sorted({low, 0.0, 0.5, 1.0}):
-            painter.drawText(QRectF(at(mark) - 20, y - 4, 40, line), Qt.AlignCenter, f"{mark:g}")
+            painter.drawText(QRectF(at(mark) - 20, y - 4, 40, line), Qt.AlignCenter, ltr(f"{mark:g}"))
 
 
 class AgreementPanel(QWidget):

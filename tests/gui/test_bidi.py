@@ -231,3 +231,17 @@ def test_key_chords_in_the_arabic_guidelines_read_left_to_right(qapp):
         panel.deleteLater()
     finally:
         i18n.set_language("en")
+
+
+def test_a_negative_figure_keeps_its_minus_sign_in_front_in_arabic(qapp):
+    """κ = -0.5 in the Arabic agreement summary reads -0.500 (it showed 0.500-)."""
+    from annotator.gui.agreement_panel import _figure
+
+    i18n.set_language("ar")
+    try:
+        line = i18n.tr("agreement.stance_line", units=i18n.counted(1, "unit"),
+                       fleiss=_figure(-0.5), alpha=_figure(0.0))
+        minus = line.index("-")
+        assert _x(line, minus, True) < _x(line, line.index("5", minus), True)
+    finally:
+        i18n.set_language("en")
