@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 from .. import RESOURCES
 from ..core.model import AUTHOR, Entity, EntityRef, Stance
 from . import i18n
-from .i18n import label_text, ltr, tr
+from .i18n import label_name, label_text, ltr, tr
 
 
 def plain_tooltip(text: str) -> str:
@@ -296,7 +296,8 @@ class StanceEditor(QDialog):
                 continue
             seen.add((entity.start, entity.end))
             ref = EntityRef(entity.start, entity.end)
-            shown = f"{excerpt(text, entity.start, entity.end)} [{entity.label}]"
+            label = label_name(schema, "entity", entity.label)  # شخص, as the entity list says
+            shown = f"{excerpt(text, entity.start, entity.end)} [{label}]"
             self.holder_box.addItem(shown, ref)
             self.target_box.addItem(shown, ref)
         self.value_box = QComboBox(objectName="stanceValue")
