@@ -28,6 +28,8 @@ def label_seed(window) -> None:
     """Zones, entities and a stance, through the window's own commands."""
     from PySide6.QtWidgets import QApplication
 
+    from annotator.core.model import EntityRef
+
     view = window.article_view
     text = view.text()
     source = text.index("المصدر: صدى البلد")
@@ -49,7 +51,9 @@ def label_seed(window) -> None:
     evidence = span(text, "الضغوط المكثفة على حماس تؤتي ثمارها")
     view.set_selection(*evidence)
     editor = window.open_stance_editor(value="against")
-    editor.holder_box.setCurrentIndex(editor.holder_box.findText("يوآف جالانت [PER]"))
+    holder = EntityRef(*span(text, "يوآف جالانت"))
+    box = editor.holder_box
+    box.setCurrentIndex(next(i for i in range(box.count()) if box.itemData(i) == holder))
     editor.target_box.setEditText("حماس")
     editor.accept()
     window.note_panel.show_note("الخبر يتكرر في «إقرأ أيضاً»: راجع حدود المحتوى الزائد.", False)

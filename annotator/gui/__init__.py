@@ -162,7 +162,8 @@ def run_window(open_fn) -> int:
     try:
         window = open_fn()
     except AnnotatorError as exc:
-        QMessageBox.critical(None, tr("open.failed"), str(exc))
+        from .window_base import error_box
+        error_box(None, tr("open.failed"), str(exc), QMessageBox.Critical).exec()
         return 2
     window.setAttribute(Qt.WA_DeleteOnClose)
     return app.exec()

@@ -20,7 +20,7 @@ from . import i18n
 from .file_dialogs import ask_file
 from .commands import AGREEMENT_OPEN
 from .damaged import DAMAGED_STYLE
-from .i18n import counted, label_text, ltr, tr
+from .i18n import counted, label_name, listed, ltr, tr
 from .window_base import register_commands
 
 SERIES_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
@@ -50,16 +50,16 @@ i18n.add_strings({
     "agreement.overlap": ("overlap", "متداخل"),
     "agreement.segmentation": ("Zones: Pk {pk} · WindowDiff {wd} (lower is better)",
                                "المناطق: Pk {pk} · WindowDiff {wd} (الأقل أفضل)"),
-    "agreement.stance_line": ("Stance: {units} units · Fleiss κ {fleiss} · Krippendorff α {alpha}",
-                              "الموقف: {units} وحدة · κ فلايس {fleiss} · α كريبندورف {alpha}"),
+    "agreement.stance_line": ("Stance: {units} · Fleiss κ {fleiss} · Krippendorff α {alpha}",
+                              "الموقف: {units} · κ فلايس {fleiss} · α كريبندورف {alpha}"),
     "agreement.tolerance": ("Boundary tolerance (characters):", "هامش الحدود (أحرف):"),
     "agreement.refresh": ("Refresh", "تحديث"),
     "agreement.save": ("Save as PNG…", "حفظ كصورة PNG…"),
     "agreement.png_filter": ("PNG images (*.png)", "صور PNG (*.png)"),
     "agreement.empty": ("nothing to compare", "لا شيء للمقارنة"),
-    "agreement.damaged": ("{count} damaged layers are left out of these figures (annotator "
-                          "check lists every problem):",
-                          "استُبعدت من هذه الأرقام {count} طبقات تالفة (يسرد \u2066annotator "
+    "agreement.damaged": ("{count} left out of these figures (annotator check lists every "
+                          "problem):",
+                          "استُبعدت من هذه الأرقام {count} (يسرد \u2066annotator "
                           "check\u2069 كل المشكلات):"),
     "agreement.damaged_line": ("document {doc}, layer {layer}: {problem}",
                                "المستند {doc}، الطبقة {layer}: {problem}"),
@@ -69,7 +69,9 @@ DAMAGED_SHOWN = 3  # lines naming a damaged layer; `annotator check` lists them 
 
 
 def _figure(value) -> str:
-    return "–" if value is None else f"{value:.3f}"
+    """A figure as it reads in both languages: a negative κ laid out right to left showed its
+    minus sign after the digits (0.500-)."""
+    return "–" if value is None else ltr(f"{value:.3f}")
 
 
 @dataclass
@@ -88,10 +90,7 @@ def charts_of(report: dict, schema=None) -> list[Chart]:
     """What the panel draws, from an agreement report; label names in the interface language
     when the `schema` knows them."""
     def named(kind: str, name: str) -> str:
-        try:
-            return label_text(schema.label(kind, name)) if schema is not None else name
-        except KeyError:  # a label the schema no longer has: its own name
-            return name
+        return label_name(schema, kind, name) if schema is not None else name
 
     out = []
     pairs = report["pairs"]
@@ -237,7 +236,7 @@ class AgreementCharts(QWidget):
         painter.drawLine(int(at(1.0)), int(body_top), int(at(1.0)), int(y - 6))
         painter.setPen(QColor("#666666"))
         for mark in sorted({low, 0.0, 0.5, 1.0}):
-            painter.drawText(QRectF(at(mark) - 20, y - 4, 40, line), Qt.AlignCenter, f"{mark:g}")
+            painter.drawText(QRectF(at(mark) - 20, y - 4, 40, line), Qt.AlignCenter, ltr(f"{mark:g}"))
 
 
 class AgreementPanel(QWidget):
@@ -305,10 +304,10 @@ class AgreementPanel(QWidget):
             stance = report["stance"]
             self.summary.setText("\n".join([
                 tr("agreement.summary", docs=counted(report["documents_compared"], "document"),
-                   labelers=", ".join(report["labelers"])),
+                   labelers=listed(report["labelers"])),
                 tr("agreement.segmentation", pk=_figure(zones["pk"]),
                    wd=_figure(zones["windowdiff"])),
-                tr("agreement.stance_line", units=stance["units"],
+                tr("agreement.stance_line", units=counted(stance["units"], "unit"),
                    fleiss=_figure(stance["fleiss_kappa"]),
                    alpha=_figure(stance["krippendorff_alpha"]))]))
         self._show_damaged(report.get("damaged", []))
@@ -318,7 +317,7 @@ class AgreementPanel(QWidget):
     def _show_damaged(self, damaged: list[dict]) -> None:
         """The layers the figures leave out as damaged: how many, and the first few named."""
         self.damaged.setVisible(bool(damaged))
-        lines = [tr("agreement.damaged", count=len(damaged))]
+        lines = [tr("agreement.damaged", count=counted(len(damaged), "damaged_layer"))]
         lines += [tr("agreement.damaged_line", doc=ltr(d["document"]), layer=ltr(d["layer"]),
                      problem=ltr(d["problem"])) for d in damaged[:DAMAGED_SHOWN]]
         if len(damaged) > DAMAGED_SHOWN:

@@ -30,6 +30,7 @@ from ..core.model import NONE_ZONE, Layer
 from ..core.schema import Schema
 from ..core.text import BIDI_CONTROLS, INVISIBLE
 from .fonts import DEFAULT_POINT_SIZE, arabic_font
+from .i18n import tr
 from .offsets import OffsetMap
 
 
@@ -218,11 +219,12 @@ class ArticleView(QPlainTextEdit):
         self._suggested_marks = []
         self._suggested_zones = []
         if layer is not None and not self.suggestions_hidden:
-            self._suggested_marks = self._build_marks(layer, "suggestion: ")
+            prefix = tr("view.suggestion_tip") + " "
+            self._suggested_marks = self._build_marks(layer, prefix)
             self._suggested_zones = [
                 _Mark(self._map.cp_to_qt(z.start), self._map.cp_to_qt(z.end),
                       self._color("zone", z.label).darker(170), 0,
-                      "suggestion: " + self._label_text("zone", z.label))
+                      prefix + self._label_text("zone", z.label))
                 for z in layer.zones if z.label != NONE_ZONE]
         self.viewport().update()
 

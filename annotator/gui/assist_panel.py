@@ -23,8 +23,8 @@ from ..core.errors import EXIT_REJECTED, AnnotatorError
 from ..store.models import confirmed_layer_refs, model_meta
 from . import i18n
 from .commands import ASSIST_COMMANDS
-from .window_base import register_commands
-from .i18n import counted, tr
+from .window_base import error_box, register_commands
+from .i18n import counted, label_name, tr
 
 GAZETTEER_SETTING = "assist:gazetteer"
 
@@ -52,11 +52,11 @@ i18n.add_strings({
     "assist.trained": ("Model retrained: {state}", "أعيد تدريب النموذج: {state}"),
     "assist.no_model": ("no model yet: suggestions come from rules and names",
                         "لا نموذج بعد: الاقتراحات من القواعد والأسماء"),
-    "assist.model": ("trained on {n} entities", "مدرَّب على {n} كيانًا"),
-    "assist.model_f1": ("trained on {n} entities, cross-validated F1 {f1:.2f}",
-                        "مدرَّب على {n} كيانًا، F1 بالتحقق المتقاطع {f1:.2f}"),
-    "assist.zone_model": ("zones learned from {n} confirmed pages",
-                          "المناطق متعلَّمة من {n} صفحة مؤكَّدة"),
+    # n: counted, after a preposition
+    "assist.model": ("trained on {n}", "مدرَّب على {n}"),
+    "assist.model_f1": ("trained on {n}, cross-validated F1 {f1:.2f}",
+                        "مدرَّب على {n}، F1 بالتحقق المتقاطع {f1:.2f}"),
+    "assist.zone_model": ("zones learned from {n}", "المناطق متعلَّمة من {n}"),
     "assist.trained_left_out": ("Model retrained: {state}. Left out as damaged: {error}",
                                 "أعيد تدريب النموذج: {state}. تُرك لتلفه: {error}"),
     "assist.train_failed": ("Training failed: {error}", "تعذّر التدريب: {error}"),
@@ -127,12 +127,14 @@ class AssistActions:
         summary = model_summary(self.window.project)
         if summary["entities"] is None:
             parts = [tr("assist.no_model")]
-        elif summary["cv_f1"] is None:
-            parts = [tr("assist.model", n=summary["entities"])]
         else:
-            parts = [tr("assist.model_f1", n=summary["entities"], f1=summary["cv_f1"])]
+            entities = counted(summary["entities"], "entity", after_preposition=True)
+            parts = [tr("assist.model", n=entities) if summary["cv_f1"] is None
+                     else tr("assist.model_f1", n=entities, f1=summary["cv_f1"])]
         if summary["zone_pages"] is not None:
-            parts.append(tr("assist.zone_model", n=summary["zone_pages"]))
+            parts.append(tr("assist.zone_model", n=counted(summary["zone_pages"],
+                                                             "confirmed_page",
+                                                             after_preposition=True)))
         return ("؛ " if i18n.language() == "ar" else "; ").join(parts)
 
     def state_text(self) -> str:
@@ -180,8 +182,9 @@ class AssistActions:
         for e in suggestions.entities:
             value = dict(e.extra).get("confidence")
             if e.start <= start <= e.end and isinstance(value, (int, float)):
+                label = label_name(self.window.project.schema, "entity", e.label)
                 self.window.statusBar().showMessage(
-                    tr("assist.confidence", label=e.label, value=value), 4000)
+                    tr("assist.confidence", label=label, value=value), 4000)
                 return
 
     def teach(self):
@@ -249,8 +252,7 @@ class AssistActions:
             if progress is not None:
                 progress.close()
         if error is not None:
-            box = QMessageBox(QMessageBox.Warning, tr("assist.failed"), str(error),
-                              QMessageBox.Ok, self.window)
+            box = error_box(self.window, tr("assist.failed"), str(error))
             box.setObjectName("assistError")
             box.setAttribute(Qt.WA_DeleteOnClose)
             box.open()

@@ -2,6 +2,11 @@
 time and the suggestions they accepted or rejected, drawn with QPainter (QtCharts is in
 PySide6-Addons, which we do not depend on) and savable as PNG.
 
+In Arabic the bar charts are mirrored as the rest of the window is: names on the right, bars
+growing leftwards from them, legends from the right. The time axis of the progress chart still
+runs left to right: its dates and clock times read left to right in Arabic too, and that is
+how Arabic dashboards and news graphics draw a time line; only its legend is mirrored.
+
 The figures come from the store's API only: status counts, the layers, and the change log
 (status changes give the progress over time; "accept"/"reject" edits give the suggestion
 counts)."""
@@ -134,12 +139,32 @@ class CorpusCharts(QWidget):
         painter.end()
 
     # -- drawing ---------------------------------------------------------------------------
+    def _rtl(self) -> bool:
+        return self.layoutDirection() == Qt.RightToLeft
+
+    def _placed(self, within: QRectF, rect: QRectF) -> QRectF:
+        """`rect`, laid out left to right inside `within`, where it goes in this interface:
+        mirrored inside `within` in Arabic."""
+        if not self._rtl():
+            return rect
+        return QRectF(within.left() + within.right() - rect.right(), rect.top(), rect.width(),
+                      rect.height())
+
+    def _toward(self, side: Qt.AlignmentFlag) -> Qt.AlignmentFlag:
+        """A left-to-right alignment (AlignLeft / AlignRight), mirrored in Arabic; absolute,
+        so that Qt does not swap it again for right-to-left text."""
+        if self._rtl():
+            side = Qt.AlignRight if side == Qt.AlignLeft else Qt.AlignLeft
+        return side | Qt.AlignAbsolute
+
     def draw(self, painter: QPainter, rect: QRectF) -> None:
         painter.setRenderHint(QPainter.Antialiasing)
         painter.setFont(self.font())
         half_w, half_h = rect.width() / 2, rect.height() / 2
-        cells = [QRectF(rect.left() + dx * half_w, rect.top() + dy * half_h, half_w, half_h)
-                 .adjusted(12, 12, -12, -12) for dy in (0, 1) for dx in (0, 1)]
+        # In reading order: the first chart top right in Arabic.
+        cells = [self._placed(rect, QRectF(rect.left() + dx * half_w, rect.top() + dy * half_h,
+                                           half_w, half_h)).adjusted(12, 12, -12, -12)
+                 for dy in (0, 1) for dx in (0, 1)]
         for cell, (title, draw) in zip(cells, (
                 (tr("charts.status"), self._draw_status),
                 (tr("charts.labels"), self._draw_labels),
@@ -187,8 +212,8 @@ class CorpusCharts(QWidget):
         for i, name in enumerate(names):
             y = rows.top() + i * bar_h
             painter.setPen(QColor("#222222"))
-            painter.drawText(QRectF(rows.left(), y, left - 6, bar_h), Qt.AlignRight |
-                             Qt.AlignVCenter | Qt.AlignAbsolute, name)
+            painter.drawText(self._placed(rows, QRectF(rows.left(), y, left - 6, bar_h)),
+                             self._toward(Qt.AlignRight) | Qt.AlignVCenter, name)
             x = rows.left() + left
             width = rows.width() - left
             for state in STATUSES:
@@ -196,9 +221,11 @@ class CorpusCharts(QWidget):
                 if not n:
                     continue
                 w = width * n / total
-                painter.fillRect(QRectF(x, y + 3, w, bar_h - 6), QColor(STATUS_COLORS[state]))
+                painter.fillRect(self._placed(rows, QRectF(x, y + 3, w, bar_h - 6)),
+                                 QColor(STATUS_COLORS[state]))
                 if w > metrics.horizontalAdvance(str(n)) + 4:
-                    painter.drawText(QRectF(x, y, w, bar_h), Qt.AlignCenter, str(n))
+                    painter.drawText(self._placed(rows, QRectF(x, y, w, bar_h)),
+                                     Qt.AlignCenter, str(n))
                 x += w
         self._legend(painter, QRectF(body.left(), body.bottom() - legend_h + 4, body.width(),
                                      legend_h),
@@ -228,16 +255,17 @@ class CorpusCharts(QWidget):
         for i, ((_kind, _label, count), name, color) in enumerate(zip(labels, names, colors)):
             y = body.top() + i * bar_h
             painter.setPen(QColor("#222222"))
-            painter.drawText(QRectF(body.left(), y, left - 6, bar_h), Qt.AlignRight |
-                             Qt.AlignVCenter | Qt.AlignAbsolute, name)
+            painter.drawText(self._placed(body, QRectF(body.left(), y, left - 6, bar_h)),
+                             self._toward(Qt.AlignRight) | Qt.AlignVCenter, name)
             room = body.width() - left - metrics.horizontalAdvance(str(top)) - 8
             w = max(1.0, room * count / top)
-            painter.fillRect(QRectF(body.left() + left, y + 3, w, bar_h - 6), color)
+            bar = self._placed(body, QRectF(body.left() + left, y + 3, w, bar_h - 6))
+            painter.fillRect(bar, color)
             painter.setPen(QPen(color.darker(140)))
-            painter.drawRect(QRectF(body.left() + left, y + 3, w, bar_h - 6))
+            painter.drawRect(bar)
             painter.setPen(QColor("#222222"))
-            painter.drawText(QRectF(body.left() + left + w + 4, y, 80, bar_h),
-                             Qt.AlignLeft | Qt.AlignVCenter | Qt.AlignAbsolute, str(count))
+            painter.drawText(self._placed(body, QRectF(body.left() + left + w + 4, y, 80, bar_h)),
+                             self._toward(Qt.AlignLeft) | Qt.AlignVCenter, str(count))
 
     def _draw_progress(self, painter: QPainter, body: QRectF) -> None:
         progress = {k: v for k, v in self.figures.progress.items() if v}
@@ -301,33 +329,36 @@ class CorpusCharts(QWidget):
         for i, name in enumerate(names):
             y = rows.top() + i * group_h
             painter.setPen(QColor("#222222"))
-            painter.drawText(QRectF(rows.left(), y, left - 6, group_h), Qt.AlignRight |
-                             Qt.AlignVCenter | Qt.AlignAbsolute, name)
+            painter.drawText(self._placed(rows, QRectF(rows.left(), y, left - 6, group_h)),
+                             self._toward(Qt.AlignRight) | Qt.AlignVCenter, name)
             for j, key in enumerate(("accepted", "rejected")):
                 n = counts[name][key]
                 bar = QRectF(rows.left() + left, y + 3 + j * (group_h - 6) / 2,
                              max(1.0, room * n / top), (group_h - 6) / 2 - 1)
-                painter.fillRect(bar, colors[key])
+                painter.fillRect(self._placed(rows, bar), colors[key])
                 painter.setPen(QColor("#222222"))
-                painter.drawText(QRectF(bar.right() + 4, bar.top(), 80, bar.height()),
-                                 Qt.AlignLeft | Qt.AlignVCenter | Qt.AlignAbsolute, str(n))
+                painter.drawText(
+                    self._placed(rows, QRectF(bar.right() + 4, bar.top(), 80, bar.height())),
+                    self._toward(Qt.AlignLeft) | Qt.AlignVCenter, str(n))
         self._legend(painter, QRectF(body.left(), body.bottom() - legend_h + 4, body.width(),
                                      legend_h),
                      [(tr(f"charts.{k}"), c) for k, c in colors.items()])
 
     def _legend(self, painter: QPainter, rect: QRectF, items) -> None:
+        """Swatch and name pairs in a row, from the start of the line (the right in Arabic)."""
         metrics = QFontMetricsF(painter.font())
         x = rect.left()
         box = metrics.height() * 0.7
         for text, color in items:
             if color is not None:
-                painter.fillRect(QRectF(x, rect.top() + (metrics.height() - box) / 2, box, box),
-                                 color)
+                swatch = QRectF(x, rect.top() + (metrics.height() - box) / 2, box, box)
+                painter.fillRect(self._placed(rect, swatch), color)
                 x += box + 4
             painter.setPen(QColor("#222222"))
             width = metrics.horizontalAdvance(text)
-            painter.drawText(QRectF(x, rect.top(), width + 2, metrics.height()),
-                             Qt.AlignLeft | Qt.AlignAbsolute, text)
+            painter.drawText(self._placed(rect, QRectF(x, rect.top(), width + 2,
+                                                       metrics.height())),
+                             self._toward(Qt.AlignLeft), text)
             x += width + 14
 
 

@@ -35,7 +35,8 @@ def open_requested(path: Path):
     try:
         window = open_window(path, annotator)
     except AnnotatorError as exc:
-        QMessageBox.critical(None, tr("open.failed"), str(exc))
+        from .window_base import error_box
+        error_box(None, tr("open.failed"), str(exc), QMessageBox.Critical).exec()
         return None
     window.setAttribute(Qt.WA_DeleteOnClose)
     return window

@@ -82,6 +82,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "action.next_suggestion": ("Select the next suggestion", "تحديد الاقتراح التالي"),
     "action.hide_suggestions": ("Hide suggestions", "إخفاء الاقتراحات"),
     "action.label_names": ("Show label names on entities", "إظهار أسماء الوسوم على الكيانات"),
+    "view.suggestion_tip": ("suggestion:", "اقتراح:"),  # before a suggestion's tooltip
     "done.warning.title": ("Mostly unlabeled", "معظمه بلا وسم"),
     "done.warning.text": ("{percent}% of this document's text is in no zone. Mark it done "
                           "anyway?", "{percent}٪ من نص هذا المستند خارج أي منطقة. تعليمه "
@@ -268,29 +269,55 @@ def tr(key: str, **values) -> str:
 
 # Counted nouns. English: singular, plural. Arabic takes the noun's form from the number
 # (CLDR's plural categories): one, two, few (n % 100 in 3..10), many (n % 100 in 11..99),
-# other (0, 100, 101, …): "مستند واحد، مستندان، 5 مستندات، 11 مستندًا، 100 مستند".
-NOUNS: dict[str, tuple[tuple[str, str], tuple[str, str, str, str, str]]] = {
+# other (0, 100, 101, …): "مستند واحد، مستندان، 5 مستندات، 11 مستندًا، 100 مستند"; and the
+# dual has its own form after a preposition or in a construct ("في مستندين", "من خلافين").
+NOUNS: dict[str, tuple[tuple[str, str], tuple[str, str, str, str, str, str]]] = {
+    # English (one, other); Arabic (one, two, few, many, other, two after a preposition)
     "document": (("document", "documents"),
-                 ("مستند واحد", "مستندان", "{n} مستندات", "{n} مستندًا", "{n} مستند")),
+                 ("مستند واحد", "مستندان", "{n} مستندات", "{n} مستندًا", "{n} مستند",
+                  "مستندين")),
     "hit": (("hit", "hits"),
-            ("نتيجة واحدة", "نتيجتان", "{n} نتائج", "{n} نتيجة", "{n} نتيجة")),
+            ("نتيجة واحدة", "نتيجتان", "{n} نتائج", "{n} نتيجة", "{n} نتيجة", "نتيجتين")),
+    "disagreement": (("disagreement", "disagreements"),
+                     ("خلاف واحد", "خلافان", "{n} خلافات", "{n} خلافًا", "{n} خلاف", "خلافين")),
+    "entity": (("entity", "entities"),
+               ("كيان واحد", "كيانان", "{n} كيانات", "{n} كيانًا", "{n} كيان", "كيانين")),
+    "confirmed_page": (("confirmed page", "confirmed pages"),
+                       ("صفحة مؤكَّدة واحدة", "صفحتان مؤكَّدتان", "{n} صفحات مؤكَّدة",
+                        "{n} صفحة مؤكَّدة", "{n} صفحة مؤكَّدة", "صفحتين مؤكَّدتين")),
+    "unit": (("unit", "units"),
+             ("وحدة واحدة", "وحدتان", "{n} وحدات", "{n} وحدة", "{n} وحدة", "وحدتين")),
+    "damaged_layer": (("damaged layer", "damaged layers"),
+                      ("طبقة تالفة واحدة", "طبقتان تالفتان", "{n} طبقات تالفة", "{n} طبقة تالفة",
+                       "{n} طبقة تالفة", "طبقتين تالفتين")),
 }
 
 
-def counted(n: int, noun: str) -> str:
-    """n and the noun, grammatical in the interface language: counted(5, "document")."""
+def counted(n: int, noun: str, after_preposition: bool = False) -> str:
+    """n and the noun, grammatical in the interface language: counted(5, "document"); after
+    a preposition (في، من) or as the second noun of a construct (أول), Arabic's dual is
+    مستندين, not مستندان."""
     english, arabic = NOUNS[noun]
     if _language != "ar":
         return f"{n} {english[0] if n == 1 else english[1]}"
-    one, two, few, many, other = arabic
-    form = one if n == 1 else two if n == 2 else few if 3 <= n % 100 <= 10 \
-        else many if 11 <= n % 100 <= 99 else other
+    one, two, few, many, other, two_oblique = arabic
+    form = one if n == 1 else (two_oblique if after_preposition else two) if n == 2 \
+        else few if 3 <= n % 100 <= 10 else many if 11 <= n % 100 <= 99 else other
     return form.format(n=n)
 
 
 def label_text(label) -> str:
     """A schema Label's display name in the interface language."""
     return label.ar if _language == "ar" else label.en
+
+
+def label_name(schema, kind: str, name: str) -> str:
+    """A stored label's display name in the interface language (شخص, not PER); a label the
+    schema does not have (any more) by its own name."""
+    try:
+        return label_text(schema.label(kind, name))
+    except KeyError:
+        return name
 
 
 def default_language() -> str:
@@ -327,6 +354,18 @@ def ltr(text: str) -> str:
     """Text that reads left to right (ids, offsets) kept in that order inside a right-to-left
     interface: a left-to-right isolate around it, for display only."""
     return f"\u2066{text}\u2069"
+
+
+def isolate(text: str) -> str:
+    """Text in its own direction inside a line of the other (an Arabic name in an English
+    line and the reverse): a first-strong isolate, for display only."""
+    return f"\u2068{text}\u2069"
+
+
+def listed(names) -> str:
+    """Names in a list of the interface language (the Arabic comma in Arabic), each in its own
+    direction: "a، b، سارة" rather than a run that reorders Latin and Arabic names."""
+    return ("، " if _language == "ar" else ", ").join(isolate(n) for n in names)
 
 
 def format_duration(seconds: float) -> str:

@@ -5,6 +5,7 @@ guidelines. They show what the window gives them and emit requests; the window d
 from __future__ import annotations
 
 import html
+import re
 from functools import lru_cache
 
 from PySide6.QtCore import QEvent, QSignalBlocker, QSize, Qt, QTimer, Signal
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 from .. import RESOURCES
 from ..core.model import AUTHOR, Entity, EntityRef, Stance
 from . import i18n
-from .i18n import label_text, ltr, tr
+from .i18n import label_name, label_text, ltr, tr
 
 
 def plain_tooltip(text: str) -> str:
@@ -27,6 +28,8 @@ def plain_tooltip(text: str) -> str:
     return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
 
 GUIDELINES = RESOURCES / "guidelines"
+# A key chord in the guidelines' prose: Ctrl+Enter, Alt+Shift+يسار.
+KEY_CHORD = re.compile(r"\b(?:(?:Ctrl|Alt|Shift|Meta)\+)+\w+")
 
 
 @lru_cache(maxsize=256)
@@ -293,7 +296,8 @@ class StanceEditor(QDialog):
                 continue
             seen.add((entity.start, entity.end))
             ref = EntityRef(entity.start, entity.end)
-            shown = f"{excerpt(text, entity.start, entity.end)} [{entity.label}]"
+            label = label_name(schema, "entity", entity.label)  # شخص, as the entity list says
+            shown = f"{excerpt(text, entity.start, entity.end)} [{label}]"
             self.holder_box.addItem(shown, ref)
             self.target_box.addItem(shown, ref)
         self.value_box = QComboBox(objectName="stanceValue")
@@ -455,7 +459,10 @@ class GuidelinesPanel(QTextBrowser):
         if not path.exists():
             path = GUIDELINES / "en.md"
         self.setLayoutDirection(i18n.direction())
-        self.setMarkdown(path.read_text(encoding="utf-8") if path.exists() else "")
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        # Key chords read left to right, as in the menus and the keyboard map: in Arabic
+        # prose "Alt+يسار" came out as يسار+Alt, and "Alt+Shift+يسار" as يسار+Alt+Shift.
+        self.setMarkdown(KEY_CHORD.sub(lambda chord: ltr(chord.group()), text))
         option = self.document().defaultTextOption()
         option.setTextDirection(i18n.direction())
         self.document().setDefaultTextOption(option)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QLabel, QMessageBox,
+from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QLabel,
                                QListWidget, QListWidgetItem, QProgressBar, QSplitter,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -38,7 +38,7 @@ from .article_view import ArticleView
 from . import review_text
 from .i18n import counted, ltr, tr
 from .save_state import SaveStateView
-from .window_base import WindowBase, register_commands
+from .window_base import WindowBase, error_box, register_commands
 
 MAX_KEYED_LABELERS = 9
 LABELER_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
@@ -208,7 +208,8 @@ class ReviewWindow(WindowBase):
                                    damaged=damaged)
         self._fill_queue()
         if damaged:
-            self.statusBar().showMessage(tr("review.damaged_queue", count=len(damaged)))
+            self.statusBar().showMessage(tr("review.damaged_queue",
+                                            count=counted(len(damaged), "damaged_layer")))
 
     def _fill_queue(self) -> None:
         table = self.queue_table
@@ -225,7 +226,8 @@ class ReviewWindow(WindowBase):
         self.queue_progress.setMaximum(max(1, len(self._queue)))
         self.queue_progress.setValue(done)
         self.queue_progress.setFormat(tr("review.progress", done=done,
-                                         total=counted(len(self._queue), "document")))
+                                         total=counted(len(self._queue), "document",
+                                                       after_preposition=True)))
         table.resizeColumnsToContents()
 
     def _open_row(self, row: int) -> None:
@@ -313,7 +315,9 @@ class ReviewWindow(WindowBase):
             self.unit_list.setCurrentRow(session.current)
         total = len(session.disagreements)
         decided = total - len(self.open_units())
-        self.unit_progress.setText(tr("review.unit_progress", done=decided, total=total))
+        self.unit_progress.setText(tr("review.unit_progress", done=decided,
+                                      total=counted(total, "disagreement",
+                                                    after_preposition=True)))
         self._show_detail()
 
     def _show_detail(self) -> None:
@@ -434,10 +438,7 @@ class ReviewWindow(WindowBase):
                     out.write(line)
                     count += 1
         except AnnotatorError as exc:
-            box = QMessageBox(QMessageBox.Warning, tr("review.export_failed"), str(exc),
-                              QMessageBox.Ok, self)
-            box.setTextFormat(Qt.PlainText)
-            box.open()
+            error_box(self, tr("review.export_failed"), str(exc)).open()
             return None
         self.statusBar().showMessage(tr("review.exported", path=ltr(str(path)),
                                         n=counted(count, "document")))

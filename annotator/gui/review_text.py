@@ -7,7 +7,7 @@ from typing import Any
 
 from ..core import adjudication as adj
 from . import i18n
-from .i18n import label_text, ltr, tr
+from .i18n import isolate, label_text, ltr, tr
 
 i18n.add_strings({
     "review.title": ("Review — {project}", "المراجعة — {project}"),
@@ -18,9 +18,9 @@ i18n.add_strings({
     "review.col.document": ("Document", "المستند"),
     "review.col.disagreements": ("Disagreements", "الخلافات"),
     "review.col.status": ("Status", "الحالة"),
-    "review.progress": ("{done} of {total} reviewed", "رُوجع {done} من {total}"),  # total: counted
-    "review.unit_progress": ("{done} of {total} disagreements decided",
-                             "حُسم {done} من {total} خلاف"),
+    # total: counted, after a preposition
+    "review.progress": ("{done} of {total} reviewed", "رُوجع {done} من {total}"),
+    "review.unit_progress": ("{done} of {total} decided", "حُسم {done} من {total}"),
     "review.gold": ("Gold (reviewer: {name})", "المعيار الذهبي (المراجِع: {name})"),
     "review.labeler": ("{number} · {name}", "{number} · {name}"),
     "review.missing": ("{name} has not labeled this document", "لم يوسم {name} هذا المستند"),
@@ -37,9 +37,8 @@ i18n.add_strings({
                              "{layers}",
                              "طبقة تالفة، استُبعدت (يسرد \u2066annotator check\u2069 كل "
                              "المشكلات): {layers}"),
-    "review.damaged_queue": ("{count} damaged layers are left out of the queue "
-                             "(annotator check lists them).",
-                             "استُبعدت من القائمة {count} طبقات تالفة "
+    "review.damaged_queue": ("{count} left out of the queue (annotator check lists them).",
+                             "استُبعدت من القائمة {count} "
                              "(يسردها \u2066annotator check\u2069)."),
     "review.no_disagreement": ("The labelers agree on everything here.",
                                "المُعلِّمون متفقون على كل شيء هنا."),
@@ -89,12 +88,6 @@ i18n.add_strings({
 })
 
 
-def _isolate(text: str) -> str:
-    """Text in its own direction (an Arabic name inside an English line and the reverse):
-    a first-strong isolate, for display only."""
-    return f"\u2068{text}\u2069"
-
-
 def _chunk(text: str) -> str:
     """A piece of interface text (a labeler's number, name and version) kept whole, laid out in
     the interface's direction: "2 b: مكان «واشنطن»" reads from the right in Arabic."""
@@ -117,7 +110,7 @@ def describe(schema, text: str, kind: str, version: Any) -> str:
     if not version:
         return tr("review.nothing")
     return ", ".join(
-        _chunk(f"{label_text(schema.label('entity', e.label))} «{_isolate(text[e.start:e.end])}»")
+        _chunk(f"{label_text(schema.label('entity', e.label))} «{isolate(text[e.start:e.end])}»")
         for e in version)
 
 
@@ -125,19 +118,19 @@ def unit_title(text: str, unit: adj.Unit) -> str:
     kind = tr(f"review.kind.{unit.kind}")
     if unit.kind == adj.STANCE:
         arrow = "←" if i18n.language() == "ar" else "→"  # points the way the line reads
-        where = f"{_isolate(unit.stance_key[0])} {arrow} {_isolate(unit.stance_key[1])}"
+        where = f"{isolate(unit.stance_key[0])} {arrow} {isolate(unit.stance_key[1])}"
     elif unit.kind == adj.ENTITY:
-        where = f"«{_isolate(text[unit.start:unit.end])}»"
+        where = f"«{isolate(text[unit.start:unit.end])}»"
     else:
         snippet = text[unit.start:unit.end].replace("\n", " ⏎ ")
-        where = ltr(f"{unit.start}–{unit.end}") + f" «{_isolate(snippet[:30])}»"
+        where = ltr(f"{unit.start}–{unit.end}") + f" «{isolate(snippet[:30])}»"
     return _line(f"{kind} · {where}")
 
 
 def unit_item(schema, text: str, unit: adj.Unit, labelers: list[str], decided: bool) -> str:
     """The unit's two lines in the disagreement list: ✓ or •, title; each labeler's version."""
     versions = "  |  ".join(
-        _chunk(f"{labelers.index(n) + 1} {_isolate(n)}: {describe(schema, text, unit.kind, v)}")
+        _chunk(f"{labelers.index(n) + 1} {isolate(n)}: {describe(schema, text, unit.kind, v)}")
         for n, v in unit.versions)
     return (_line(f"{'✓' if decided else '•'} {unit_title(text, unit)}") + "\n"
             + _line(f"   {versions}"))
@@ -149,10 +142,10 @@ def unit_detail(schema, text: str, unit: adj.Unit, labelers: list[str], gold: An
     lines = [unit_title(text, unit), ""]
     for key, name in enumerate(labelers, 1):
         if name in unit.labelers:
-            lines.append(_line(f"{key}  {_isolate(name)}: "
+            lines.append(_line(f"{key}  {isolate(name)}: "
                                f"{describe(schema, text, unit.kind, unit.version(name))}"))
         else:
-            lines.append(_line(f"{key}  {tr('review.missing', name=_isolate(name))}"))
+            lines.append(_line(f"{key}  {tr('review.missing', name=isolate(name))}"))
     state = tr("review.decided") if decided else tr("review.open_unit")
     lines += ["", _line(tr("review.gold_has", version=describe(schema, text, unit.kind, gold))
                         + f" ({state})")]

@@ -33,7 +33,7 @@ i18n.add_strings({
                     "لا فرق للتشكيل ولا لصور الهمزة: «حماس» تجد «حَمَاس»، و أ/إ/ا سواء."),
     "search.focus": ("Search the corpus…", "البحث في المدونة…"),
     "search.none": ("No document contains “{query}”.", "لا يوجد مستند يحوي «{query}»."),
-    # hits, docs: i18n.counted
+    # hits, docs: i18n.counted (docs after a preposition)
     "search.count": ("{hits} in {docs}", "{hits} في {docs}"),
     "search.more": ("{hits} in the first {docs}", "{hits} في أول {docs}"),
 })
@@ -161,7 +161,8 @@ class SearchPanel(QWidget):
         hits = sum(len(r.hits) for r in self.results)
         key = "search.more" if len(self.results) >= MAX_DOCUMENTS else "search.count"
         self.summary.setText(tr(key, hits=counted(hits, "hit"),
-                                docs=counted(len(self.results), "document")))
+                                docs=counted(len(self.results), "document",
+                                             after_preposition=True)))
 
     def open_item(self, item: QListWidgetItem) -> None:
         doc_id, start, end = item.data(HIT_ROLE)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout
 from ..assist.teach import TeachSession
 from ..core.model import SUGGESTIONS
 from . import i18n
-from .i18n import label_text, tr
+from .i18n import counted, label_name, tr
 
 i18n.add_strings({
     "teach.title": ("Teach", "التعليم"),
@@ -24,8 +24,8 @@ i18n.add_strings({
     "teach.done": ("No suggestion left. Accepted {accept}, rejected {reject}, relabeled "
                    "{relabel}, skipped {skip}.", "لم يبق اقتراح. قُبل {accept}، رُفض {reject}، "
                    "غُيّر وسم {relabel}، تُخطّي {skip}."),
-    "teach.damaged": ("{count} damaged layers are left out of teaching (annotator check lists "
-                      "them).", "استُبعدت من التعليم {count} طبقات تالفة (يسردها "
+    "teach.damaged": ("{count} left out of teaching (annotator check lists them).",
+                      "استُبعدت من التعليم {count} (يسردها "
                       "\u2066annotator check\u2069)."),
 })
 MAX_DOCUMENTS = 200  # from the current document on, in queue order
@@ -45,7 +45,8 @@ class TeachDialog(QDialog):
         ids = [d for d in ids[start:] if project.has_layer(d, SUGGESTIONS)][:MAX_DOCUMENTS]
         self.session = TeachSession(project, window.annotator, ids)
         if self.session.damaged:
-            window.statusBar().showMessage(tr("teach.damaged", count=len(self.session.damaged)))
+            window.statusBar().showMessage(
+                tr("teach.damaged", count=counted(len(self.session.damaged), "damaged_layer")))
         self.labels = list(project.schema.entity_names)
         layout = QVBoxLayout(self)
         self.context = QLabel(objectName="teachContext", textFormat=Qt.PlainText,
@@ -67,10 +68,7 @@ class TeachDialog(QDialog):
             self.question.setText(tr("teach.done", **self.session.answered))
             return
         self.context.setText(f"{q.before} [{q.text}] {q.after}")
-        try:  # the label's name in the interface language (شخص, not PER)
-            label = label_text(self.window.project.schema.label("entity", q.entity.label))
-        except KeyError:
-            label = q.entity.label
+        label = label_name(self.window.project.schema, "entity", q.entity.label)
         self.question.setText(tr("teach.question", label=label, value=q.confidence,
                                  n=self.session.position + 1,
                                  total=len(self.session.questions)))

@@ -26,6 +26,18 @@ def key_sequence(key: str) -> QKeySequence:
     return QKeySequence(key)
 
 
+class KeysMenu(QMenu):
+    """A menu whose key column reads left to right in Arabic too: Qt lays the keys out in the
+    menu's direction, which turned "Ctrl++" into "++Ctrl", "Ctrl+," into ",+Ctrl" and
+    "Alt+Shift+Left" (its key name in Arabic) into a backwards chain."""
+
+    def initStyleOption(self, option, action) -> None:
+        super().initStyleOption(option, action)
+        text, tab, keys = option.text.partition("\t")
+        if tab and keys:
+            option.text = f"{text}\t{i18n.ltr(keys)}"
+
+
 class WindowBase(QMainWindow):
     closed = Signal()
     MENU_ORDER: tuple[str, ...] = ()
@@ -65,7 +77,7 @@ class WindowBase(QMainWindow):
         menu = self._menus.get(key)
         if menu is not None:
             return menu
-        menu = QMenu(self)
+        menu = KeysMenu(self)
         menu.setObjectName(f"menu:{key}")
         self._menus[key] = menu
         if "/" in key:
@@ -166,8 +178,10 @@ class WindowBase(QMainWindow):
         """Ask before a key does something that cannot be taken for granted (replacing a
         settled decision, finishing a mostly unlabeled document). The safe answer is the
         default: Enter or Escape on the dialog changes nothing; the action's own button
-        (`yes`, an i18n key) or its Alt+Y does."""
-        box = QMessageBox(QMessageBox.Warning, title, text, QMessageBox.NoButton, self)
+        (`yes`, an i18n key) or its Alt+Y does. The question (`title`) is also the box's first
+        line: not every desktop shows a dialog's title (macOS does not)."""
+        box = QMessageBox(QMessageBox.Warning, title, f"{title}\n\n{text}", QMessageBox.NoButton,
+                          self)
         box.setObjectName("confirm")
         box.setTextFormat(Qt.PlainText)
         box.setLayoutDirection(i18n.direction())
@@ -183,6 +197,17 @@ class WindowBase(QMainWindow):
         """Arabic-layout keys on these widgets (those that take key presses themselves)."""
         for widget in widgets:
             widget.installEventFilter(self._key_filter)
+
+
+def error_box(parent, title: str, error: str,
+              icon=QMessageBox.Warning) -> QMessageBox:
+    """A box (not yet shown) saying what failed in the interface language, then the error
+    itself: the core's words, in English, with the file and line. The title alone did not say
+    it: macOS shows none, and the Arabic window showed a bare English line."""
+    box = QMessageBox(icon, title, f"{title}\n\n{error}", QMessageBox.Ok, parent)
+    box.setTextFormat(Qt.PlainText)
+    box.setLayoutDirection(i18n.direction())
+    return box
 
 
 def register_commands(window: WindowBase, commands: Iterable) -> dict[str, QAction]:

@@ -67,3 +67,25 @@ def test_a_bad_gazetteer_is_reported_and_nothing_written(window, tmp_path):
     assert "bad.tsv:1:" in box.text()
     box.accept()
     assert SUGGESTIONS not in window.project.layer_names()
+
+
+def test_confidence_names_the_label_in_the_interface_language(window):
+    """The caret on a suggestion says its label and confidence; in Arabic the label's Arabic
+    name (it said "اقتراح LOC")."""
+    from annotator.core.model import Entity, Layer
+    from annotator.gui import i18n
+
+    doc_id = window.current_doc_id()
+    text = window.article_view.text()
+    start = text.index("غزة")
+    suggestion = Entity(start, start + 3, "LOC", extra=(("confidence", 0.87),))
+    window.project.put_layer(doc_id, SUGGESTIONS,
+                             Layer(Layer.empty(len(text)).zones, (suggestion,)),
+                             "assist", "assist")
+    window.refresh()
+    for lang, name in (("en", "Location"), ("ar", "مكان")):
+        i18n.set_language(lang)
+        window.statusBar().clearMessage()
+        window.assist_actions.show_confidence(start + 1, start + 1)
+        said = window.statusBar().currentMessage()
+        assert name in said and "0.87" in said and "LOC" not in said, said

@@ -90,3 +90,48 @@ def test_empty_project_charts(qtbot, project, tmp_path):
     image = charts.render_image(QSize(800, 600))
     assert not image.isNull()
     assert count_color(image, STATUS_COLORS["done"]) == 0
+
+
+def color_xs(image: QImage, color: str, rows: range) -> list[int]:
+    """The columns where `color` fills a bar (5 rows or more of `rows`: not an edge's shade)."""
+    target = QColor(color).rgb()
+    hits = Counter(x for y in rows for x in range(image.width()) if image.pixel(x, y) == target)
+    return [x for x, n in hits.items() if n >= 5]
+
+
+def test_charts_are_mirrored_in_arabic(qtbot, seeded):
+    """Arabic: the first chart at the top right, each bar starts at the right next to its
+    name; English as before. (The bars started at the left with the name before them.)"""
+    work(seeded)
+    charts = CorpusCharts(seeded)
+    qtbot.addWidget(charts)
+    size = QSize(1000, 700)
+    per = seeded.schema.label("entity", "PER").color
+    for lang in ("en", "ar"):
+        i18n.set_language(lang)
+        image = charts.render_image(size)
+        bars = range(0, 150, 2)  # the status bars, above their legend
+        todo = color_xs(image, STATUS_COLORS["todo"], bars)
+        done = color_xs(image, STATUS_COLORS["done"], bars)
+        half = size.width() // 2
+        # Status: todo is the first state of each bar, so it is at the start of the line.
+        if lang == "ar":
+            assert min(todo + done) > half                         # top right cell
+            assert max(todo) > max(done) and min(todo) > min(done)
+        else:
+            assert max(todo + done) < half
+            assert min(todo) < min(done) and max(todo) < max(done)
+        # Labels: the name is on the bar's reading-order start side.
+        ys = [y for y in range(image.height()) if any(
+            image.pixel(x, y) == QColor(per).rgb() for x in range(0, image.width(), 3))]
+        y = ys[len(ys) // 2]
+        bar = [x for x in range(image.width()) if image.pixel(x, y) == QColor(per).rgb()]
+        ink = [x for x in range(image.width()) if image.pixelColor(x, y).lightness() < 90
+               and abs(x - (min(bar) + max(bar)) / 2) > (max(bar) - min(bar)) / 2 + 2]
+        after = [x for x in ink if x > max(bar)]
+        before = [x for x in ink if x < min(bar)]
+        name, number = (after, before) if lang == "ar" else (before, after)
+        assert name and (max(name) - min(name)) > (max(number) - min(number) if number else 0)
+        if lang == "ar":
+            assert max(bar) < half                                 # top left cell
+    i18n.set_language("en")

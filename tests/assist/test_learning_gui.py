@@ -57,6 +57,15 @@ def test_training_runs_in_the_background_while_the_window_stays_responsive(windo
     i18n.set_language("ar")  # the state is worded in the interface's language
     window.assist_actions.show_state()
     assert state.text().startswith("مدرَّب على ") and "بالتحقق المتقاطع" in state.text()
+    # The noun takes its form from the number (it was كيانًا whatever the number).
+    from annotator.assist.training import ENTITY_MODEL
+    from annotator.store.models import model_meta, set_model_meta
+    meta = model_meta(window.project, ENTITY_MODEL)
+    for entities, said in ((5, "مدرَّب على 5 كيانات،"), (2, "مدرَّب على كيانين،"),
+                           (40, "مدرَّب على 40 كيانًا،")):
+        set_model_meta(window.project, ENTITY_MODEL, {**meta, "entities": entities})
+        window.assist_actions.show_state()
+        assert state.text().startswith(said), state.text()
 
 
 def test_retraining_by_itself_only_after_new_confirmations(window, qtbot):

@@ -363,6 +363,31 @@ def test_tooltip_names_entities_and_invisible_characters(view, qtbot):
     assert "RIGHT-TO-LEFT MARK" in tip_at(QPoint(mark.left(), mark.center().y()))
 
 
+def test_suggestion_tooltip_in_the_interface_language(view, qtbot):
+    """A suggestion's tooltip begins with "اقتراح:" in Arabic (it said "suggestion:")."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    from annotator.gui import i18n
+
+    text = "قال يوآف جالانت اليوم"
+    s, e = span_of("جالانت", text)
+    view.set_document(text, SCHEMA)
+    try:
+        for lang, said in (("ar", "اقتراح:"), ("en", "suggestion:")):
+            i18n.set_language(lang)
+            view.set_suggestions(Layer(Layer.empty(len(text)).zones, (Entity(s, e, "PER"),)))
+            view.repaint()
+            QToolTip.hideText()
+            point = view.rect_for(s + 2).center()
+            QApplication.sendEvent(view.viewport(), QHelpEvent(
+                QEvent.Type.ToolTip, point, view.viewport().mapToGlobal(point)))
+            assert QToolTip.text().startswith(said), QToolTip.text()
+    finally:
+        i18n.set_language("en")
+
+
 def caret_box(view, offset):
     """Qt's own caret rectangle at a code point (independent of the view's geometry cache)."""
     cursor = view.textCursor()

@@ -71,6 +71,43 @@ def test_shortcut_and_path_stay_in_order_in_arabic(qapp):
         i18n.set_language("en")
 
 
+@pytest.mark.parametrize("keys", ["Ctrl++", "Ctrl+,", "Alt+Shift+Left"])
+def test_menu_keys_read_left_to_right_in_arabic(qapp, keys):
+    """A menu's key column in the Arabic window reads as in English: its pixels are those of
+    the keys isolated left to right, and differ from the keys laid out right to left (which
+    showed "++Ctrl", ",+Ctrl", and the Arabic name of Left first)."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtWidgets import QMenu
+
+    from annotator.gui.window_base import WindowBase
+
+    i18n.set_language("ar")
+    window = WindowBase()
+    try:
+        shown_text = QKeySequence(keys).toString(QKeySequence.NativeText)
+
+        def grab(menu, text, shortcut=None):
+            action = QAction(text, menu)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+            menu.addAction(action)
+            menu.popup(QPoint(0, 0))
+            qapp.processEvents()
+            image = menu.grab().toImage()
+            menu.hide()
+            return image
+
+        shown = grab(window.menu_for("view"), "تكبير", keys)
+        isolated = grab(QMenu(), f"تكبير\t{i18n.ltr(shown_text)}")
+        mirrored = grab(QMenu(), f"تكبير\t{shown_text}")
+        assert mirrored != isolated
+        assert shown == isolated
+    finally:
+        window.deleteLater()
+        i18n.set_language("en")
+
+
 def test_file_dialogs_follow_the_arabic_interface(qapp, tmp_path):
     from PySide6.QtWidgets import QAbstractItemView, QFileDialog
 
@@ -126,7 +163,8 @@ def test_file_dialog_paths_read_left_to_right_in_the_arabic_interface(qapp, tmp_
 
 def test_counted_nouns_are_grammatical_in_both_languages(qapp):
     """Arabic takes the noun's form from the number (one, two, 3–10, 11–99, and 100, 0 …)."""
-    import annotator.gui.search_panel  # noqa: F401  (its strings)
+    import annotator.gui.assist_panel  # noqa: F401  (their strings)
+    import annotator.gui.search_panel  # noqa: F401
     i18n.set_language("ar")
     try:
         assert [i18n.counted(n, "document") for n in (0, 1, 2, 3, 10, 11, 99, 100, 103, 111)] \
@@ -136,9 +174,74 @@ def test_counted_nouns_are_grammatical_in_both_languages(qapp):
             "نتيجة واحدة", "نتيجتان", "5 نتائج", "46 نتيجة"]
         assert i18n.tr("search.count", hits=i18n.counted(46, "hit"),
                        docs=i18n.counted(5, "document")) == "46 نتيجة في 5 مستندات"
+        # After a preposition the dual is مستندين (it said "في مستندان", "من مستندان").
+        assert i18n.tr("search.count", hits=i18n.counted(2, "hit"),
+                       docs=i18n.counted(2, "document", after_preposition=True)) \
+            == "نتيجتان في مستندين"
+        assert [i18n.counted(n, "document", after_preposition=True) for n in (1, 2, 3)] == [
+            "مستند واحد", "مستندين", "3 مستندات"]
+        # Disagreements and damaged layers were a bare number before a fixed noun form
+        # ("من 3 خلاف", "1 طبقات تالفة").
+        assert [i18n.counted(n, "disagreement", after_preposition=True)
+                for n in (1, 2, 3, 11, 100)] == [
+            "خلاف واحد", "خلافين", "3 خلافات", "11 خلافًا", "100 خلاف"]
+        # The model's state: "مدرَّب على 5 كيانًا" whatever the number.
+        assert [i18n.counted(n, "entity", after_preposition=True) for n in (2, 5, 40, 300)] \
+            == ["كيانين", "5 كيانات", "40 كيانًا", "300 كيان"]
+        assert i18n.tr("assist.model", n=i18n.counted(5, "entity", after_preposition=True)) \
+            == "مدرَّب على 5 كيانات"
+        assert [i18n.counted(n, "confirmed_page", after_preposition=True) for n in (1, 6)] \
+            == ["صفحة مؤكَّدة واحدة", "6 صفحات مؤكَّدة"]
+        assert [i18n.counted(n, "unit") for n in (1, 2, 5, 30)] == [
+            "وحدة واحدة", "وحدتان", "5 وحدات", "30 وحدة"]
+        assert [i18n.counted(n, "damaged_layer") for n in (1, 2, 4, 12)] == [
+            "طبقة تالفة واحدة", "طبقتان تالفتان", "4 طبقات تالفة", "12 طبقة تالفة"]
     finally:
         i18n.set_language("en")
     assert [i18n.counted(n, "document") for n in (0, 1, 2)] == [
         "0 documents", "1 document", "2 documents"]
     assert i18n.tr("search.count", hits=i18n.counted(1, "hit"),
                    docs=i18n.counted(1, "document")) == "1 hit in 1 document"
+    assert [i18n.counted(n, "damaged_layer") for n in (1, 2)] == [
+        "1 damaged layer", "2 damaged layers"]
+
+
+def test_key_chords_in_the_arabic_guidelines_read_left_to_right(qapp):
+    """"Alt+يسار" in the guidelines' Arabic prose is drawn Alt first from the left, as in the
+    menus; laid out right to left with the sentence it read يسار+Alt."""
+    from annotator.gui.panels import GuidelinesPanel
+
+    i18n.set_language("ar")
+    try:
+        panel = GuidelinesPanel()
+        block = panel.document().begin()
+        chords = 0
+        while block.isValid():
+            line = block.text()
+            for name in ("يسار", "يمين"):
+                for chord in (f"Alt+{name}", f"Alt+Shift+{name}"):
+                    at = line.find(chord)
+                    if at >= 0:
+                        chords += 1
+                        # The key name's first letter (the right end of the word).
+                        name_at = at + len(chord) - len(name)
+                        assert _x(line, at, True) < _x(line, name_at, True), chord
+            block = block.next()
+        assert chords >= 4
+        panel.deleteLater()
+    finally:
+        i18n.set_language("en")
+
+
+def test_a_negative_figure_keeps_its_minus_sign_in_front_in_arabic(qapp):
+    """κ = -0.5 in the Arabic agreement summary reads -0.500 (it showed 0.500-)."""
+    from annotator.gui.agreement_panel import _figure
+
+    i18n.set_language("ar")
+    try:
+        line = i18n.tr("agreement.stance_line", units=i18n.counted(1, "unit"),
+                       fleiss=_figure(-0.5), alpha=_figure(0.0))
+        minus = line.index("-")
+        assert _x(line, minus, True) < _x(line, line.index("5", minus), True)
+    finally:
+        i18n.set_language("en")

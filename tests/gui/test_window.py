@@ -345,7 +345,7 @@ def test_stance_list_edit_and_delete(qtbot, seeded_path):
     w.stance_panel.edit_button.click()
     editor = w.stance_editor
     assert editor.target_box.currentText() == "إسرائيل"
-    index = editor.target_box.findText("جالانت [PER]")
+    index = editor.target_box.findText("جالانت [Person]")
     editor.target_box.setCurrentIndex(index)
     editor.value_box.setCurrentIndex(editor.value_box.findData("unclear"))
     QTest.keyClick(editor.target_box.lineEdit(), Qt.Key_Return)
@@ -849,3 +849,20 @@ def test_guidelines_open_in_their_own_panel_and_keep_the_queue(qtbot, seeded_pat
     assert guidelines.width() >= 600                    # wide enough to read
     assert w.docks["queue"].isVisible()                 # the queue is not replaced by a tab
     assert guidelines not in w.tabifiedDockWidgets(w.docks["queue"])
+
+
+def test_stance_holders_name_their_label_in_arabic(qapp, english_ui):
+    """The holder and target lists say يوآف جالانت [شخص], as the entity list does (they said
+    [PER] in the Arabic window)."""
+    from annotator.core.model import Stance
+    from annotator.core.schema import Schema
+    from annotator.gui.panels import StanceEditor
+
+    text = "قال يوآف جالانت إن حماس"
+    entities = (Entity(*span(text, "يوآف جالانت"), "PER"), Entity(*span(text, "حماس"), "ORG"))
+    i18n.set_language("ar")
+    editor = StanceEditor(Schema.default(), text, entities, Stance(AUTHOR, "", "favor", ()),
+                          (0, 0))
+    holders = [editor.holder_box.itemText(i) for i in range(editor.holder_box.count())]
+    assert holders[1:] == ["يوآف جالانت [شخص]", "حماس [منظمة]"]
+    editor.deleteLater()

@@ -169,7 +169,9 @@ def test_review_window_shows_a_damaged_gold_read_only_until_the_reviewer_starts_
     seen: list = []
     answer_confirm(False, seen)  # Enter: the safe answer
     window.findChild(QAction, "review:gold-afresh").trigger()
-    assert seen == [f"Gold of \u2066{doc}\u2069 is damaged (not a layer object). Replace it "
+    # The dialog's title first (not every desktop shows titles), then the question.
+    assert seen == [f"Start gold afresh\n\nGold of \u2066{doc}\u2069 is damaged (not a layer "
+                    "object). Replace it "
                     "with what the labelers agree on? The damaged gold stays in the change "
                     "log.", False]
     assert stored(path, doc, "gold") == "[]"
@@ -206,7 +208,7 @@ def test_agreement_panel_says_how_many_layers_it_left_out_and_names_the_first(
         assert panel.report["documents_compared"] == len(ids) - 4
         assert not panel.damaged.isHidden()
         assert panel.damaged.text().splitlines() == [
-            "4 damaged layers are left out of these figures (annotator check lists every "
+            "4 damaged layers left out of these figures (annotator check lists every "
             "problem):",
             f"document \u2066{ids[0]}\u2069, layer \u2066b\u2069: \u2066not a layer object\u2069",
             f"document \u2066{ids[2]}\u2069, layer \u2066a\u2069: \u2066not a layer object\u2069",

@@ -171,6 +171,7 @@ def test_a_settled_decision_changes_only_after_saying_what_it_replaces(labeled_p
     _key(window, Qt.Key_1, Qt.ControlModifier)                  # a's: asks, Enter = keep
     assert len(seen) == 2 and seen[1] is False     # asked; Enter kept the decision
     assert "Gold now:" in seen[0] and "Would become:" in seen[0]
+    assert seen[0].startswith("Change a decision?\n")        # the question, not only its title
     gold = window.project.get_layer(doc_id, GOLD)
     assert adj.gold_version(unit, gold, text) == unit.version("b")   # b's entity kept
     assert window.is_decided(unit)
@@ -342,3 +343,52 @@ def test_gold_export_never_writes_over_the_project(labeled_path, qtbot):
     with Project.open(labeled_path) as project:
         assert (project.count_documents(), "".join(export_lines(project, "all"))) == before
     assert [p.name for p in labeled_path.parent.iterdir() if p.name.endswith(".part")] == []
+
+
+def test_review_progress_counts_grammatically_in_arabic(labeled_path, qtbot):
+    """"حُسم 0 من 3 خلافات" and "رُوجع 0 من 5 مستندات": the disagreements were a bare number
+    before a fixed "خلاف" (3 خلاف), and a dual after من was مستندان, not مستندين."""
+    window = open_review(labeled_path, "rev")
+    qtbot.addWidget(window)
+    i18n.set_language("ar")
+    total = len(window.units())
+    forms = {1: "خلاف واحد", 2: "خلافين"}
+    expected = forms.get(total) or f"{total} " + ("خلافات" if 3 <= total % 100 <= 10 else
+                                                  "خلافًا" if total % 100 >= 11 else "خلاف")
+    assert window.unit_progress.text() == f"حُسم 0 من {expected}"
+    documents = window.queue_table.rowCount()
+    assert documents > 2
+    assert window.queue_progress.format().endswith(
+        f" {documents} مستندات" if documents <= 10 else f" {documents} مستندًا")
+    window.close()
+
+
+def test_export_failure_says_what_failed_in_arabic(labeled_path, qtbot, tmp_path):
+    """The box says in Arabic what failed, then the error with its path; it showed the
+    core's English line alone (its Arabic title is not shown on every desktop)."""
+    window = open_review(labeled_path, "rev")
+    qtbot.addWidget(window)
+    i18n.set_language("ar")
+    blocker = tmp_path / "ملف"
+    blocker.write_text("x", encoding="utf-8")
+    assert window.export_gold(blocker / "gold.jsonl") is None
+    box = next(b for b in window.findChildren(QMessageBox) if b.isVisible())
+    first, _blank, error = box.text().split("\n", 2)
+    assert first == "لم يُصدَّر الذهبي" and str(blocker) in error
+    assert box.layoutDirection() == Qt.RightToLeft
+    box.accept()
+    window.close()
+
+
+def test_agreement_summary_in_arabic_counts_units_and_lists_names(labeled, qtbot):
+    """The stance line counts its units (it said "1 وحدة", "5 وحدة"), and the labelers are
+    listed with the Arabic comma, each name isolated."""
+    panel = AgreementPanel(labeled)
+    qtbot.addWidget(panel)
+    i18n.set_language("ar")
+    panel.refresh()
+    report = panel.report
+    lines = panel.summary.text().splitlines()
+    units = report["stance"]["units"]
+    assert lines[2].startswith(f"الموقف: {i18n.counted(units, 'unit')} · ")
+    assert lines[0].endswith("، ".join(f"\u2068{n}\u2069" for n in report["labelers"]))
