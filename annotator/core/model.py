@@ -117,7 +117,7 @@ class Layer:
 # Reading layers from JSON-like dicts (JSONL lines, change-log rows)
 
 def _int(value: Any, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
+    if not _is_offset(value):
         raise ValidationError(f"{what} is not an integer: {value!r}")
     return value
 
@@ -128,6 +128,15 @@ _DERIVED = {"start_utf16", "end_utf16", "evidence_utf16"}
 
 def _extra(item: dict, known: set[str]) -> tuple[tuple[str, Any], ...]:
     return tuple((k, v) for k, v in item.items() if k not in known and k not in _DERIVED)
+
+
+def _canonical(value: Any) -> str | None:
+    # Read as a name wherever it is used (stance units key parties by it): text or nothing.
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValidationError(f"entity canonical name is not text: {value!r}")
+    return value
 
 
 def _party(value: Any, what: str) -> str | EntityRef:
@@ -153,7 +162,7 @@ def layer_from_json(data: dict, text: str) -> Layer:
         entities = []
         for e in data.get("entities") or ():
             ent = Entity(_int(e["start"], "entity start"), _int(e["end"], "entity end"),
-                         str(e["label"]), e.get("canonical") or None,
+                         str(e["label"]), _canonical(e.get("canonical")),
                          _extra(e, {"start", "end", "label", "text", "canonical"}))
             if "text" in e and 0 <= ent.start <= ent.end <= len(text) \
                     and text[ent.start:ent.end] != e["text"]:
@@ -182,6 +191,8 @@ def validate_layer(layer: Layer, text_length: int, schema=None) -> None:
     """Raise ValidationError naming the first broken invariant."""
     pos = 0
     for z in layer.zones:
+        if not (_is_offset(z.start) and _is_offset(z.end)):
+            raise ValidationError(f"zone offsets are not integers: [{z.start!r}, {z.end!r})")
         if z.start != pos:
             kind = "gap" if z.start > pos else "overlap"
             raise ValidationError(f"zones do not tile the text: {kind} at offset {min(pos, z.start)}")
@@ -197,13 +208,21 @@ def validate_layer(layer: Layer, text_length: int, schema=None) -> None:
         if (e.start, e.end, e.label) in seen:
             raise ValidationError(f"entity [{e.start}, {e.end}) {e.label} appears twice")
         seen.add((e.start, e.end, e.label))
+        if e.canonical is not None and not isinstance(e.canonical, str):
+            raise ValidationError(f"entity canonical name is not text: {e.canonical!r}")
     spans = {(e.start, e.end) for e in layer.entities}
     for s in layer.stances:
         for what, party in (("holder", s.holder), ("target", s.target)):
-            if isinstance(party, EntityRef) and (party.start, party.end) not in spans:
-                raise ValidationError(
-                    f"stance {what} [{party.start}, {party.end}) is not an entity of the layer")
-            if isinstance(party, str) and not party.strip():
+            if isinstance(party, EntityRef):
+                _check_span(party.start, party.end, text_length, f"stance {what}")
+                if (party.start, party.end) not in spans:
+                    raise ValidationError(f"stance {what} [{party.start}, {party.end}) is not "
+                                          "an entity of the layer")
+            elif not isinstance(party, str):
+                # What is written must read back: a stored party is text or an entity.
+                raise ValidationError(f"stance {what} must be a string or an entity "
+                                      f"{{start, end}}: {party!r}")
+            elif not party.strip():
                 raise ValidationError(f"stance {what} is empty")
         for a, b in s.evidence:
             _check_span(a, b, text_length, "stance evidence")
@@ -239,7 +258,15 @@ def layer_problem(data: Any, text: str, schema=None) -> str | None:
     return read_stored_layer(data, text, schema)[1]
 
 
+def _is_offset(value: Any) -> bool:
+    # An integer, as the reader (_int) takes it: what is written must read back, and 1.0 or
+    # true would not.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _check_span(start: int, end: int, text_length: int, what: str) -> None:
+    if not (_is_offset(start) and _is_offset(end)):
+        raise ValidationError(f"{what} offsets are not integers: [{start!r}, {end!r})")
     if not 0 <= start < end <= text_length:
         raise ValidationError(
             f"{what} [{start}, {end}) is outside the text (length {text_length}) or empty")

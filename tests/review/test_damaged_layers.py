@@ -111,6 +111,14 @@ def _nan_offset(v):
     v["entities"][0]["start"] = math.nan
 
 
+def _canonical_not_text(v):
+    # A stance on the entity keys its party by the canonical name: a number made agree and
+    # review-queue fail with an internal error (TypeError).
+    v["entities"][0]["canonical"] = 5
+    v["stances"][0]["holder"] = {"start": v["entities"][0]["start"],
+                                 "end": v["entities"][0]["end"]}
+
+
 # (what is done to labeler b's layer of the first seed, the problem named), the text's length
 # filled in where the message shows it.
 DAMAGES = [
@@ -126,6 +134,7 @@ DAMAGES = [
     (_stance_without_value, "annotation is missing the field 'value'"),
     (_stance_holder_not_an_entity, "stance holder [0, 1) is not an entity of the layer"),
     (_nan_offset, "entity start is not an integer: nan"),
+    (_canonical_not_text, "entity canonical name is not text: 5"),
 ]
 
 
