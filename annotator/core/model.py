@@ -132,7 +132,7 @@ def _extra(item: dict, known: set[str]) -> tuple[tuple[str, Any], ...]:
 
 def _canonical(value: Any) -> str | None:
     # Read as a name wherever it is used (stance units key parties by it): text or nothing.
-    if value is None or value == "":
+    if not value:  # absent, null, "" (and any other empty value, as before): no name
         return None
     if not isinstance(value, str):
         raise ValidationError(f"entity canonical name is not text: {value!r}")

@@ -134,6 +134,9 @@ class StoredLayers:
                     or not 0 <= start < end <= length or e["label"] not in labels \
                     or ("text" in e and e["text"] != text[start:end]):
                 return False
+            canonical = e.get("canonical")
+            if canonical and type(canonical) is not str:  # (core.model._canonical)
+                return False
         if len(set(found.entities)) != len(found.entities):  # one entity marked twice
             return False
         if value["stances"]:
