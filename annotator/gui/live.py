@@ -1,7 +1,11 @@
 """A window on a shared project. On a PostgreSQL server: live updates, a QTimer polling the
-server's change notifications (non-blocking) and having the session re-read the document on
+server's change notifications (non-blocking) and having the window re-read the document on
 screen when someone else changed it (gold, another labeler's layer, a status). On a project
-file that sits on a network file system: one warning line in the status bar (store.netfs)."""
+file that sits on a network file system: one warning line in the status bar (store.netfs).
+
+Both windows take it: the labeling window and the review window, each with a session that
+says who it writes as (`session.annotator`: their own changes are not news) and a
+`reload_if_changed(doc ids)` that re-reads what is on screen."""
 from __future__ import annotations
 
 POLL_MS = 250  # shown within a second of the other person's commit
@@ -26,7 +30,7 @@ class LiveUpdates:
             changed = self.window.project.changed_elsewhere(self.listener, session.annotator)
         except Exception:  # noqa: a closed project or a lost server: the window keeps its view
             return False
-        return bool(changed) and session.reload_if_changed(changed)
+        return bool(changed) and self.window.reload_if_changed(changed)
 
     def stop(self, *_args) -> None:
         self.timer.stop()

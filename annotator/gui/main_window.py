@@ -232,6 +232,10 @@ class MainWindow(WindowBase):
             self.article_view.scroll_to(select[0])
         self.document_changed.emit(doc_id)
 
+    def reload_if_changed(self, changed: set[str]) -> bool:
+        """Someone else changed these documents (live.py): re-read the one on screen."""
+        return self.session.reload_if_changed(changed)
+
     def refresh(self) -> None:
         """Re-read the current document's layers from the store and repaint."""
         self.session.reload()

@@ -30,7 +30,7 @@ from ..core.errors import AnnotatorError
 from ..core.model import GOLD
 from ..session.review import ReviewSession
 from ..store.tallies import review_queue
-from . import i18n, registry
+from . import i18n, live, registry
 from .file_dialogs import ask_file
 from .commands import REVIEW_OPEN, review_commands
 from .damaged import DamagedBanner
@@ -91,6 +91,7 @@ class ReviewWindow(WindowBase):
         else:
             self.statusBar().showMessage(tr("review.no_documents"))
             self._show_empty()
+        live.install(self)  # a project on a server: what the labelers change shows here
 
     def _show_empty(self) -> None:
         """Nothing to review: say why and what to do instead of showing blank panes."""
@@ -243,6 +244,22 @@ class ReviewWindow(WindowBase):
 
     def show_document(self, doc_id: str) -> None:
         self.session.open_document(doc_id)
+        self._shown(doc_id)
+
+    def reload_if_changed(self, changed: set[str]) -> bool:
+        """Someone else changed these documents (live.py, a project on a server): their
+        counts in the queue, and the document on screen re-read."""
+        self.refresh_queue()
+        if not self.session.reload_if_changed(changed):
+            return False
+        self._shown(self.session.doc_id)
+        if not self.session.damaged and self.session.gold_damaged is None:
+            self._show_message("bar.changed_elsewhere", {}, 4000)
+        return True
+
+    def _shown(self, doc_id: str) -> None:
+        """What the window says of the document just read: damaged layers, or nothing to
+        settle."""
         self._show_gold_damage()
         if self.session.gold_damaged is not None:
             self.statusBar().showMessage(tr("review.damaged_layer", layers=ltr(

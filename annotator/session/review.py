@@ -60,6 +60,12 @@ class ReviewSession:
     def save_state(self) -> str:
         return self.saving.state
 
+    @property
+    def annotator(self) -> str:
+        """Who this session writes as (gold, decisions): a live window leaves their changes
+        out of what it hears from others."""
+        return self.reviewer
+
     def retry(self) -> bool:
         return self.saving.retry()
 
@@ -83,6 +89,22 @@ class ReviewSession:
         self.document_changed.emit(doc_id)
         self.gold_changed.emit()
         self.select(self.first_open(0))
+
+    def reload_if_changed(self, changed: set[str]) -> bool:
+        """Someone else changed the documents `changed` (a project on a server: a labeler
+        still editing, another reviewer): re-read the one on screen, its labelers' layers,
+        gold and decisions, with this reviewer's unsaved gold edits on top (_read_gold), the
+        disagreement in focus kept in focus while it is still one. True if re-read."""
+        if self.doc_id is None or self.doc_id not in changed:
+            return False
+        focus = self.current_unit()
+        self.open_document(self.doc_id)
+        if focus is not None:
+            same = next((i for i, u in enumerate(self.disagreements) if u.key == focus.key),
+                        None)
+            if same is not None:
+                self.select(same)
+        return True
 
     def reload_gold(self) -> None:
         self._read_gold()

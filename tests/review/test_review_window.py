@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QMessageBox
 
 from annotator.core import adjudication as adj
-from annotator.core.model import GOLD, Entity, validate_layer
+from annotator.core.model import GOLD, Entity, add_entity, validate_layer
 from annotator.formats.jsonl import export_lines
 from annotator.gui import i18n, open_window
 from annotator.gui.agreement_panel import AgreementDialog, AgreementPanel
@@ -392,3 +392,32 @@ def test_agreement_summary_in_arabic_counts_units_and_lists_names(labeled, qtbot
     units = report["stance"]["units"]
     assert lines[2].startswith(f"الموقف: {i18n.counted(units, 'unit')} · ")
     assert lines[0].endswith("، ".join(f"\u2068{n}\u2069" for n in report["labelers"]))
+
+
+def test_review_window_on_a_server_shows_what_a_labeler_changes_meanwhile(labeled_path, qtbot,
+                                                                          pg_url):
+    from annotator.store.copying import copy_project
+
+    with Project.open(labeled_path) as source:
+        copy_project(source, pg_url)
+    window = _active(qtbot, open_review(pg_url, "rev"))
+    session = window.session
+    assert window.live_updates is not None
+    doc, text = session.doc_id, session.text
+    session.select(1)
+    focus = session.current_unit().key
+    before = len(session.disagreements)
+    queue_before = dict((d, n) for d, n, _s in window._queue)[doc]
+    # Labeler a, still at work on the server, marks a name b did not.
+    free = next(i for i in range(len(text) - 4)
+                if text[i:i + 4].strip() == text[i:i + 4] and not any(
+                    e.start < i + 4 and i < e.end
+                    for layer in session.layers.values() for e in layer.entities))
+    with Project.open(pg_url) as labeler:
+        labeler.edit(doc, "a", "a", "entity",
+                     lambda layer: add_entity(layer, Entity(free, free + 4, "ORG")))
+    qtbot.waitUntil(lambda: len(session.disagreements) == before + 1, timeout=2000)
+    assert session.current_unit().key == focus  # the reviewer's place is kept
+    assert dict((d, n) for d, n, _s in window._queue)[doc] == queue_before + 1
+    assert window.statusBar().currentMessage() == i18n.tr("bar.changed_elsewhere")
+    window.close()
