@@ -72,8 +72,11 @@ def _add_users(conn, users: list[tuple[str, str]], password: str | None) -> None
 @click.option("--reviewer", "reviewers", multiple=True, metavar="NAME",
               help="A reviewer to create (repeat for each).")
 @click.option("--admin", "admins", multiple=True, metavar="NAME", help="An admin to create.")
+@click.option("--blind", is_flag=True,
+              help="Blind annotation: each labeler reads only their own layer (see "
+                   "`annotator blind`).")
 @password_options
-def server_init(url: str, schema_path: str | None, labelers, reviewers, admins,
+def server_init(url: str, schema_path: str | None, labelers, reviewers, admins, blind: bool,
                 password: str | None, ask_password: bool) -> None:
     """Create a team's project on a PostgreSQL server in one command: the database (if
     missing), the project's tables, roles and row-level security, and its users. Run it as
@@ -96,7 +99,38 @@ def server_init(url: str, schema_path: str | None, labelers, reviewers, admins,
         _add_users(project.conn, [*((n, "labeler") for n in labelers),
                                   *((n, "reviewer") for n in reviewers),
                                   *((n, "admin") for n in admins)], password)
+        if blind:
+            _set_blind(project, True)
     click.echo(f"created the project at {url}", err=True)
+
+
+def _set_blind(project, on: bool) -> None:
+    import psycopg
+
+    from ..store.pg_schema import set_blind
+
+    try:
+        set_blind(project.conn, on)
+    except psycopg.Error as exc:  # e.g. not the project's owner: one line
+        fail(f"{project.location}: blind annotation not turned {'on' if on else 'off'}: "
+             f"{' '.join(str(exc).split())}")
+    click.echo("blind annotation " + ("on: each labeler reads only their own layer"
+                                      if on else "off: everyone reads every layer"), err=True)
+
+
+@main.command()
+@click.argument("url")
+@click.argument("state", type=click.Choice(["on", "off"]))
+def blind(url: str, state: str) -> None:
+    """Blind annotation on a PostgreSQL project: with it on, each labeler reads only their
+    own layer and the shared suggestions (not the other labelers', not gold, not the
+    agreement counts or review decisions), so no one's labels sway another's; reviewers
+    read everything. Enforced by the database. Run as the project's owner."""
+    with open_project_or_fail(url) as project:
+        if project.backend != "postgresql":
+            fail(f"{url}: blind annotation is for a project on a PostgreSQL server (on a "
+                 "file, give each labeler their own file: `annotator pack`)")
+        _set_blind(project, state == "on")
 
 
 @main.group()

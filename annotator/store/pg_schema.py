@@ -11,6 +11,7 @@ Roles (server-wide group roles; each person is a login role that is a member of 
                       and the change log rows of those
   annotator_reviewer  the same, plus the shared `gold` layer and review decisions
   admin               a login role with CREATEROLE and BYPASSRLS (creates projects and users)
+In a blind project (set_blind) a labeler reads only their own layer and the shared ones.
 The database enforces it: row-level security on layers, status, changes and project; the
 change log accepts INSERT only (no UPDATE / DELETE privilege for anyone, and a trigger that
 refuses them even for the owner).
@@ -129,6 +130,7 @@ REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO {LABELER}, {REVIEWER};
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO {LABELER}, {REVIEWER};
 GRANT INSERT, UPDATE ON layers, status, project TO {LABELER}, {REVIEWER};
+GRANT DELETE ON project TO {LABELER}, {REVIEWER};
 GRANT INSERT ON changes TO {LABELER}, {REVIEWER};
 GRANT INSERT, DELETE ON search_index, agreement_tallies TO {LABELER}, {REVIEWER};
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {LABELER}, {REVIEWER};
@@ -136,7 +138,6 @@ ALTER TABLE layers ENABLE ROW LEVEL SECURITY;
 ALTER TABLE status ENABLE ROW LEVEL SECURITY;
 ALTER TABLE changes ENABLE ROW LEVEL SECURITY;
 ALTER TABLE project ENABLE ROW LEVEL SECURITY;
-CREATE POLICY read_all ON layers FOR SELECT USING (true);
 CREATE POLICY write_own ON layers FOR INSERT WITH CHECK ({_may_write_layer('name')});
 CREATE POLICY update_own ON layers FOR UPDATE USING ({_may_write_layer('name')})
     WITH CHECK ({_may_write_layer('name')});
@@ -144,16 +145,75 @@ CREATE POLICY read_all ON status FOR SELECT USING (true);
 CREATE POLICY write_own ON status FOR INSERT WITH CHECK (annotator = current_user::text);
 CREATE POLICY update_own ON status FOR UPDATE USING (annotator = current_user::text)
     WITH CHECK (annotator = current_user::text);
-CREATE POLICY read_all ON changes FOR SELECT USING (true);
 CREATE POLICY append_own ON changes FOR INSERT WITH CHECK (
     who = current_user::text AND (layer IS NULL OR {_may_write_layer('layer')}));
-CREATE POLICY read_all ON project FOR SELECT USING (true);
 CREATE POLICY write_settings ON project FOR INSERT WITH CHECK (
     key LIKE 'setting:%' AND (key NOT LIKE 'setting:review:%' OR {_IS_REVIEWER}));
+-- Settings a run replaces (the agreement counts' bookkeeping deletes its keys).
+CREATE POLICY delete_settings ON project FOR DELETE
+    USING (key LIKE 'setting:%' AND (key NOT LIKE 'setting:review:%' OR {_IS_REVIEWER}));
 CREATE POLICY update_settings ON project FOR UPDATE
     USING (key LIKE 'setting:%' AND (key NOT LIKE 'setting:review:%' OR {_IS_REVIEWER}))
     WITH CHECK (key LIKE 'setting:%' AND (key NOT LIKE 'setting:review:%' OR {_IS_REVIEWER}));
 """
+
+
+# Blind annotation (a project whose `blind` key is "on"): a labeler reads only their own
+# layer and the shared ones, the change-log rows of those, and neither the agreement counts
+# nor the review decisions; reviewers read everything (and admins bypass row-level security).
+# Otherwise everyone reads everything. The flag is read by a SECURITY DEFINER function (the
+# project table's own policies would otherwise recurse), once per query (an InitPlan).
+BLIND_KEY = "blind"
+_BLIND = "(SELECT annotator_blind())"
+
+
+def _may_read_layer(col: str) -> str:
+    shared = ", ".join(f"'{name}'" for name in SHARED_LAYERS)
+    return f"(NOT {_BLIND} OR {col} = current_user::text OR {col} IN ({shared}) " \
+           f"OR {_IS_REVIEWER})"
+
+
+READING = f"""
+CREATE OR REPLACE FUNCTION annotator_blind() RETURNS boolean LANGUAGE sql STABLE
+    SECURITY DEFINER SET search_path = public, pg_temp
+    AS $$ SELECT EXISTS (SELECT FROM project WHERE key = '{BLIND_KEY}' AND value = 'on') $$;
+DROP POLICY IF EXISTS read_all ON layers;
+DROP POLICY IF EXISTS read_visible ON layers;
+CREATE POLICY read_visible ON layers FOR SELECT USING ({_may_read_layer('name')});
+DROP POLICY IF EXISTS read_all ON changes;
+DROP POLICY IF EXISTS read_visible ON changes;
+CREATE POLICY read_visible ON changes FOR SELECT
+    USING (layer IS NULL OR {_may_read_layer('layer')});
+DROP POLICY IF EXISTS read_all ON project;
+DROP POLICY IF EXISTS read_visible ON project;
+CREATE POLICY read_visible ON project FOR SELECT USING (
+    NOT {_BLIND} OR {_IS_REVIEWER}
+    OR NOT (key LIKE 'setting:agreement-tallies%' OR key LIKE 'setting:review:%'));
+ALTER TABLE agreement_tallies ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS counts_visible ON agreement_tallies;
+CREATE POLICY counts_visible ON agreement_tallies USING (NOT {_BLIND} OR {_IS_REVIEWER})
+    WITH CHECK (NOT {_BLIND} OR {_IS_REVIEWER});
+"""
+
+
+def set_blind(conn, on: bool) -> None:
+    """Turn blind annotation on or off (see READING), in one transaction. Installs the
+    reading policies first, so a project made before them gets them. Run as the project's
+    owner (who ran server-init)."""
+    conn.execute("BEGIN")
+    try:
+        conn.raw.execute(READING)
+        conn.execute("INSERT INTO project (key, value) VALUES (?, ?) ON CONFLICT (key) "
+                     "DO UPDATE SET value = excluded.value", (BLIND_KEY, "on" if on else "off"))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def is_blind(conn) -> bool:
+    row = conn.execute("SELECT value FROM project WHERE key = ?", (BLIND_KEY,)).fetchone()
+    return row is not None and row[0] == "on"
 
 
 def is_project(conn) -> bool:
@@ -166,6 +226,7 @@ def create_tables(conn, entries: list[tuple[str, str]]) -> None:
     try:
         conn.raw.execute(TABLES)
         conn.raw.execute(SECURITY)
+        conn.raw.execute(READING)
         conn.executemany("INSERT INTO project (key, value) VALUES (?, ?)", entries)
         conn.execute("INSERT INTO annotator_format (version) VALUES (?)", (FORMAT_VERSION,))
         conn.execute("COMMIT")

@@ -179,3 +179,42 @@ def test_assist_writes_the_same_suggestions_on_a_server_as_in_a_file(tmp_path, p
                               for name in ("0.jsonl", "1.jsonl"))
     assert server_docs == file_docs
     assert any(doc["entities"] for doc in file_docs) and any(doc["zones"] for doc in file_docs)
+
+
+def test_blind_annotation_each_labeler_reads_only_their_own_layer(pg_server):
+    url = pg_server.url("blindproject")
+    result = annotator("server-init", url, "--labeler", "ali", "--labeler", "sara",
+                       "--reviewer", "mona", "--blind")
+    assert result.returncode == 0, result.stderr
+    assert annotator("import", url, SEEDS, "-q").returncode == 0
+    with Project.open(url) as admin:
+        doc = admin.document_ids()[0]
+        text = admin.get_text(doc)
+    start = text.index("غزة")
+    for who in ("ali", "sara"):
+        with Project.open(pg_server.url("blindproject", who)) as mine:
+            mine.edit(doc, who, who, "entity",
+                      lambda l: add_entity(l, Entity(start, start + 3, "LOC")))
+    with Project.open(pg_server.url("blindproject", "mona")) as reviewer:
+        reviewer.edit(doc, "gold", "mona", "entity",
+                      lambda l: add_entity(l, Entity(start, start + 3, "LOC")))
+    assert annotator("agree", pg_server.url("blindproject", "mona"), "--json").returncode == 0
+
+    def seen_by(who):
+        with Project.open(pg_server.url("blindproject", who)) as project:
+            return (set(project.layer_names(doc)),
+                    {c.layer for c in project.history() if c.layer},
+                    project.conn.execute("SELECT count(*) FROM agreement_tallies").fetchone()[0],
+                    project.get_layer(doc, "sara").entities)
+
+    names, logged, tallies, saras = seen_by("ali")
+    assert names == {"ali"} and logged == {"ali"} and tallies == 0 and saras == ()
+    names, logged, tallies, saras = seen_by("mona")
+    assert names == {"ali", "sara", "gold"} and tallies > 0 and len(saras) == 1
+    # A labeler cannot turn it off; the owner can.
+    refused = annotator("blind", pg_server.url("blindproject", "ali"), "off")
+    assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1
+    assert annotator("blind", url, "off").returncode == 0
+    assert seen_by("ali")[0] == {"ali", "sara", "gold"}
+    on_a_file = annotator("blind", SEEDS / "001.txt", "on")
+    assert on_a_file.returncode == 2
