@@ -55,6 +55,13 @@ def say_damaged(project: str, damaged: list[dict], out_of: str, stop: bool = Tru
         raise SystemExit(EXIT_REJECTED)
 
 
+def replaced_line(project, doc_id: str, layer: str, problem: str, by: str) -> str:
+    """The line saying a command replaced a damaged stored layer, as asked: nothing is wrong
+    any more, but what was there is gone from the layer (the change log keeps it)."""
+    return (f"annotator: {project}: document {doc_id!r}, layer {layer!r} was damaged "
+            f"({one_line(problem)}); replaced by {by}")
+
+
 def fail(message: str) -> None:
     click.echo(f"annotator: {one_line(message)}", err=True)
     raise SystemExit(EXIT_ERROR)

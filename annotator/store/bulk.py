@@ -9,7 +9,10 @@ JSON, same log columns), and a layer that would not change is neither written no
 
 Encoding (validate, JSON) and writing are two steps, so that worker processes can encode
 while this process writes (annotator.assist.workers); the stored JSON is kept as read, and
-decoded only when something needs it.
+decoded only when something needs it. A stored layer that is replaced is checked on its way
+into the change log (the JSON decoded to compare it is screened, core.agreement's
+StoredLayers): a damaged one (a file edited by hand) is logged with an action ending in
+AFRESH, as a person's start afresh is, so `annotator check` does not report it.
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from typing import Iterator, NamedTuple, Sequence
 from ..core.errors import ValidationError
 from ..core.model import Entity, Layer, layer_from_json, validate_layer
 from .connection import now
+from .layers import AFRESH, stored_screen
 
 # store.connection.dumps, made once (no reference cycle can hide in a layer's JSON: not
 # looking for one makes encoding a third faster).
@@ -39,8 +43,13 @@ class LayerRow(NamedTuple):
         return None if self.raw is None else json.loads(self.raw)
 
 
-# What a batch writes for one document: (seq, the JSON it replaces or None, the new JSON).
-Encoded = tuple[int, "str | None", str]
+class Encoded(NamedTuple):
+    """What a batch writes for one document."""
+    seq: int
+    doc_id: str
+    before: str | None  # the stored JSON it replaces, None if there is none
+    after: str
+    damaged: str | None = None  # what was wrong with `before` (logged with AFRESH)
 
 
 def read_layer_rows(project, name: str, ids: Sequence[str], conn=None) -> list[LayerRow]:
@@ -100,20 +109,23 @@ def current_layer(row: LayerRow, only_stances: bool = False) -> Layer:
     return layer_from_json(data, row.text)
 
 
-def encode_layer(row: LayerRow, layer: Layer, schema) -> str | None:
-    """The JSON to store for `layer`, None if it is what the row holds. ValidationError if the
-    layer breaks an invariant."""
+def encode_layer(row: LayerRow, layer: Layer, schema) -> Encoded | None:
+    """What to write for `layer`, None if it is what the row holds. ValidationError if the
+    layer breaks an invariant; ValueError if the stored layer is not JSON."""
     validate_layer(layer, len(row.text), schema)
     encoded = layer_json(layer, row.text)
     if row.raw is None:
-        return encoded
+        return Encoded(row.seq, row.doc_id, None, encoded)
     if encoded == row.raw:
         return None
     # The same layer written another way (key order, spacing) is the same layer.
     data = row.data()
-    if not _may_equal(data, layer):
-        return encoded
-    return None if data == layer.to_json(row.text) else encoded
+    if _may_equal(data, layer) and data == layer.to_json(row.text):
+        return None
+    # Replaced: the caller did not read the stored layer whole (it replaces its zones and
+    # entities), so it is checked here, decoded once.
+    return Encoded(row.seq, row.doc_id, row.raw, encoded,
+                   stored_screen(schema).problem(row.raw, row.text, data))
 
 
 def _may_equal(data, layer: Layer) -> bool:
@@ -186,19 +198,22 @@ def _entity_json(e: Entity, text: str, learn: bool) -> tuple[str, bool] | None:
 
 
 def write_encoded(project, name: str, who: str, action: str, rows: Sequence[Encoded]) -> int:
-    """Write the layers and their change-log rows in one transaction; returns how many."""
+    """Write the layers and their change-log rows in one transaction; returns how many. A
+    row that replaces a damaged layer is logged with `action` + AFRESH."""
     if not rows:
         return 0
     stamp = now()
+    afresh = action + AFRESH
     with project.write():
         project.conn.executemany(
             "INSERT INTO layers (doc, name, data, updated) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (doc, name) DO UPDATE SET data = excluded.data, "
-            "updated = excluded.updated", [(seq, name, after, stamp) for seq, _b, after in rows])
+            "updated = excluded.updated", [(r.seq, name, r.after, stamp) for r in rows])
         project.conn.executemany(
             "INSERT INTO changes (at, who, doc, layer, action, before, after) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(stamp, who, seq, name, action, before, after) for seq, before, after in rows])
+            [(stamp, who, r.seq, name, action if r.damaged is None else afresh, r.before,
+              r.after) for r in rows])
     return len(rows)
 
 

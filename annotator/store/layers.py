@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any, Callable, Iterator
 
+from ..core.agreement.units import StoredLayers
 from ..core.errors import DamagedLayerError, ValidationError
 from ..core.model import Document, Layer, layer_from_json, read_stored_layer, validate_layer
+from .changes import AFRESH
 from .connection import dumps, now
 from .documents import BATCH_SIZE
 
@@ -178,7 +180,14 @@ class LayersMixin:
         return self.edit(doc_id, layer_name, who, action, lambda _old: layer, over_damaged)
 
 
-AFRESH = "-afresh"  # the end of the action of a write that started a damaged layer afresh
+_SCREEN: list = [None, None]  # (a schema, its StoredLayers): a run meets one project's schema
+
+
+def stored_screen(schema) -> StoredLayers:
+    """The screen of stored layers of this schema (StoredLayers.problem), made once."""
+    if _SCREEN[0] is not schema:
+        _SCREEN[:] = [schema, StoredLayers(schema)]
+    return _SCREEN[1]
 
 
 def _stored_value(data: str) -> Any:
