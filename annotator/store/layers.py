@@ -141,14 +141,23 @@ class LayersMixin:
                 yield Document(doc_id, text, json.loads(meta)), layers
 
     def _put_layer(self, seq: int, text: str, name: str, layer: Layer, who: str,
-                   action: str, stamp: str | None = None, reverts: int | None = None) -> bool:
-        """Write a layer and log the change; False (and nothing written) if it is unchanged."""
+                   action: str, stamp: str | None = None, reverts: int | None = None,
+                   damaged: list[str] | None = None) -> bool:
+        """Write a layer and log the change; False (and nothing written) if it is unchanged.
+        `damaged`: the caller did not check the stored layer it replaces (import): if that
+        one does not hold, the change is logged with AFRESH and what was wrong is added to
+        the list."""
         row = self.conn.execute("SELECT data FROM layers WHERE doc = ? AND name = ?",
                                 (seq, name)).fetchone()
         after = layer.to_json(text)
         before = _stored_value(row[0]) if row else None
         if before == after:
             return False
+        if damaged is not None and row is not None:
+            problem = stored_screen(self.schema).problem(row[0], text, before)
+            if problem is not None:
+                damaged.append(problem)
+                action += AFRESH
         self.conn.execute(
             "INSERT INTO layers (doc, name, data, updated) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (doc, name) DO UPDATE SET data = excluded.data, updated = excluded.updated",
