@@ -20,7 +20,7 @@ import json
 from typing import Iterator, NamedTuple, Sequence
 
 from ..core.errors import ValidationError
-from ..core.model import Entity, Layer, layer_from_json, validate_layer
+from ..core.model import Entity, Layer, layer_from_json, layer_problem, validate_layer
 from .connection import now
 from .layers import AFRESH, stored_screen
 
@@ -124,8 +124,9 @@ def encode_layer(row: LayerRow, layer: Layer, schema) -> Encoded | None:
         return None
     # Replaced: the caller did not read the stored layer whole (it replaces its zones and
     # entities), so it is checked here, decoded once.
-    return Encoded(row.seq, row.doc_id, row.raw, encoded,
-                   stored_screen(schema).problem(row.raw, row.text, data))
+    problem = layer_problem(row.raw, row.text) if schema is None else \
+        stored_screen(schema).problem(row.raw, row.text, data)
+    return Encoded(row.seq, row.doc_id, row.raw, encoded, problem)
 
 
 def _may_equal(data, layer: Layer) -> bool:
