@@ -182,3 +182,12 @@ def test_worker_processes_replace_it_and_log_it_the_same(replaceable_path, monke
     assert "outside the text" in replaced[0]["problem"]
     assert "'WEAPON' is not in the schema" in replaced[1]["problem"]
     assert_replaced_afresh(path, ids, damaged)
+
+
+def test_only_a_layer_its_last_change_log_row_wrote_is_taken_as_checked(replaceable_path):
+    """(What lets assist skip checking most layers it replaces: the store validated them.)"""
+    from annotator.store.bulk import read_layer_rows
+    path, ids, damaged = replaceable_path
+    with Project.open(path) as proj:
+        rows = read_layer_rows(proj, SUGGESTIONS, ids)
+    assert [bool(r.logged) for r in rows] == [d not in damaged for d in ids]
