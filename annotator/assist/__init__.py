@@ -197,10 +197,9 @@ def assist_documents(project, doc_ids: Iterable[str] | None = None, zones: bool 
         return out
 
     def write(project, encoded: list[Encoded]) -> None:
-        write_encoded(project, SUGGESTIONS, WHO, ACTION, encoded)
-        if replaced is not None:
-            replaced.extend({"document": e.doc_id, "layer": SUGGESTIONS, "problem": e.damaged}
-                            for e in encoded if e.damaged is not None)
+        for doc_id, problem in write_encoded(project, SUGGESTIONS, WHO, ACTION, encoded):
+            if replaced is not None:
+                replaced.append({"document": doc_id, "layer": SUGGESTIONS, "problem": problem})
 
     from .workers import run_in_workers, worker_count
     count = worker_count(project, ids, workers)

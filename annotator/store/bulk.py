@@ -10,9 +10,9 @@ JSON, same log columns), and a layer that would not change is neither written no
 Encoding (validate, JSON) and writing are two steps, so that worker processes can encode
 while this process writes (annotator.assist.workers); the stored JSON is kept as read, and
 decoded only when something needs it. A stored layer that is replaced is checked on its way
-into the change log (the JSON decoded to compare it is screened, core.agreement's
-StoredLayers): a damaged one (a file edited by hand) is logged with an action ending in
-AFRESH, as a person's start afresh is, so `annotator check` does not report it.
+into the change log (damaged_before): a damaged one (a file edited by hand) is logged with an
+action ending in AFRESH, as a person's start afresh is, so `annotator check` does not report
+it.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ import json
 from typing import Iterator, NamedTuple, Sequence
 
 from ..core.errors import ValidationError
-from ..core.model import Entity, Layer, layer_from_json, layer_problem, validate_layer
+from ..core.model import Entity, Layer, layer_from_json, validate_layer
 from .connection import now
 from .layers import AFRESH, stored_screen
 
@@ -37,9 +37,6 @@ class LayerRow(NamedTuple):
     doc_id: str
     text: str
     raw: str | None  # the stored layer's JSON text, None if the document has none yet
-    # Whether `raw` is what the layer's last change-log row wrote: the store validated it then
-    # (a layer edited by hand in the file is not; see encode_layer).
-    logged: bool | int | None = False
 
     def data(self) -> dict | None:
         """The stored layer's JSON, decoded."""
@@ -52,7 +49,6 @@ class Encoded(NamedTuple):
     doc_id: str
     before: str | None  # the stored JSON it replaces, None if there is none
     after: str
-    damaged: str | None = None  # what was wrong with `before` (logged with AFRESH)
 
 
 def read_layer_rows(project, name: str, ids: Sequence[str], conn=None) -> list[LayerRow]:
@@ -61,10 +57,8 @@ def read_layer_rows(project, name: str, ids: Sequence[str], conn=None) -> list[L
     a worker's read-only `conn`, and check the layers are still the same when writing)."""
     marks = ",".join("?" * len(ids))
     found = {r[1]: r for r in (conn or project.conn).execute(
-        "SELECT d.seq, d.id, d.text, l.data, l.data = (SELECT c.after FROM changes c "
-        "WHERE c.doc = d.seq AND c.layer = ? ORDER BY c.id DESC LIMIT 1) "
-        "FROM documents d LEFT JOIN layers l "
-        f"ON l.doc = d.seq AND l.name = ? WHERE d.id IN ({marks})", (name, name, *ids))}
+        "SELECT d.seq, d.id, d.text, l.data FROM documents d LEFT JOIN layers l "
+        f"ON l.doc = d.seq AND l.name = ? WHERE d.id IN ({marks})", (name, *ids))}
     out = []
     for doc_id in ids:
         row = found.get(doc_id)
@@ -127,13 +121,7 @@ def encode_layer(row: LayerRow, layer: Layer, schema) -> Encoded | None:
     data = row.data()
     if _may_equal(data, layer) and data == layer.to_json(row.text):
         return None
-    # Replaced: the caller did not read the stored layer whole (it replaces its zones and
-    # entities), and its change-log row says whether it was damaged. What the last row of
-    # the log wrote was validated then (compared in SQL, it costs nearly nothing); anything
-    # else (a file edited by hand) is checked, decoded once, screened first (~30 us a layer).
-    problem = None if row.logged else layer_problem(row.raw, row.text) if schema is None \
-        else stored_screen(schema).problem(row.raw, row.text, data)
-    return Encoded(row.seq, row.doc_id, row.raw, encoded, problem)
+    return Encoded(row.seq, row.doc_id, row.raw, encoded)
 
 
 def _may_equal(data, layer: Layer) -> bool:
@@ -205,14 +193,17 @@ def _entity_json(e: Entity, text: str, learn: bool) -> tuple[str, bool] | None:
     return whole, True
 
 
-def write_encoded(project, name: str, who: str, action: str, rows: Sequence[Encoded]) -> int:
-    """Write the layers and their change-log rows in one transaction; returns how many. A
-    row that replaces a damaged layer is logged with `action` + AFRESH."""
+def write_encoded(project, name: str, who: str, action: str, rows: Sequence[Encoded]
+                  ) -> list[tuple[str, str]]:
+    """Write the layers and their change-log rows in one transaction. A row that replaces a
+    damaged layer is logged with `action` + AFRESH; returns (document id, what was wrong)
+    of those."""
     if not rows:
-        return 0
+        return []
     stamp = now()
     afresh = action + AFRESH
     with project.write():
+        damaged = damaged_before(project, name, rows)
         project.conn.executemany(
             "INSERT INTO layers (doc, name, data, updated) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (doc, name) DO UPDATE SET data = excluded.data, "
@@ -220,10 +211,37 @@ def write_encoded(project, name: str, who: str, action: str, rows: Sequence[Enco
         project.conn.executemany(
             "INSERT INTO changes (at, who, doc, layer, action, before, after) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(stamp, who, r.seq, name, action if r.damaged is None else afresh, r.before,
+            [(stamp, who, r.seq, name, afresh if r.seq in damaged else action, r.before,
               r.after) for r in rows])
-    return len(rows)
+    return [(r.doc_id, damaged[r.seq]) for r in rows if r.seq in damaged]
+
+
+def damaged_before(project, name: str, rows: Sequence[Encoded]) -> dict[int, str]:
+    """seq -> what is wrong with the stored layer a row replaces, for those that do not hold
+    (call it inside the write: the stored layers are the rows' `before`). The callers did not
+    read those layers whole (assist replaces their zones and entities), but the change log
+    says whether they were damaged. One the last row of the log wrote was validated then, so
+    only the others (a file edited by hand) are checked: screened, layer_problem if unsure."""
+    replacing = {r.seq: r.before for r in rows if r.before is not None}
+    if not replacing:
+        return {}
+    marks = ",".join("?" * len(replacing))
+    logged = dict(project.conn.execute(
+        "SELECT doc, after FROM changes WHERE id IN (SELECT max(id) FROM changes "
+        f"WHERE layer = ? AND doc IN ({marks}) GROUP BY doc)", (name, *replacing)))
+    unsure = [seq for seq, before in replacing.items() if logged.get(seq) != before]
+    if not unsure:
+        return {}
+    marks = ",".join("?" * len(unsure))
+    screen = stored_screen(project.schema)
+    found = {}
+    for seq, text in project.conn.execute(
+            f"SELECT seq, text FROM documents WHERE seq IN ({marks})", unsure):
+        problem = screen.problem(replacing[seq], text)
+        if problem is not None:
+            found[seq] = problem
+    return found
 
 
 __all__ = ["LayerRow", "Encoded", "read_layer_rows", "iter_texts", "stored_layers", "current_layer",
-           "encode_layer", "layer_json", "write_encoded"]
+           "encode_layer", "layer_json", "write_encoded", "damaged_before"]

@@ -184,10 +184,14 @@ def test_worker_processes_replace_it_and_log_it_the_same(replaceable_path, monke
     assert_replaced_afresh(path, ids, damaged)
 
 
-def test_only_a_layer_its_last_change_log_row_wrote_is_taken_as_checked(replaceable_path):
-    """(What lets assist skip checking most layers it replaces: the store validated them.)"""
-    from annotator.store.bulk import read_layer_rows
+def test_a_sound_layer_edited_by_hand_is_replaced_as_any_other(replaceable_path):
+    """A layer no change-log row wrote is checked (damaged_before); sound, its row is ordinary."""
     path, ids, damaged = replaceable_path
-    with Project.open(path) as proj:
-        rows = read_layer_rows(proj, SUGGESTIONS, ids)
-    assert [bool(r.logged) for r in rows] == [d not in damaged for d in ids]
+    sound = json.loads(damaged[ids[1]])
+    sound["entities"] = sound["entities"][1:]  # the reversed one taken out: it holds
+    damage(path, ids[1], SUGGESTIONS, json.dumps(sound, ensure_ascii=False))
+    result = annotator("assist", path)
+    assert result.returncode == 0 and len(result.stderr.splitlines()) == 2, result.stderr
+    changes = last_changes(path, ids)
+    assert changes[ids[1]] == ("assist", sound)
+    assert changes[ids[3]][0] == "assist-afresh"
