@@ -149,7 +149,7 @@ def assist_documents(project, doc_ids: Iterable[str] | None = None, zones: bool 
     as a layer) is left as it is and named in `damaged` ({"document", "layer", "problem"}),
     the rest goes on; without that list, ValidationError names it. One damaged only in what
     assist replaces (its zones and entities) is replaced by fresh suggestions, logged with
-    an action ending in store.layers.AFRESH, and named in `replaced` (same fields)."""
+    an action ending in store.changes.AFRESH, and named in `replaced` (same fields)."""
     if zones:
         rules = rules or default_rules()
         rules.check_schema(project.schema)
