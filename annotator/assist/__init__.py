@@ -138,7 +138,8 @@ def assist_documents(project, doc_ids: Iterable[str] | None = None, zones: bool 
                      gazetteer: str | Path | None = DEFAULT_GAZETTEER_PATH,
                      progress: Callable[[int], None] | None = None,
                      use_model: bool = True, workers: int | None = None,
-                     damaged: list[dict] | None = None) -> int:
+                     damaged: list[dict] | None = None,
+                     replaced: list[dict] | None = None) -> int:
     """Run assist over documents (all by default); returns how many were processed.
     Entities come from the project's model when it has one (and `use_model`).
     `workers`: processes suggesting (annotator.assist.workers); default one per core from
@@ -146,7 +147,9 @@ def assist_documents(project, doc_ids: Iterable[str] | None = None, zones: bool 
     Raises InputError for unusable rules or gazetteer, ModelError for a damaged model,
     before anything is written. A suggestions layer damaged in the file (that cannot be read
     as a layer) is left as it is and named in `damaged` ({"document", "layer", "problem"}),
-    the rest goes on; without that list, ValidationError names it."""
+    the rest goes on; without that list, ValidationError names it. One damaged only in what
+    assist replaces (its zones and entities) is replaced by fresh suggestions, logged with
+    an action ending in store.changes.AFRESH, and named in `replaced` (same fields)."""
     if zones:
         rules = rules or default_rules()
         rules.check_schema(project.schema)
@@ -190,11 +193,13 @@ def assist_documents(project, doc_ids: Iterable[str] | None = None, zones: bool 
                 damaged.append({"document": row.doc_id, "layer": SUGGESTIONS,
                                 "problem": problem})
                 encoded = None
-            out.append(None if encoded is None else (row.seq, row.raw, encoded))
+            out.append(encoded)
         return out
 
     def write(project, encoded: list[Encoded]) -> None:
-        write_encoded(project, SUGGESTIONS, WHO, ACTION, encoded)
+        for doc_id, problem in write_encoded(project, SUGGESTIONS, WHO, ACTION, encoded):
+            if replaced is not None:
+                replaced.append({"document": doc_id, "layer": SUGGESTIONS, "problem": problem})
 
     from .workers import run_in_workers, worker_count
     count = worker_count(project, ids, workers)

@@ -3,7 +3,7 @@ writing what they computed.
 
 Each worker opens the project file read-only, reads its piece of documents with their
 suggestions layer, suggests, validates and encodes each layer (annotator.store.bulk), and
-hands back (seq, the layer as it read it, the new layer's JSON or None if unchanged). This
+hands back (seq, the layer as it read it, what to write or None if unchanged). This
 process writes a piece in one transaction; inside it, once anything else has written to the
 project since the run started (_OwnWrites), it first reads the suggestions layers of the
 piece again: a document whose layer changed since its worker read it (a labeler accepting or
@@ -151,11 +151,7 @@ def _write_piece(project, ids: list[str], results: list[tuple], suggest_here: Ca
             project, SUGGESTIONS, here)))) if here else {}
         encoded: list[Encoded] = []
         for doc_id in ids:
-            if doc_id in computed:
-                found = computed[doc_id]
-            else:
-                seq, raw, new = by_id[doc_id]
-                found = None if new is None else (seq, raw, new)
+            found = computed[doc_id] if doc_id in computed else by_id[doc_id][2]
             if found is not None:
                 encoded.append(found)
         write(project, encoded)
@@ -174,8 +170,8 @@ def _start(path: str, rules, names, rejected, only_stances: bool) -> None:
                    names=_restored(names), rejected=rejected, only_stances=only_stances)
 
 
-def _suggest(ids: list[str]) -> list[tuple[str, int, str | None, str | None]]:
-    """(document id, seq, its suggestions layer as read, the new layer's JSON or None if
+def _suggest(ids: list[str]) -> list[tuple[str, int, str | None, Encoded | None]]:
+    """(document id, seq, its suggestions layer as read, what to write or None if
     unchanged) for each of `ids`."""
     from . import suggested_layer
     from ..core.model import layer_problem

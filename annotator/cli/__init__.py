@@ -55,6 +55,13 @@ def say_damaged(project: str, damaged: list[dict], out_of: str, stop: bool = Tru
         raise SystemExit(EXIT_REJECTED)
 
 
+def replaced_line(project, doc_id: str, layer: str, problem: str, by: str) -> str:
+    """The line saying a command replaced a damaged stored layer, as asked: nothing is wrong
+    any more, but what was there is gone from the layer (the change log keeps it)."""
+    return (f"annotator: {project}: document {doc_id!r}, layer {layer!r} was damaged "
+            f"({one_line(problem)}); replaced by {by}")
+
+
 def fail(message: str) -> None:
     click.echo(f"annotator: {one_line(message)}", err=True)
     raise SystemExit(EXIT_ERROR)
@@ -187,6 +194,11 @@ def run_import(project: Project, paths: list[Path], fmt: str | None, layer: str 
     seen = 0
     for outcome in project.import_documents(records(), who=who, force=force):
         counts[outcome.state] += 1
+        # Replacing a damaged layer is what the file asks (exit 0), but said: a layer a
+        # labeler may have worked in is now the file's (its damaged text stays in the log).
+        rejected_lines += [replaced_line(project.path, outcome.doc_id, name, problem,
+                                         f"the layer in {outcome.where}")
+                           for name, problem in outcome.replaced]
         if outcome.state in ("rejected", "kept"):
             rejected_lines.append(f"{outcome.where}: {one_line(outcome.message)}")
         elif outcome.state == "duplicate" and not quiet:

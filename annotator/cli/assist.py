@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from ..core.errors import AnnotatorError
-from . import EXIT_REJECTED, Progress, fail, main, open_project_or_fail, say_damaged
+from . import (EXIT_REJECTED, Progress, fail, main, open_project_or_fail, replaced_line,
+               say_damaged)
 
 
 @main.command()
@@ -44,16 +45,22 @@ def assist(project: str, do_zones: bool, do_entities: bool, gazetteer: Path | No
             fail(f"{project}: no document {unknown[0]!r}")
         progress = Progress("assist", quiet)
         damaged: list[dict] = []
+        replaced: list[dict] = []
         try:
             zone_rules = ZoneRules.load(rules) if rules else None
             count = assist_documents(
                 proj, doc_ids or None, zones=do_zones, entities=do_entities, rules=zone_rules,
                 gazetteer=None if no_gazetteer else (gazetteer or DEFAULT_GAZETTEER_PATH),
-                progress=progress, damaged=damaged)
+                progress=progress, damaged=damaged, replaced=replaced)
         except AnnotatorError as exc:
             progress.done()
             fail(str(exc))
         progress.done()
+    # A damaged suggestions layer replaced by fresh suggestions is repaired (machine output,
+    # nothing a person made): said, exit 0. One left as it is still is damaged: exit 1.
+    for d in replaced:
+        click.echo(replaced_line(project, d["document"], d["layer"], d["problem"],
+                                 "fresh suggestions"), err=True)
     what = " and ".join(w for w, on in (("zones", do_zones), ("entities", do_entities)) if on)
     if not quiet:
         click.echo(f"suggested {what} for {count - len(damaged)} documents (layer "

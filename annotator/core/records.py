@@ -22,3 +22,5 @@ class ImportOutcome:
     doc_id: str
     state: str  # "added", "updated", "unchanged", "duplicate", "kept" or "rejected"
     message: str = ""
+    # (layer name, what was wrong) of each damaged stored layer the record's layer replaced.
+    replaced: list[tuple[str, str]] = field(default_factory=list)

@@ -9,7 +9,10 @@ JSON, same log columns), and a layer that would not change is neither written no
 
 Encoding (validate, JSON) and writing are two steps, so that worker processes can encode
 while this process writes (annotator.assist.workers); the stored JSON is kept as read, and
-decoded only when something needs it.
+decoded only when something needs it. A stored layer that is replaced is checked on its way
+into the change log (damaged_before): a damaged one (a file edited by hand) is logged with an
+action ending in AFRESH, as a person's start afresh is, so `annotator check` does not report
+it.
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from typing import Iterator, NamedTuple, Sequence
 from ..core.errors import ValidationError
 from ..core.model import Entity, Layer, layer_from_json, validate_layer
 from .connection import now
+from .layers import AFRESH, stored_screen
 
 # store.connection.dumps, made once (no reference cycle can hide in a layer's JSON: not
 # looking for one makes encoding a third faster).
@@ -39,8 +43,12 @@ class LayerRow(NamedTuple):
         return None if self.raw is None else json.loads(self.raw)
 
 
-# What a batch writes for one document: (seq, the JSON it replaces or None, the new JSON).
-Encoded = tuple[int, "str | None", str]
+class Encoded(NamedTuple):
+    """What a batch writes for one document."""
+    seq: int
+    doc_id: str
+    before: str | None  # the stored JSON it replaces, None if there is none
+    after: str
 
 
 def read_layer_rows(project, name: str, ids: Sequence[str], conn=None) -> list[LayerRow]:
@@ -100,20 +108,20 @@ def current_layer(row: LayerRow, only_stances: bool = False) -> Layer:
     return layer_from_json(data, row.text)
 
 
-def encode_layer(row: LayerRow, layer: Layer, schema) -> str | None:
-    """The JSON to store for `layer`, None if it is what the row holds. ValidationError if the
-    layer breaks an invariant."""
+def encode_layer(row: LayerRow, layer: Layer, schema) -> Encoded | None:
+    """What to write for `layer`, None if it is what the row holds. ValidationError if the
+    layer breaks an invariant; ValueError if the stored layer is not JSON."""
     validate_layer(layer, len(row.text), schema)
     encoded = layer_json(layer, row.text)
     if row.raw is None:
-        return encoded
+        return Encoded(row.seq, row.doc_id, None, encoded)
     if encoded == row.raw:
         return None
     # The same layer written another way (key order, spacing) is the same layer.
     data = row.data()
-    if not _may_equal(data, layer):
-        return encoded
-    return None if data == layer.to_json(row.text) else encoded
+    if _may_equal(data, layer) and data == layer.to_json(row.text):
+        return None
+    return Encoded(row.seq, row.doc_id, row.raw, encoded)
 
 
 def _may_equal(data, layer: Layer) -> bool:
@@ -185,22 +193,60 @@ def _entity_json(e: Entity, text: str, learn: bool) -> tuple[str, bool] | None:
     return whole, True
 
 
-def write_encoded(project, name: str, who: str, action: str, rows: Sequence[Encoded]) -> int:
-    """Write the layers and their change-log rows in one transaction; returns how many."""
+def write_encoded(project, name: str, who: str, action: str, rows: Sequence[Encoded]
+                  ) -> list[tuple[str, str]]:
+    """Write the layers and their change-log rows in one transaction. A row that replaces a
+    damaged layer is logged with `action` + AFRESH; returns (document id, what was wrong)
+    of those."""
     if not rows:
-        return 0
+        return []
     stamp = now()
+    afresh = action + AFRESH
     with project.write():
+        damaged = damaged_before(project, name, rows)
         project.conn.executemany(
             "INSERT INTO layers (doc, name, data, updated) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (doc, name) DO UPDATE SET data = excluded.data, "
-            "updated = excluded.updated", [(seq, name, after, stamp) for seq, _b, after in rows])
+            "updated = excluded.updated", [(r.seq, name, r.after, stamp) for r in rows])
         project.conn.executemany(
             "INSERT INTO changes (at, who, doc, layer, action, before, after) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(stamp, who, seq, name, action, before, after) for seq, before, after in rows])
-    return len(rows)
+            [(stamp, who, r.seq, name, afresh if r.seq in damaged else action, r.before,
+              r.after) for r in rows])
+    return [(r.doc_id, damaged[r.seq]) for r in rows if r.seq in damaged]
+
+
+def damaged_before(project, name: str, rows: Sequence[Encoded]) -> dict[int, str]:
+    """seq -> what is wrong with the stored layer a row replaces, for those that do not hold.
+    The callers did not read those layers whole (assist replaces their zones and entities),
+    but the change log says whether they were damaged. One the last row of the log wrote was
+    validated then (compared in SQL: ~7 us a layer, where screening it costs ~30), so only
+    the others (a file edited by hand) are checked: screened, layer_problem if unsure."""
+    replacing = {r.seq: r.before for r in rows if r.before is not None}
+    unsure: list[int] = []
+    pairs = list(replacing.items())
+    for first in range(0, len(pairs), _PAIRS):  # (two bound values a row)
+        chunk = pairs[first:first + _PAIRS]
+        unsure += [r[0] for r in project.conn.execute(
+            f"WITH b (doc, before) AS (VALUES {', '.join(['(?, ?)'] * len(chunk))}) "
+            "SELECT b.doc FROM b WHERE b.before <> coalesce((SELECT c.after FROM changes c "
+            "WHERE c.doc = b.doc AND c.layer = ? ORDER BY c.id DESC LIMIT 1), '')",
+            (*(v for pair in chunk for v in pair), name))]
+    if not unsure:
+        return {}
+    marks = ",".join("?" * len(unsure))
+    screen = stored_screen(project.schema)
+    found = {}
+    for seq, text in project.conn.execute(
+            f"SELECT seq, text FROM documents WHERE seq IN ({marks})", unsure):
+        problem = screen.problem(replacing[seq], text)
+        if problem is not None:
+            found[seq] = problem
+    return found
+
+
+_PAIRS = 400  # stays under the 999 bound values of older SQLite builds
 
 
 __all__ = ["LayerRow", "Encoded", "read_layer_rows", "iter_texts", "stored_layers", "current_layer",
-           "encode_layer", "layer_json", "write_encoded"]
+           "encode_layer", "layer_json", "write_encoded", "damaged_before"]

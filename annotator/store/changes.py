@@ -13,6 +13,10 @@ from typing import Any, Iterator
 from ..core.model import GOLD, Layer, layer_from_json, validate_layer
 from .connection import dumps, now
 
+# The end of the action of a write over a damaged stored layer, kept on purpose as its
+# before-state: a person's start afresh, assist's fresh suggestions, an import's layer.
+AFRESH = "-afresh"
+
 
 @dataclass
 class Change:

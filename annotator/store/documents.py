@@ -12,10 +12,11 @@ from typing import Iterable, Iterator
 from ..core.errors import ValidationError
 from ..core.model import Document, Layer, layer_from_json, validate_layer
 from ..core.records import ImportOutcome, ImportRecord
-from .changes import Change
+from .changes import AFRESH, Change
 from .connection import dumps, now
 
 BATCH_SIZE = 500
+IMPORT = "import"  # the change-log action of a layer an import brought
 
 
 def content_hash(text: str) -> str:
@@ -90,7 +91,10 @@ class DocumentsMixin:
         refused; nothing already in the project is changed except layers the records bring,
         and of those only layers whose present state came from an import: a layer a person
         edited since is newer than the file (an older export coming back), so it is kept and
-        reported (state "kept"), unless `force`.
+        reported (state "kept"), unless `force`. A stored layer that does not hold (a file
+        edited by hand) is replaced, as the file asks: logged with an action ending in AFRESH
+        (`annotator check` does not report the damaged state the log keeps) and named in the
+        outcome's `replaced`.
         """
         batch: list[ImportRecord] = []
         for record in records:
@@ -105,7 +109,8 @@ class DocumentsMixin:
         """The layer's latest change if it was not an import (a person's edit, a merge)."""
         change = next(self._changes("c.id = (SELECT max(id) FROM changes WHERE doc = ? AND "
                                     "layer = ?)", (seq, name)), None)
-        return None if change is None or change.action == "import" else change
+        return None if change is None or change.action in (IMPORT, IMPORT + AFRESH) \
+            else change
 
     def _import_batch(self, batch: list[ImportRecord], who: str, force: bool = False
                       ) -> list[ImportOutcome]:
@@ -153,20 +158,24 @@ class DocumentsMixin:
                 seq = new_seqs[doc.id] if seq is None else seq
                 changed = False
                 kept = []
+                replaced: list[tuple[str, str]] = []
                 for name, layer in layers.items():
                     newer = None if added or force else self._edited_since_import(seq, name)
                     if newer is not None and layer.to_json(doc.text) != newer.after:
                         kept.append(f"{name!r} (changed by {newer.who} at {newer.at})")
                         continue
-                    changed |= self._put_layer(seq, doc.text, name, layer, who, "import", stamp)
+                    damaged: list[str] = []
+                    changed |= self._put_layer(seq, doc.text, name, layer, who, IMPORT, stamp,
+                                               damaged=None if added else damaged)
+                    replaced += [(name, problem) for problem in damaged]
                 state = "added" if added else ("updated" if changed else "unchanged")
                 if kept:
                     outcomes.append(ImportOutcome(
                         record.where, doc.id, "kept",
                         f"layer {', '.join(kept)} is newer in the project than in this file: "
-                        "kept (--force replaces it)"))
+                        "kept (--force replaces it)", replaced))
                 else:
-                    outcomes.append(ImportOutcome(record.where, doc.id, state))
+                    outcomes.append(ImportOutcome(record.where, doc.id, state, "", replaced))
         return outcomes
 
     def _lookup(self, column: str, select: str, values: list) -> Iterator[tuple]:

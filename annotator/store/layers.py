@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any, Callable, Iterator
 
+from ..core.agreement.units import StoredLayers
 from ..core.errors import DamagedLayerError, ValidationError
 from ..core.model import Document, Layer, layer_from_json, read_stored_layer, validate_layer
+from .changes import AFRESH
 from .connection import dumps, now
 from .documents import BATCH_SIZE
 
@@ -139,14 +141,23 @@ class LayersMixin:
                 yield Document(doc_id, text, json.loads(meta)), layers
 
     def _put_layer(self, seq: int, text: str, name: str, layer: Layer, who: str,
-                   action: str, stamp: str | None = None, reverts: int | None = None) -> bool:
-        """Write a layer and log the change; False (and nothing written) if it is unchanged."""
+                   action: str, stamp: str | None = None, reverts: int | None = None,
+                   damaged: list[str] | None = None) -> bool:
+        """Write a layer and log the change; False (and nothing written) if it is unchanged.
+        `damaged`: the caller did not check the stored layer it replaces (import): if that
+        one does not hold, the change is logged with AFRESH and what was wrong is added to
+        the list."""
         row = self.conn.execute("SELECT data FROM layers WHERE doc = ? AND name = ?",
                                 (seq, name)).fetchone()
         after = layer.to_json(text)
         before = _stored_value(row[0]) if row else None
         if before == after:
             return False
+        if damaged is not None and row is not None:
+            problem = stored_screen(self.schema).problem(row[0], text, before)
+            if problem is not None:
+                damaged.append(problem)
+                action += AFRESH
         self.conn.execute(
             "INSERT INTO layers (doc, name, data, updated) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (doc, name) DO UPDATE SET data = excluded.data, updated = excluded.updated",
@@ -178,7 +189,14 @@ class LayersMixin:
         return self.edit(doc_id, layer_name, who, action, lambda _old: layer, over_damaged)
 
 
-AFRESH = "-afresh"  # the end of the action of a write that started a damaged layer afresh
+_SCREEN: list = [None, None]  # (a schema, its StoredLayers): a run meets one project's schema
+
+
+def stored_screen(schema) -> StoredLayers:
+    """The screen of stored layers of this schema (StoredLayers.problem), made once."""
+    if _SCREEN[0] is not schema:
+        _SCREEN[:] = [schema, StoredLayers(schema)]
+    return _SCREEN[1]
 
 
 def _stored_value(data: str) -> Any:

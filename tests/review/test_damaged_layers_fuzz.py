@@ -72,9 +72,10 @@ def test_fuzzed_layers_never_give_a_traceback(labeled_path):
 
 
 def test_agreement_screen_never_passes_a_layer_the_full_check_refuses(labeled_path):
-    """Agreement screens stored layers with a lean copy of the invariants
-    (core.agreement.units.StoredLayers) and asks core.model.layer_problem only when in doubt:
-    the two must agree on every layer, or the copy has drifted from the check."""
+    """Agreement (and assist and import, of the layer they replace) screen stored layers with
+    a lean copy of the invariants (core.agreement.units.StoredLayers) and ask
+    core.model.layer_problem only when in doubt: the two must agree on every layer, or the
+    copy has drifted from the check."""
     from annotator.core.agreement.units import StoredLayers
     from annotator.core.errors import ValidationError
     from annotator.core.model import layer_problem
@@ -91,6 +92,7 @@ def test_agreement_screen_never_passes_a_layer_the_full_check_refuses(labeled_pa
     @given(data=st.one_of(layer_json(), _JSON.map(lambda v: json.dumps(v, allow_nan=True))))
     def check(data):
         problem = layer_problem(data, text, schema)
+        assert screen.problem(data, text) == problem  # what assist and import ask
         try:
             screen.marks(data, text)
         except ValidationError as exc:

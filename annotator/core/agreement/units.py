@@ -83,6 +83,11 @@ def marks_from_json(data: Mapping[str, Any], text: str) -> Marks:
     return Marks(len(text), zones, entities, stances)
 
 
+# What screening a stored layer of any shape can raise (a list for a layer, a string for a span).
+_UNSURE = (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError)
+_UNREAD = object()  # StoredLayers.problem: the JSON text is not decoded yet
+
+
 class StoredLayers:
     """Marks of layers as a project file stores them, checked first: a file may have been
     edited by hand or damaged, and figures computed on a reversed span or a label outside the
@@ -91,7 +96,9 @@ class StoredLayers:
     The check that decides, and names what is wrong, is core.model.layer_problem (the one
     merge and `annotator check` use). Building the Layer it checks costs agreement ~40% more
     time, so layers are first screened on the lean Marks with the same invariants; only one
-    the screen does not pass for certain is given to layer_problem."""
+    the screen does not pass for certain is given to layer_problem. The writers that replace
+    a stored layer without reading it (assist, import) ask `problem` of the layer they
+    replace: its change-log row says whether it was damaged."""
 
     def __init__(self, schema):
         self.schema = schema
@@ -107,13 +114,25 @@ class StoredLayers:
             found = marks_from_json(value, text)
             if self._sound(value, found, text):
                 return found
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError):
+        except _UNSURE:
             pass
         problem = layer_problem(data, text, self.schema)
         if problem:
             raise ValidationError(problem)
         # Sound, in a shape the screen does not take (e.g. no "entities" list at all).
         return marks(layer_from_json(json.loads(data), text), text)
+
+    def problem(self, data, text: str, value: Any = _UNREAD) -> str | None:
+        """layer_problem(data, text, schema), screened first: what is wrong with a stored
+        layer's JSON text, None if it holds. `value`: `data` already decoded, if it was."""
+        try:
+            if value is _UNREAD:
+                value = json.loads(data)
+            if self._sound(value, marks_from_json(value, text), text):
+                return None
+        except _UNSURE:
+            pass
+        return layer_problem(data, text, self.schema)
 
     def _sound(self, value: Mapping[str, Any], found: Marks, text: str) -> bool:
         """True only if the layer certainly holds every invariant of core.model.validate_layer
