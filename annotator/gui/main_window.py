@@ -184,12 +184,14 @@ class MainWindow(WindowBase):
         self._update_progress()
 
     def _update_title(self) -> None:
-        project = self.project.path.name
+        # Each name isolated: in the Arabic title a file name or an id would otherwise swap
+        # places with the dashes around it.
+        project = i18n.isolate(self.project.path.name)
         doc_id = self.session.doc_id
         if doc_id is None:
             self.setWindowTitle(tr("app.title", project=project))
         else:
-            self.setWindowTitle(tr("app.title.doc", project=project, doc=doc_id))
+            self.setWindowTitle(tr("app.title.doc", project=project, doc=i18n.ltr(doc_id)))
 
     # =========================================================================================
     # documents

@@ -198,7 +198,7 @@ class ReviewWindow(WindowBase):
         self._fill_units()
 
     def _update_title(self) -> None:
-        project, doc_id = self.project.path.name, self.session.doc_id
+        project, doc_id = i18n.isolate(self.project.path.name), self.session.doc_id
         self.setWindowTitle(tr("review.title.doc", project=project, doc=ltr(doc_id))
                             if doc_id else tr("review.title", project=project))
 

@@ -245,3 +245,29 @@ def test_a_negative_figure_keeps_its_minus_sign_in_front_in_arabic(qapp):
         assert _x(line, minus, True) < _x(line, line.index("5", minus), True)
     finally:
         i18n.set_language("en")
+
+
+@pytest.mark.parametrize("name", ["news-2024.db", "أخبار 2024.db"])
+def test_window_titles_keep_the_project_and_the_document_in_order(qapp, tmp_path, name):
+    """In the Arabic title the file name and the document id each stay whole and in reading
+    order between the dashes (a Latin name and a numeric id swapped places with them)."""
+    from annotator.core.model import Document
+    from annotator.gui import open_window
+    from annotator.gui.review import ReviewWindow
+    from annotator.store import ImportRecord, Project
+
+    path = tmp_path / name
+    with Project.create(path) as project:
+        list(project.import_documents([ImportRecord(Document("2024-17", "نص الخبر."))]))
+    window = open_window(path, "ali")
+    i18n.set_language("ar")  # (opening a window sets the language the user chose)
+    try:
+        title = window.windowTitle()
+        assert _reads_in_order(title, ["المُعلِّم", name, "2024-17"], rtl=True), title
+        review = ReviewWindow(window.project, "ali")
+        assert _reads_in_order(review.windowTitle(), [name], rtl=True)
+        assert i18n.isolate(name) in review.windowTitle()
+        review.close()
+        window.close()
+    finally:
+        i18n.set_language("en")
