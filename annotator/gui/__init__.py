@@ -114,6 +114,7 @@ def open_window(project_path, annotator: str):
             window.translatable(label.setText, "window.read_only")
         install_extensions(window)
         window.show()
+        window.restore_unsaved()
         window.show_first_document()
     except BaseException:
         project.close()

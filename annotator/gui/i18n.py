@@ -159,6 +159,17 @@ STRINGS: dict[str, tuple[str, str]] = {
                       "لم يُحفظ بعد (محفوظ على الشاشة، ستُعاد المحاولة): {what}."),
     "bar.undone_unsaved": ("Undone an edit that had not been saved.",
                            "تم التراجع عن تعديل لم يكن قد حُفظ."),
+    "close.not_saved_rescued": (
+        "Your last edits are NOT SAVED in the project ({reason}). Your labels are kept in a "
+        "file of their own and come back when you open this project again (a status, note "
+        "or time spent since then is not). Cancel keeps the window open and tries again.",
+        "تعديلاتك الأخيرة لم تُحفظ في المشروع ({reason}). وسومك محفوظة في ملف خاص بها وتعود "
+        "حين تفتح هذا المشروع مرة أخرى (أما الحالة والملاحظة والوقت المستغرق منذئذ فلا). "
+        "«إلغاء» يُبقي النافذة مفتوحة ويعيد المحاولة."),
+    "rescue.restored": ("Restored the edits of {documents} that were not saved last time.",
+                        "استُعيدت تعديلات {documents} لم تُحفظ في المرة السابقة."),
+    "rescue.problems": ("Some edits that were not saved last time were not restored:",
+                        "لم تُستعد بعض التعديلات التي لم تُحفظ في المرة السابقة:"),
     "close.not_saved": ("Your last edits are NOT SAVED ({reason}). Closing now loses them. "
                         "Cancel keeps the window open and tries again.",
                         "تعديلاتك الأخيرة لم تُحفظ ({reason}). الإغلاق الآن يُضيّعها. "

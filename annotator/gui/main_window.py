@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QActionGroup
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QToolBar
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMessageBox, QToolBar
 
 from ..core.model import Entity, Layer
 from ..session import AnnotationSession
+from ..session.rescue import RescueFile
 from ..session.suggestions import entity_items
 from ..store.status import UNFINISHED
 from . import i18n, settings
@@ -48,7 +49,8 @@ class MainWindow(WindowBase):
         self.annotator = annotator
         self.schema = project.schema
         # What is shown and edited lives in the session; the window draws it and forwards keys.
-        self.session = AnnotationSession(project, annotator)
+        self.session = AnnotationSession(project, annotator, rescue=RescueFile(
+            settings.rescue_folder(), project.project_id, annotator))
         self._position: int | None = None
         self._drawn_suggestions: Layer | None = None
         self._shown: Layer | None = None    # the layer the panels show
@@ -233,6 +235,21 @@ class MainWindow(WindowBase):
             self.article_view.set_selection(*select)
             self.article_view.scroll_to(select[0])
         self.document_changed.emit(doc_id)
+
+    def restore_unsaved(self) -> None:
+        """Edits an earlier session of this labeler could not save (it ended while NOT SAVED)
+        given back, before any document is shown; said once the window is up."""
+        restored, problems = self.session.restore_rescued()
+        if restored:
+            QTimer.singleShot(0, lambda: self.statusBar().showMessage(tr(
+                "rescue.restored", documents=i18n.counted(restored, "document",
+                                                          after_preposition=True)), 15000))
+        if problems:
+            box = QMessageBox(QMessageBox.Warning, tr("bar.not_saved_badge"),
+                              "\n".join([tr("rescue.problems"), *problems]), QMessageBox.Ok,
+                              self)
+            box.setObjectName("rescueProblems")
+            QTimer.singleShot(0, box.open)
 
     def reload_if_changed(self, changed: set[str]) -> bool:
         """Someone else changed these documents (live.py): re-read the one on screen."""

@@ -55,9 +55,12 @@ class SaveStateView:
         whether to close anyway (they would be lost) or stay and try again later."""
         if self.session.retry():
             return True
+        # Kept in the rescue file (session/rescue.py), they come back at the next opening.
+        key = "close.not_saved_rescued" if getattr(self.session, "unsaved_rescued", bool)() \
+            else "close.not_saved"
         answer = QMessageBox.warning(
             self.window, tr("bar.not_saved_badge"),
-            tr("close.not_saved", reason=tr(f"reason.{self.session.saving.reason or 'io'}")),
+            tr(key, reason=tr(f"reason.{self.session.saving.reason or 'io'}")),
             QMessageBox.Close | QMessageBox.Cancel, QMessageBox.Cancel)
         return answer == QMessageBox.Close
 

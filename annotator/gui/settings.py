@@ -25,6 +25,19 @@ def store() -> QSettings:
     return QSettings("annotator", "annotator")
 
 
+def rescue_folder() -> Path:
+    """Where edits that cannot be saved are kept meanwhile (session/rescue.py): the user's
+    own data folder, never the project's (its disk may be the one failing)."""
+    data_dir = os.environ.get("ANNOTATOR_DATA_DIR")
+    if data_dir:
+        return Path(data_dir) / "unsaved"
+    from PySide6.QtCore import QStandardPaths
+
+    base = QStandardPaths.writableLocation(QStandardPaths.AppDataLocation) \
+        or str(Path.home() / ".annotator")
+    return Path(base) / "unsaved"
+
+
 def _get(key: str) -> str | None:
     value = store().value(key)
     return str(value) if value not in (None, "") else None

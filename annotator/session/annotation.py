@@ -22,7 +22,8 @@ from .suggestions import (accepting, innermost, next_suggestion, pending_suggest
                           rejecting, suggestions_at)
 from ..core.spans import line_span, next_word_boundary, paragraph_span, word_span
 from .observer import Signal
-from .saving import SaveQueue, Write
+from .rescue import RescueFile, layer_json
+from .saving import SAVED, SaveQueue, Write
 
 
 # "Done" on a document with more than this share of its non-space text unlabeled asks first.
@@ -30,7 +31,9 @@ DONE_WARNING_UNLABELED = 0.5
 
 
 class AnnotationSession:
-    def __init__(self, project, annotator: str, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, project, annotator: str, clock: Callable[[], float] = time.monotonic,
+                 rescue: RescueFile | None = None):
+        """`rescue`: where edits that cannot be saved are kept meanwhile (rescue.py)."""
         self.project = project
         self.annotator = annotator
         self.schema = project.schema
@@ -52,6 +55,11 @@ class AnnotationSession:
         self.unsaved_seconds: dict[str, float] = {}
         self._saved_last_document: str | None = None
         self.saving = SaveQueue()
+        self.rescue = rescue
+        # (document, layer) -> (JSON the unsaved edits were made on, JSON as shown)
+        self._unsaved_layers: dict[tuple[str, str], tuple[str, str]] = {}
+        self._rescue_kept = False
+        self.saving.changed.connect(self._saving_changed)
 
         self.document_changed = Signal()   # (doc_id)
         self.layers_changed = Signal()     # (new_document: bool)
@@ -71,6 +79,40 @@ class AnnotationSession:
 
     def _write(self, run: Callable[[], object], **what) -> tuple[bool, object]:
         return self.saving.write(Write(run, **what))
+
+    def restore_rescued(self) -> tuple[int, list[str]]:
+        """Edits an earlier session of this labeler kept and never saved, given back (see
+        rescue.py): (layers restored, one line for each that was not)."""
+        if self.rescue is None:
+            return 0, []
+        return self.rescue.restore(self.project)
+
+    def _keep_unsaved(self, doc_id: str, name: str, before: Layer | None,
+                      after: Layer | None) -> None:
+        """An edit of (doc_id, name) did not reach the disk: keep the layer as shown in the
+        rescue file, with the stored layer the first unsaved edit was made on (`before`)."""
+        if self.rescue is None:
+            return
+        key = (doc_id, name)
+        if after is None or not self.saving.unsaved_changes(doc_id, name):
+            self._unsaved_layers.pop(key, None)
+        else:
+            base = self._unsaved_layers[key][0] if key in self._unsaved_layers \
+                else layer_json(before, self.text)
+            self._unsaved_layers[key] = (base, layer_json(after, self.text))
+        self._rescue_kept = self.rescue.keep(self._unsaved_layers)
+
+    def unsaved_rescued(self) -> bool:
+        """Whether every label not saved is in the rescue file (the file was written; a
+        status, a note or the time spent is not kept there)."""
+        edits = [(w.doc_id, w.layer) for w in self.saving.pending if w.change is not None]
+        return self.rescue is not None and self._rescue_kept and bool(edits) and all(
+            key in self._unsaved_layers for key in edits)
+
+    def _saving_changed(self, state: str) -> None:
+        if state == SAVED and self._unsaved_layers:
+            self._unsaved_layers.clear()
+            self.rescue.clear()
 
     # -- documents ------------------------------------------------------------------------------
     def last_document(self) -> str | None:
@@ -157,6 +199,7 @@ class AnnotationSession:
                 except ValidationError:
                     self.saving.take_back(doc_id, name)
                     raise
+                self._keep_unsaved(doc_id, name, before, after)
         except ValidationError as exc:
             self.message.emit("bar.not_saved", {"error": str(exc)}, 0)
             return None
@@ -336,6 +379,8 @@ class AnnotationSession:
             # The edit never reached the disk: undoing it is dropping it.
             stack.pop()
             self._load_layers()
+            self._keep_unsaved(self.doc_id, layer, None,
+                               self.layer if layer == self.annotator else self.suggestions)
             self.layers_changed.emit(True)
             self.message.emit("bar.undone_unsaved", {}, 4000)
             self.edited.emit()

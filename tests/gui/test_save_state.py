@@ -70,3 +70,34 @@ def fill_and_check(qtbot, w):
     assert not w.close()
     assert w.isVisible() and answers and "NOT SAVED" in answers[0]
     return shown
+
+
+def test_edits_not_saved_when_the_window_closes_come_back_when_it_opens_again(qtbot,
+                                                                              seeded_path):
+    w = open_window(seeded_path, "sara")
+    qtbot.addWidget(w)
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    w.article_view.setFocus()
+    pages = w.project.conn.execute("PRAGMA page_count").fetchone()[0]
+    w.project.conn.execute(f"PRAGMA max_page_count = {pages}")
+    shown = fill_and_check(qtbot, w)
+    answers = []
+
+    def answer_close():
+        box = QApplication.activeModalWidget()
+        answers.append(box.text())
+        box.button(QMessageBox.Close).click()
+    QTimer.singleShot(0, answer_close)
+    assert w.close()     # the labeler closes anyway (or the machine stops)
+    assert "labels are kept in a file of their own" in answers[0]
+
+    again = open_window(seeded_path, "sara")
+    qtbot.addWidget(again)
+    assert again.project.get_layer(SEED, "sara").entities == shown
+    assert again.session.layer.entities == shown
+    qtbot.waitUntil(lambda: again.statusBar().currentMessage().startswith(
+        "Restored the edits of 1 document"))
+    assert again.project.history()[-1].action == "restore"
+    again.close()

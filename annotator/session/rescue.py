@@ -1,0 +1,129 @@
+"""Edits that did not reach the disk, kept outside the project until they do.
+
+While the window says NOT SAVED (saving.py) the edits live in memory: a crash, a power cut or
+a labeler closing anyway would lose them. So while anything is pending the session keeps a
+rescue file in the user's data folder (not beside the project: its disk may be the one that
+fails): each layer with unsaved edits as it is shown, and the stored layer those edits were
+made on. When everything is saved the file goes.
+
+When the labeler opens the project again, each layer whose stored layer is still the one the
+edits were made on gets them back as one edit ("restore"); a layer changed since (another
+window, another person, a retry that did get through) is left as it is and named, and the
+file is set aside (renamed) for whoever sorts it out. The file is read as hostile input: every
+layer in it is checked against its document and the schema."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import time
+from pathlib import Path
+
+from ..core.errors import AnnotatorError, ValidationError
+from ..core.model import Layer, read_stored_layer
+
+RESTORE = "restore"
+
+
+def layer_json(layer: Layer | None, text: str) -> str:
+    return json.dumps((layer or Layer.empty(len(text))).to_json(text), ensure_ascii=False)
+
+
+class RescueFile:
+    def __init__(self, folder: str | Path, project_id: str, annotator: str):
+        self.annotator = annotator
+        self.project_id = project_id
+        name = re.sub(r"[^\w.-]", "_", f"{project_id}-{annotator}")
+        self.path = Path(folder) / f"{name}.json"
+
+    def keep(self, layers: dict[tuple[str, str], tuple[str, str]]) -> bool:
+        """Write {(document id, layer name): (JSON it was made on, JSON as shown)}, replacing
+        what was kept before, durably (written beside, synced, renamed over). False when that
+        folder cannot be written either: the window already says NOT SAVED."""
+        if not layers:
+            self.clear()
+            return True
+        data = {"project_id": self.project_id, "annotator": self.annotator,
+                "layers": [{"document": doc, "layer": name, "base": base, "shown": shown}
+                           for (doc, name), (base, shown) in layers.items()]}
+        tmp = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, ensure_ascii=False)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+            return True
+        except OSError:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+            return False
+
+    def clear(self) -> None:
+        try:
+            self.path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+    def restore(self, project) -> tuple[int, list[str]]:
+        """Give back what a session of this labeler on this project kept and never saved:
+        (layers restored, one line for each that was not). The file goes when all of it is
+        back; otherwise it is set aside, renamed, and the lines name it."""
+        if not self.path.exists():
+            return 0, []
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            entries = data["layers"]
+            if data["project_id"] != self.project_id or not isinstance(entries, list):
+                raise ValueError("not this project's")
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            return 0, [f"{self._set_aside()}: not a file of unsaved edits ({exc})"]
+        restored = 0
+        problems: list[str] = []
+        for entry in entries:
+            try:
+                restored += self._restore_one(project, entry)
+            except ValidationError as exc:
+                problems.append(str(exc))
+            except AnnotatorError as exc:  # still cannot be written: keep the file as it is
+                return restored, [f"{exc}; the unsaved edits stay in {self.path}"]
+        if problems:
+            where = self._set_aside()
+            problems = [f"{p} (kept in {where})" for p in problems]
+        else:
+            self.clear()
+        return restored, problems
+
+    def _restore_one(self, project, entry) -> int:
+        if not isinstance(entry, dict) or not isinstance(entry.get("document"), str) \
+                or not isinstance(entry.get("layer"), str):
+            raise ValidationError(f"an entry that names no document and layer: {entry!r:.80}")
+        doc, name = entry["document"], entry["layer"]
+        where = f"document {doc!r}, layer {name!r}"
+        if not project.has_document(doc):
+            raise ValidationError(f"{where}: the project has no such document")
+        text = project.get_text(doc)
+        shown, problem = read_stored_layer(entry.get("shown"), text, project.schema)
+        base, base_problem = read_stored_layer(entry.get("base"), text, project.schema)
+        if problem or base_problem:
+            raise ValidationError(f"{where}: {problem or base_problem}")
+        current = project.checked_layer(doc, name) if project.has_layer(doc, name) \
+            else Layer.empty(len(text))
+        if current == shown:
+            return 0  # it did reach the disk after all
+        if current != base:
+            raise ValidationError(f"{where}: changed since the unsaved edits were made on it; "
+                                  "not restored")
+        project.edit(doc, name, self.annotator, RESTORE, lambda _old: shown)
+        return 1
+
+    def _set_aside(self) -> Path:
+        aside = self.path.with_name(f"{self.path.stem}-{time.strftime('%Y%m%d-%H%M%S')}.json")
+        try:
+            os.replace(self.path, aside)
+        except OSError:
+            return self.path
+        return aside
