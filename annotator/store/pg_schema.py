@@ -130,7 +130,6 @@ REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO {LABELER}, {REVIEWER};
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO {LABELER}, {REVIEWER};
 GRANT INSERT, UPDATE ON layers, status, project TO {LABELER}, {REVIEWER};
-GRANT DELETE ON project TO {LABELER}, {REVIEWER};
 GRANT INSERT ON changes TO {LABELER}, {REVIEWER};
 GRANT INSERT, DELETE ON search_index, agreement_tallies TO {LABELER}, {REVIEWER};
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {LABELER}, {REVIEWER};
@@ -149,9 +148,6 @@ CREATE POLICY append_own ON changes FOR INSERT WITH CHECK (
     who = current_user::text AND (layer IS NULL OR {_may_write_layer('layer')}));
 CREATE POLICY write_settings ON project FOR INSERT WITH CHECK (
     key LIKE 'setting:%' AND (key NOT LIKE 'setting:review:%' OR {_IS_REVIEWER}));
--- Settings a run replaces (the agreement counts' bookkeeping deletes its keys).
-CREATE POLICY delete_settings ON project FOR DELETE
-    USING (key LIKE 'setting:%' AND (key NOT LIKE 'setting:review:%' OR {_IS_REVIEWER}));
 CREATE POLICY update_settings ON project FOR UPDATE
     USING (key LIKE 'setting:%' AND (key NOT LIKE 'setting:review:%' OR {_IS_REVIEWER}))
     WITH CHECK (key LIKE 'setting:%' AND (key NOT LIKE 'setting:review:%' OR {_IS_REVIEWER}));
@@ -173,7 +169,13 @@ def _may_read_layer(col: str) -> str:
            f"OR {_IS_REVIEWER})"
 
 
+# Also here (READING is what set_blind installs on a project made before it): settings a run
+# replaces, which the agreement counts' bookkeeping deletes.
 READING = f"""
+GRANT DELETE ON project TO {LABELER}, {REVIEWER};
+DROP POLICY IF EXISTS delete_settings ON project;
+CREATE POLICY delete_settings ON project FOR DELETE
+    USING (key LIKE 'setting:%' AND (key NOT LIKE 'setting:review:%' OR {_IS_REVIEWER}));
 CREATE OR REPLACE FUNCTION annotator_blind() RETURNS boolean LANGUAGE sql STABLE
     SECURITY DEFINER SET search_path = public, pg_temp
     AS $$ SELECT EXISTS (SELECT FROM project WHERE key = '{BLIND_KEY}' AND value = 'on') $$;
