@@ -154,6 +154,12 @@ STRINGS: dict[str, tuple[str, str]] = {
                              "will be written as soon as the file can be written again.",
                              "لم يُحفظ — {reason}. تعديلاتك الأخيرة باقية على الشاشة وستُكتب "
                              "حالما أمكنت الكتابة في الملف."),
+    "bar.not_saved_banner_rescued": (
+        "NOT SAVED — {reason}. Your last edits are kept on screen and in a file of their own "
+        "(they come back if the window closes), and will be written as soon as the file can "
+        "be written again.",
+        "لم يُحفظ — {reason}. تعديلاتك الأخيرة باقية على الشاشة وفي ملف خاص بها (تعود إن "
+        "أُغلقت النافذة)، وستُكتب حالما أمكنت الكتابة في الملف."),
     "bar.not_saved_badge": ("NOT SAVED", "لم يُحفظ"),
     "bar.kept_what": ("Not saved yet (kept, retrying): {what}.",
                       "لم يُحفظ بعد (محفوظ على الشاشة، ستُعاد المحاولة): {what}."),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QWidget
 
 from . import i18n
 from .article_view import BOUNDARY_COLOR, STRIPE_WIDTH, UNLABELED_COLOR
@@ -76,14 +76,20 @@ def _boundary(p: QPainter, r: QRectF) -> None:
     p.drawLine(QPointF(r.center().x(), 0), QPointF(r.center().x(), r.bottom()))
 
 
-class LegendPanel(QWidget):
-    """One row per kind of mark: the mark as drawn, and what it means."""
+class LegendPanel(QScrollArea):
+    """One row per kind of mark: the mark as drawn, and what it means. In a scroll area: a
+    dock squeezed by its neighbours would otherwise squeeze the word-wrapped rows to one line
+    each and cut their text (seen in the Arabic window, whose texts wrap)."""
 
     def __init__(self, schema, parent=None):
         super().__init__(parent)
         self.setObjectName("legend")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.NoFrame)
         self.schema = schema
-        self.grid = QGridLayout(self)
+        rows = QWidget()
+        self.grid = QGridLayout(rows)
+        self.setWidget(rows)
         self.grid.setColumnStretch(1, 1)
         self.texts: list[QLabel] = []
         self.retranslate()

@@ -32,6 +32,11 @@ class SaveStateView:
         self.retry_timer = QTimer(window, interval=RETRY_MS)
         self.retry_timer.timeout.connect(session.retry)
         session.save_state_changed.connect(self.show_state)
+        session.rescue_changed.connect(self._rescue_changed)
+
+    def _rescue_changed(self) -> None:
+        if not self.session.saving.saved:
+            self.show_state(self.session.save_state)
 
     def show_state(self, state: str) -> None:
         window = self.window
@@ -42,7 +47,8 @@ class SaveStateView:
             window.statusBar().showMessage(tr("bar.saved"), 3000)
             return
         reason = self.session.saving.reason or "io"
-        self.banner_row.show(tr("bar.not_saved_banner", reason=tr(f"reason.{reason}")))
+        self.banner_row.show(tr("bar.not_saved_banner_rescued" if self.session.unsaved_rescued()
+                                else "bar.not_saved_banner", reason=tr(f"reason.{reason}")))
         self.badge.setText(tr("bar.not_saved_badge"))
         if self.badge.parent() is not window.statusBar():
             window.statusBar().addPermanentWidget(self.badge)
@@ -56,8 +62,7 @@ class SaveStateView:
         if self.session.retry():
             return True
         # Kept in the rescue file (session/rescue.py), they come back at the next opening.
-        key = "close.not_saved_rescued" if getattr(self.session, "unsaved_rescued", bool)() \
-            else "close.not_saved"
+        key = "close.not_saved_rescued" if self.session.unsaved_rescued() else "close.not_saved"
         answer = QMessageBox.warning(
             self.window, tr("bar.not_saved_badge"),
             tr(key, reason=tr(f"reason.{self.session.saving.reason or 'io'}")),
@@ -67,3 +72,4 @@ class SaveStateView:
     def stop(self) -> None:
         self.retry_timer.stop()
         self.session.save_state_changed.disconnect(self.show_state)
+        self.session.rescue_changed.disconnect(self._rescue_changed)

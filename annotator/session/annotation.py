@@ -67,6 +67,7 @@ class AnnotationSession:
         self.message = Signal()            # (i18n key, params: dict, timeout ms or 0)
         self.status_changed = Signal()     # (doc_id, DocStatus)
         self.save_state_changed = self.saving.changed  # ("saved" | "not saved: <reason>")
+        self.rescue_changed = Signal()     # () what the rescue file holds changed
 
     # -- saving state ---------------------------------------------------------------------------
     @property
@@ -101,6 +102,7 @@ class AnnotationSession:
                 else layer_json(before, self.text)
             self._unsaved_layers[key] = (base, layer_json(after, self.text))
         self._rescue_kept = self.rescue.keep(self._unsaved_layers)
+        self.rescue_changed.emit()
 
     def unsaved_rescued(self) -> bool:
         """Whether every label not saved is in the rescue file (the file was written; a

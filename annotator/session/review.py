@@ -55,10 +55,15 @@ class ReviewSession:
         # Gold edits and decisions that could not be saved are kept and retried (saving.py).
         self.saving = SaveQueue()
         self.save_state_changed = self.saving.changed
+        self.rescue_changed = Signal()  # (a reviewer's unsaved gold is not kept in a file yet)
 
     @property
     def save_state(self) -> str:
         return self.saving.state
+
+    def unsaved_rescued(self) -> bool:
+        """Unsaved gold edits live on screen only (session/rescue.py keeps a labeler's)."""
+        return False
 
     @property
     def annotator(self) -> str:

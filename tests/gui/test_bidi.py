@@ -271,3 +271,24 @@ def test_window_titles_keep_the_project_and_the_document_in_order(qapp, tmp_path
         window.close()
     finally:
         i18n.set_language("en")
+
+
+def test_legend_rows_are_whole_in_a_small_dock(qtbot, seeded_path):
+    """The legend's texts wrap (more in Arabic): squeezed by the docks around it, its rows
+    were cut to one line each; they keep their height and the legend scrolls."""
+    from annotator.gui import open_window
+
+    window = open_window(seeded_path, "sara")
+    qtbot.addWidget(window)
+    i18n.set_language("ar")
+    try:
+        window.resize(1280, 800)
+        window.docks["legend"].raise_()
+        qtbot.wait(50)
+        labels = window.legend_panel.texts
+        assert labels and all(label.height() >= label.heightForWidth(label.width())
+                              for label in labels), \
+            [(label.height(), label.heightForWidth(label.width())) for label in labels]
+    finally:
+        i18n.set_language("en")
+        window.close()

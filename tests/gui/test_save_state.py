@@ -83,6 +83,7 @@ def test_edits_not_saved_when_the_window_closes_come_back_when_it_opens_again(qt
     pages = w.project.conn.execute("PRAGMA page_count").fetchone()[0]
     w.project.conn.execute(f"PRAGMA max_page_count = {pages}")
     shown = fill_and_check(qtbot, w)
+    assert "in a file of their own" in w.save_state.banner.text()
     answers = []
 
     def answer_close():
