@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QActionGroup
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMessageBox, QToolBar
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QToolBar
 
 from ..core.model import Entity, Layer
 from ..session import AnnotationSession
@@ -29,7 +29,7 @@ from .panels import EntityPanel, GuidelinesPanel, NotePanel, StanceEditor, Stanc
 from .legend import LegendPanel
 from .queue import QueuePanel
 from .save_state import SaveStateView
-from .window_base import WindowBase, register_commands
+from .window_base import WindowBase, error_box, register_commands
 
 MENU_ORDER = ("file", "edit", "label", "document", "view", "review", "assist", "help")
 # Time spent is written at least this often, so a crash loses at most this much of it.
@@ -245,9 +245,7 @@ class MainWindow(WindowBase):
                 "rescue.restored", documents=i18n.counted(restored, "document",
                                                           after_preposition=True)), 15000))
         if problems:
-            box = QMessageBox(QMessageBox.Warning, tr("bar.not_saved_badge"),
-                              "\n".join([tr("rescue.problems"), *problems]), QMessageBox.Ok,
-                              self)
+            box = error_box(self, tr("rescue.problems"), "\n".join(problems))
             box.setObjectName("rescueProblems")
             QTimer.singleShot(0, box.open)
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QLabel,
                                QListWidget, QListWidgetItem, QProgressBar, QSplitter,
@@ -28,9 +28,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QLabel,
 from ..core import adjudication as adj
 from ..core.errors import AnnotatorError
 from ..core.model import GOLD
+from ..session.rescue import RescueFile
 from ..session.review import ReviewSession
 from ..store.tallies import review_queue
-from . import i18n, live, registry
+from . import i18n, live, registry, settings
 from .file_dialogs import ask_file
 from .commands import REVIEW_OPEN, review_commands
 from .damaged import DamagedBanner
@@ -61,7 +62,8 @@ class ReviewWindow(WindowBase):
         self.reviewer = reviewer
         self.schema = project.schema
         # What is reviewed and decided lives in the session; the window draws it.
-        self.session = ReviewSession(project, reviewer, labelers)
+        self.session = ReviewSession(project, reviewer, labelers, rescue=RescueFile(
+            settings.rescue_folder(), project.project_id, reviewer, "review"))
         self.labelers = self.session.labelers
         self._owns_project = owns_project
         self._is_closed = False
@@ -83,6 +85,7 @@ class ReviewWindow(WindowBase):
         i18n.notifier.changed.connect(self.retranslate)
         self.retranslate()
         self.resize(1400, 860)
+        restored, problems = session.restore_rescued()  # before anything is read and shown
         self.refresh_queue()
         first = next((d for d, _n, s in self._queue if s != "reviewed"),
                      self._queue[0][0] if self._queue else None)
@@ -92,6 +95,13 @@ class ReviewWindow(WindowBase):
             self.statusBar().showMessage(tr("review.no_documents"))
             self._show_empty()
         live.install(self)  # a project on a server: what the labelers change shows here
+        if restored:
+            self.statusBar().showMessage(tr("rescue.restored", documents=counted(
+                restored, "document", after_preposition=True)), 15000)
+        if problems:
+            box = error_box(self, tr("rescue.problems"), "\n".join(problems))
+            box.setObjectName("rescueProblems")
+            QTimer.singleShot(0, box.open)
 
     def _show_empty(self) -> None:
         """Nothing to review: say why and what to do instead of showing blank panes."""

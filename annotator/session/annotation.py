@@ -22,8 +22,8 @@ from .suggestions import (accepting, innermost, next_suggestion, pending_suggest
                           rejecting, suggestions_at)
 from ..core.spans import line_span, next_word_boundary, paragraph_span, word_span
 from .observer import Signal
-from .rescue import RescueFile, layer_json
-from .saving import SAVED, SaveQueue, Write
+from .rescue import Rescue, RescueFile
+from .saving import SaveQueue, Write
 
 
 # "Done" on a document with more than this share of its non-space text unlabeled asks first.
@@ -55,11 +55,7 @@ class AnnotationSession:
         self.unsaved_seconds: dict[str, float] = {}
         self._saved_last_document: str | None = None
         self.saving = SaveQueue()
-        self.rescue = rescue
-        # (document, layer) -> (JSON the unsaved edits were made on, JSON as shown)
-        self._unsaved_layers: dict[tuple[str, str], tuple[str, str]] = {}
-        self._rescue_kept = False
-        self.saving.changed.connect(self._saving_changed)
+        self.rescue = Rescue(rescue, self.saving)
 
         self.document_changed = Signal()   # (doc_id)
         self.layers_changed = Signal()     # (new_document: bool)
@@ -67,7 +63,7 @@ class AnnotationSession:
         self.message = Signal()            # (i18n key, params: dict, timeout ms or 0)
         self.status_changed = Signal()     # (doc_id, DocStatus)
         self.save_state_changed = self.saving.changed  # ("saved" | "not saved: <reason>")
-        self.rescue_changed = Signal()     # () what the rescue file holds changed
+        self.rescue_changed = self.rescue.changed  # () what the rescue file holds changed
 
     # -- saving state ---------------------------------------------------------------------------
     @property
@@ -84,37 +80,11 @@ class AnnotationSession:
     def restore_rescued(self) -> tuple[int, list[str]]:
         """Edits an earlier session of this labeler kept and never saved, given back (see
         rescue.py): (layers restored, one line for each that was not)."""
-        if self.rescue is None:
-            return 0, []
         return self.rescue.restore(self.project)
 
-    def _keep_unsaved(self, doc_id: str, name: str, before: Layer | None,
-                      after: Layer | None) -> None:
-        """An edit of (doc_id, name) did not reach the disk: keep the layer as shown in the
-        rescue file, with the stored layer the first unsaved edit was made on (`before`)."""
-        if self.rescue is None:
-            return
-        key = (doc_id, name)
-        if after is None or not self.saving.unsaved_changes(doc_id, name):
-            self._unsaved_layers.pop(key, None)
-        else:
-            base = self._unsaved_layers[key][0] if key in self._unsaved_layers \
-                else layer_json(before, self.text)
-            self._unsaved_layers[key] = (base, layer_json(after, self.text))
-        self._rescue_kept = self.rescue.keep(self._unsaved_layers)
-        self.rescue_changed.emit()
-
     def unsaved_rescued(self) -> bool:
-        """Whether every label not saved is in the rescue file (the file was written; a
-        status, a note or the time spent is not kept there)."""
-        edits = [(w.doc_id, w.layer) for w in self.saving.pending if w.change is not None]
-        return self.rescue is not None and self._rescue_kept and bool(edits) and all(
-            key in self._unsaved_layers for key in edits)
-
-    def _saving_changed(self, state: str) -> None:
-        if state == SAVED and self._unsaved_layers:
-            self._unsaved_layers.clear()
-            self.rescue.clear()
+        """Whether every label not saved is in the rescue file."""
+        return self.rescue.all_kept()
 
     # -- documents ------------------------------------------------------------------------------
     def last_document(self) -> str | None:
@@ -201,7 +171,7 @@ class AnnotationSession:
                 except ValidationError:
                     self.saving.take_back(doc_id, name)
                     raise
-                self._keep_unsaved(doc_id, name, before, after)
+                self.rescue.note(doc_id, name, self.text, before, after)
         except ValidationError as exc:
             self.message.emit("bar.not_saved", {"error": str(exc)}, 0)
             return None
@@ -381,8 +351,8 @@ class AnnotationSession:
             # The edit never reached the disk: undoing it is dropping it.
             stack.pop()
             self._load_layers()
-            self._keep_unsaved(self.doc_id, layer, None,
-                               self.layer if layer == self.annotator else self.suggestions)
+            self.rescue.note(self.doc_id, layer, self.text, None,
+                             self.layer if layer == self.annotator else self.suggestions)
             self.layers_changed.emit(True)
             self.message.emit("bar.undone_unsaved", {}, 4000)
             self.edited.emit()

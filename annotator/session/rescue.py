@@ -22,6 +22,8 @@ from pathlib import Path
 
 from ..core.errors import AnnotatorError, ValidationError
 from ..core.model import Layer, read_stored_layer
+from .observer import Signal
+from .saving import SAVED, SaveQueue
 
 RESTORE = "restore"
 
@@ -31,10 +33,12 @@ def layer_json(layer: Layer | None, text: str) -> str:
 
 
 class RescueFile:
-    def __init__(self, folder: str | Path, project_id: str, annotator: str):
+    def __init__(self, folder: str | Path, project_id: str, annotator: str, kind: str = ""):
+        """One file per project, person and `kind` of session (a reviewer's gold edits apart
+        from the same person's own labels: two sessions never write one file)."""
         self.annotator = annotator
         self.project_id = project_id
-        name = re.sub(r"[^\w.-]", "_", f"{project_id}-{annotator}")
+        name = re.sub(r"[^\w.-]", "_", "-".join(filter(None, (project_id, annotator, kind))))
         self.path = Path(folder) / f"{name}.json"
 
     def keep(self, layers: dict[tuple[str, str], tuple[str, str]]) -> bool:
@@ -127,3 +131,47 @@ class RescueFile:
         except OSError:
             return self.path
         return aside
+
+
+class Rescue:
+    """A session's layers with unsaved edits, kept in its RescueFile (none: nothing is kept)
+    while its SaveQueue holds writes, and forgotten once everything is saved."""
+
+    def __init__(self, file: RescueFile | None, saving: SaveQueue):
+        self.file = file
+        self.saving = saving
+        # (document, layer) -> (JSON the unsaved edits were made on, JSON as shown)
+        self.layers: dict[tuple[str, str], tuple[str, str]] = {}
+        self.kept = False
+        self.changed = Signal()  # () what the file holds changed
+        saving.changed.connect(self._saving_changed)
+
+    def note(self, doc_id: str, name: str, text: str, before: Layer | None,
+             shown: Layer | None) -> None:
+        """(doc_id, name) is shown as `shown` now; `before`: the layer the edit was made on
+        (the stored one, for the first unsaved edit of that layer)."""
+        if self.file is None:
+            return
+        key = (doc_id, name)
+        if shown is None or not self.saving.unsaved_changes(doc_id, name):
+            self.layers.pop(key, None)
+        else:
+            base = self.layers[key][0] if key in self.layers else layer_json(before, text)
+            self.layers[key] = (base, layer_json(shown, text))
+        self.kept = self.file.keep(self.layers)
+        self.changed.emit()
+
+    def all_kept(self) -> bool:
+        """Whether every unsaved layer edit is in the file (a status, a note, a decision or
+        the time spent is not kept there)."""
+        edits = [(w.doc_id, w.layer) for w in self.saving.pending if w.change is not None]
+        return self.file is not None and self.kept and bool(edits) and all(
+            key in self.layers for key in edits)
+
+    def restore(self, project) -> tuple[int, list[str]]:
+        return (0, []) if self.file is None else self.file.restore(project)
+
+    def _saving_changed(self, state: str) -> None:
+        if state == SAVED and self.layers:
+            self.layers.clear()
+            self.file.clear()

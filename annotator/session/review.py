@@ -15,6 +15,7 @@ from ..core.errors import ValidationError
 from ..core.model import GOLD, Layer, Stance, remove_entity, set_zone, validate_layer
 from ..store.review_decisions import get_decisions, record_decisions
 from .observer import Signal
+from .rescue import Rescue, RescueFile
 from .saving import SaveQueue, Write
 
 DECISIONS = "review-decisions"  # what a kept decisions write is about (Write.layer)
@@ -28,7 +29,9 @@ def version_json(kind: str, version: Any) -> Any:
 
 
 class ReviewSession:
-    def __init__(self, project, reviewer: str, labelers: list[str] | None = None):
+    def __init__(self, project, reviewer: str, labelers: list[str] | None = None,
+                 rescue: RescueFile | None = None):
+        """`rescue`: where gold edits that cannot be saved are kept meanwhile (rescue.py)."""
         self.project = project
         self.reviewer = reviewer
         self.schema = project.schema
@@ -55,15 +58,21 @@ class ReviewSession:
         # Gold edits and decisions that could not be saved are kept and retried (saving.py).
         self.saving = SaveQueue()
         self.save_state_changed = self.saving.changed
-        self.rescue_changed = Signal()  # (a reviewer's unsaved gold is not kept in a file yet)
+        self.rescue = Rescue(rescue, self.saving)
+        self.rescue_changed = self.rescue.changed
 
     @property
     def save_state(self) -> str:
         return self.saving.state
 
     def unsaved_rescued(self) -> bool:
-        """Unsaved gold edits live on screen only (session/rescue.py keeps a labeler's)."""
-        return False
+        """Whether every gold edit not saved is in the rescue file (a decision is not)."""
+        return self.rescue.all_kept()
+
+    def restore_rescued(self) -> tuple[int, list[str]]:
+        """Gold edits an earlier review session of this reviewer kept and never saved, given
+        back (rescue.py): (layers restored, one line for each that was not)."""
+        return self.rescue.restore(self.project)
 
     @property
     def annotator(self) -> str:
@@ -191,6 +200,7 @@ class ReviewSession:
                 except ValidationError:
                     self.saving.take_back(doc_id, GOLD)
                     raise
+                self.rescue.note(doc_id, GOLD, self.text, self.gold, gold)
                 self.gold = gold
         except ValidationError as exc:
             self.message.emit("review.invalid", {"error": str(exc)}, 0)
@@ -325,6 +335,7 @@ class ReviewSession:
             return False
         if not redo and self.saving.take_back(self.doc_id, GOLD) is not None:
             self.reload_gold()  # it never reached the disk: undoing it is dropping it
+            self.rescue.note(self.doc_id, GOLD, self.text, None, self.gold)
             self.gold_edited.emit()
             return True
         if not self.retry():

@@ -27,10 +27,10 @@ def test_unsaved_edits_survive_the_session_and_come_back_once(store, tmp_path):
     session.label_zone("body", 0, 10)
     session.open_document("d2")                       # more unsaved work, another document
     session.label_entity("PER", 0, 3, exact=True)
-    assert not session.saving.saved and session.rescue.path.exists()
+    assert not session.saving.saved and session.rescue.file.path.exists()
     session.open_document("d1")
     layer_d1 = session.layer
-    kept = json.loads(session.rescue.path.read_text(encoding="utf-8"))
+    kept = json.loads(session.rescue.file.path.read_text(encoding="utf-8"))
     assert {(e["document"], e["layer"]) for e in kept["layers"]} == {("d1", "sara"), ("d2", "sara")}
     # The window is gone (a crash): nothing more is retried. The disk is freed later.
     path = store.path
@@ -43,7 +43,7 @@ def test_unsaved_edits_survive_the_session_and_come_back_once(store, tmp_path):
     assert again.get_layer("d1", "sara").entities == shown
     assert again.get_layer("d2", "sara").entities == (Entity(0, 3, "PER"),)
     assert [c.action for c in again.history()[before:]] == [RESTORE, RESTORE]
-    assert not next_session.rescue.path.exists()
+    assert not next_session.rescue.file.path.exists()
     assert next_session.restore_rescued() == (0, [])  # once
     again.close()
 
@@ -55,13 +55,13 @@ def test_once_saved_the_rescue_file_goes_and_undo_of_an_unsaved_edit_updates_it(
     fill_the_disk(store)
     label_until_not_saved(session)
     session.undo()                                      # drops the one unsaved edit
-    assert not session.rescue.path.exists() or not json.loads(
-        session.rescue.path.read_text(encoding="utf-8"))["layers"]
+    assert not session.rescue.file.path.exists() or not json.loads(
+        session.rescue.file.path.read_text(encoding="utf-8"))["layers"]
     session.label_zone("body", 0, 10)
-    assert session.rescue.path.exists()
+    assert session.rescue.file.path.exists()
     free_the_disk(store)
     assert session.retry()
-    assert not session.rescue.path.exists()
+    assert not session.rescue.file.path.exists()
 
 
 def test_a_layer_changed_since_is_not_overwritten_and_the_file_is_set_aside(store, tmp_path):

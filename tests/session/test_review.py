@@ -129,3 +129,30 @@ def test_taking_a_version_stays_and_a_settled_unit_changes_only_explicitly(store
     assert first.kind == adj.ENTITY and session.is_decided(first)
     assert get_decisions(store, "d1")[first.key] == [[e.start, e.end, e.label]
                                                      for e in first.version("a")]
+
+
+def test_gold_not_saved_when_the_review_ends_comes_back_next_time(store, tmp_path):
+    from annotator.session.rescue import RESTORE, RescueFile
+
+    two_labelers(store)
+    rescue = RescueFile(tmp_path, store.project_id, "rev", "review")
+    session = ReviewSession(store, "rev", rescue=rescue)
+    session.open_document("d1")
+    pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+    store.conn.execute(f"PRAGMA max_page_count = {pages}")
+    for i in range(300):
+        session.select(i % len(session.disagreements))
+        session.accept_labeler((i // 2) % 2, replace=True)
+        if not session.saving.saved:
+            break
+    shown = session.gold
+    assert session.unsaved_rescued() and rescue.path.exists()
+    # The review ends (a crash); the disk is freed; the reviewer opens the review again.
+    store.conn.execute("PRAGMA max_page_count = 1073741823")
+    again = ReviewSession(store, "rev", rescue=RescueFile(tmp_path, store.project_id, "rev",
+                                                          "review"))
+    assert again.restore_rescued() == (1, [])
+    assert store.get_layer("d1", GOLD) == shown
+    assert store.history()[-1].action == RESTORE and not rescue.path.exists()
+    # A labeler's own rescue file is another file: the two sessions never share one.
+    assert RescueFile(tmp_path, store.project_id, "rev").path != rescue.path
