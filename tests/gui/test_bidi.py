@@ -282,13 +282,18 @@ def test_legend_rows_are_whole_in_a_small_dock(qtbot, seeded_path):
     qtbot.addWidget(window)
     i18n.set_language("ar")
     try:
-        window.resize(1280, 800)
+        window.resize(1280, 640)  # (a laptop's screen, or a banner above the text)
         window.docks["legend"].raise_()
         qtbot.wait(50)
         labels = window.legend_panel.texts
-        assert labels and all(label.height() >= label.heightForWidth(label.width())
-                              for label in labels), \
+
+        def whole(label):  # every line shown (Qt's grid may round a pixel off the last one)
+            return label.height() > label.heightForWidth(label.width()) \
+                - label.fontMetrics().height() // 2
+        assert labels and all(map(whole, labels)), \
             [(label.height(), label.heightForWidth(label.width())) for label in labels]
+        assert any(label.heightForWidth(label.width()) > 1.5 * label.fontMetrics().height()
+                   for label in labels)  # some rows do wrap, or the test shows nothing
     finally:
         i18n.set_language("en")
         window.close()
