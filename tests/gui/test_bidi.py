@@ -283,17 +283,21 @@ def test_legend_rows_are_whole_in_a_small_dock(qtbot, seeded_path):
     i18n.set_language("ar")
     try:
         window.resize(1280, 640)  # (a laptop's screen, or a banner above the text)
-        window.docks["legend"].raise_()
-        qtbot.wait(50)
-        labels = window.legend_panel.texts
+        legend = window.docks["legend"]
+        legend.raise_()
+        window.resizeDocks([legend], [300], Qt.Horizontal)  # narrow: its texts wrap
+        window.resizeDocks([legend], [220], Qt.Vertical)
 
         def whole(label):  # every line shown (Qt's grid may round a pixel off the last one)
             return label.height() > label.heightForWidth(label.width()) \
                 - label.fontMetrics().height() // 2
-        assert labels and all(map(whole, labels)), \
-            [(label.height(), label.heightForWidth(label.width())) for label in labels]
-        assert any(label.heightForWidth(label.width()) > 1.5 * label.fontMetrics().height()
-                   for label in labels)  # some rows do wrap, or the test shows nothing
+        def wraps(label):
+            return label.heightForWidth(label.width()) > 1.5 * label.fontMetrics().height()
+
+        def laid_out():  # some rows wrap (or the test shows nothing), and every row is whole
+            labels = window.legend_panel.texts  # (made again in Arabic)
+            return any(map(wraps, labels)) and all(map(whole, labels))
+        qtbot.waitUntil(laid_out, timeout=3000)
     finally:
         i18n.set_language("en")
         window.close()
