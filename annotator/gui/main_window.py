@@ -6,7 +6,7 @@ Qt): every edit goes through project.edit there (one committed transaction with 
 row), undo and redo come from the change log, and an edit that cannot be saved is kept and
 retried while save_state.py shows NOT SAVED. The commands are declared in commands.py. This
 module builds the widgets, forwards keys and selections to the session and repaints on its
-notifications. (About 450 lines: the side panels' wiring, the queue navigation and the clock's
+notifications. (About 540 lines: the side panels' wiring, the queue navigation and the clock's
 window activation rules are window concerns and stay here.)
 """
 from __future__ import annotations

@@ -12,7 +12,7 @@ entity, a zone key (1, 2, 3, 0) to set a zone, Delete to remove entities; stance
 What is reviewed and decided lives in session/review.py (ReviewSession, tested without Qt);
 decisions are kept through store/review_decisions.py; the texts about units are in
 review_text.py. This module builds the panes and docks, forwards keys and selections to the
-session and repaints on its notifications. (About 420 lines: the queue table, the unit list
+session and repaints on its notifications. (About 540 lines: the queue table, the unit list
 and the extension entry points stay together because they are the window's own widgets.)
 """
 from __future__ import annotations
