@@ -162,7 +162,12 @@ class DocumentsMixin:
                 for name, layer in layers.items():
                     newer = None if added or force else self._edited_since_import(seq, name)
                     if newer is not None and layer.to_json(doc.text) != newer.after:
-                        kept.append(f"{name!r} (changed by {newer.who} at {newer.at})")
+                        # Said if it was damaged since (a hand edit): --force would replace it.
+                        row = self.conn.execute("SELECT data FROM layers WHERE doc = ? AND "
+                                                "name = ?", (seq, name)).fetchone()
+                        problem = row and self._stored_problem(row[0], doc.text)
+                        kept.append(f"{name!r} (changed by {newer.who} at {newer.at}"
+                                    + (f"; damaged since: {problem}" if problem else "") + ")")
                         continue
                     damaged: list[str] = []
                     changed |= self._put_layer(seq, doc.text, name, layer, who, IMPORT, stamp,

@@ -154,7 +154,7 @@ class LayersMixin:
         if before == after:
             return False
         if damaged is not None and row is not None:
-            problem = stored_screen(self.schema).problem(row[0], text, before)
+            problem = self._stored_problem(row[0], text, before)
             if problem is not None:
                 damaged.append(problem)
                 action += AFRESH
@@ -164,6 +164,12 @@ class LayersMixin:
             (seq, name, dumps(after), stamp or now()))
         self._log(who, seq, name, action, before, after, reverts)
         return True
+
+    def _stored_problem(self, data: str, text: str, value: Any = None) -> str | None:
+        """What is wrong with a stored layer's JSON (None: it holds); `value`: its parsed
+        value, if the caller has it."""
+        return stored_screen(self.schema).problem(
+            data, text, _stored_value(data) if value is None else value)
 
     def edit(self, doc_id: str, layer_name: str, who: str, action: str,
              change: Callable[[Layer], Layer], over_damaged: bool = False) -> Layer:

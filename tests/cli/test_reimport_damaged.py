@@ -96,6 +96,8 @@ def test_a_damaged_layer_a_person_edited_since_is_kept_unless_forced(project):
     result = run("import", path, source)
     assert result.exit_code == 1
     assert "layer 'ali' (changed by ali" in result.stderr and "kept" in result.stderr
+    kept_line = next(line for line in result.stderr.splitlines() if "changed by ali" in line)
+    assert "; damaged since: entity " in kept_line  # what --force would replace, said
     assert stored(path, "d0", "ali") == damaged  # not written over without --force
 
     result = run("import", path, source, "--force")
