@@ -60,16 +60,22 @@ def fill_and_check(qtbot, w):
     assert w.save_state.badge.isVisible()
 
     # Closing now would lose the edit: the window asks, and Cancel keeps it open.
-    answers = []
-
-    def answer_cancel():
-        box = QApplication.activeModalWidget()
-        answers.append(box.text())
-        box.button(QMessageBox.Cancel).click()
-    QTimer.singleShot(0, answer_cancel)
+    answers = answer_the_close_question(QMessageBox.Cancel)
     assert not w.close()
     assert w.isVisible() and answers and "NOT SAVED" in answers[0]
     return shown
+
+
+def answer_the_close_question(button) -> list[str]:
+    """Answer the question closing asks with `button`; the list gets the question's text."""
+    answers = []
+
+    def answer():
+        box = QApplication.activeModalWidget()
+        answers.append(box.text())
+        box.button(button).click()
+    QTimer.singleShot(0, answer)
+    return answers
 
 
 def test_edits_not_saved_when_the_window_closes_come_back_when_it_opens_again(qtbot,
@@ -84,13 +90,7 @@ def test_edits_not_saved_when_the_window_closes_come_back_when_it_opens_again(qt
     w.project.conn.execute(f"PRAGMA max_page_count = {pages}")
     shown = fill_and_check(qtbot, w)
     assert "in a file of their own" in w.save_state.banner.text()
-    answers = []
-
-    def answer_close():
-        box = QApplication.activeModalWidget()
-        answers.append(box.text())
-        box.button(QMessageBox.Close).click()
-    QTimer.singleShot(0, answer_close)
+    answers = answer_the_close_question(QMessageBox.Close)
     assert w.close()     # the labeler closes anyway (or the machine stops)
     assert "labels are kept in a file of their own" in answers[0]
 
