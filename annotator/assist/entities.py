@@ -91,6 +91,13 @@ class NameIndex:
         self._exact: dict[str, list[Name]] = defaultdict(list)
         self._loose: dict[str, list[Name]] = defaultdict(list)
         self._line_cache: dict[str, tuple[Entity, ...]] = {}  # see find
+        # word -> its readings that start a known name: (prefix, article, candidates); see
+        # _match_at. Words repeat: each is split and looked up once.
+        self._starts: dict[str, tuple] = {}
+
+    def __getstate__(self) -> dict:
+        # Sent to worker processes: the caches are rebuilt there, not pickled.
+        return {**self.__dict__, "_line_cache": {}, "_starts": {}}
 
     def __len__(self) -> int:
         return len(self._names)
@@ -123,6 +130,7 @@ class NameIndex:
                 self._loose[old.loose[0]].remove(old)
         self._names[name.words] = name
         self._line_cache.clear()
+        self._starts.clear()
         self._exact[name.words[0]].append(name)
         if name.allows_variants:
             self._loose[name.loose[0]].append(name)
@@ -190,14 +198,28 @@ class NameIndex:
         return count == 1 and bool(self.ordinary_words) and len(seen) == 1 \
             and hamza_form(seen[0]) in self.ordinary_words
 
+    def _starts_of(self, word: str) -> tuple:
+        """The readings of a word (proclitics + stem) under which a known name starts with
+        it: (prefix length, article, ((name, first word exact), …)), remembered per word."""
+        starts = self._starts.get(word)
+        if starts is None:
+            if len(self._starts) >= LINE_CACHE:
+                self._starts.clear()
+            found = []
+            for prefix, stem, article in proclitic_splits(word):
+                candidates = [(n, True) for n in self._exact.get(stem, ())]
+                candidates += [(n, False) for n in self._loose.get(loose_key(stem), ())
+                               if n.words[0] != stem]
+                if candidates:
+                    found.append((prefix, article, tuple(candidates)))
+            starts = self._starts[word] = tuple(found)
+        return starts
+
     def _match_at(self, norm: str, ws: list, i: int):
         """The best known name starting at word i: (prefix length, word count, name, exact)."""
         best = None
         best_rank = None
-        for prefix, stem, article in proclitic_splits(ws[i][2]):
-            candidates = [(n, True) for n in self._exact.get(stem, ())]
-            key = loose_key(stem)
-            candidates += [(n, False) for n in self._loose.get(key, ()) if n.words[0] != stem]
+        for prefix, article, candidates in self._starts_of(ws[i][2]):
             for name, first_exact in candidates:
                 if article and not name.words[0].startswith("ال"):
                     continue  # الرئيسي is not the name رئيسي
