@@ -42,6 +42,122 @@ def train_to_bytes(trainer: pycrfsuite.Trainer) -> bytes:
         os.unlink(path)
 
 
+class Trainer:
+    """A CRFsuite trainer in this process: append the training sequences, then train."""
+
+    def __init__(self, params: dict):
+        self._trainer = pycrfsuite.Trainer(verbose=False)
+        self._trainer.set_params(params)
+
+    def append(self, xseq: list[list[str]], yseq: list[str]) -> None:
+        self._trainer.append(xseq, yseq)
+
+    def train(self) -> bytes:
+        return train_to_bytes(self._trainer)
+
+    def close(self) -> None:
+        pass
+
+
+# Tokens from which a trainer gets a process of its own (starting one costs ~0.3 s of a
+# core: Python and our imports).
+OWN_PROCESS_FROM = 20_000
+_SEND_EVERY = 2_000  # tokens of features a message to the trainer process carries
+
+
+class TrainerProcess:
+    """A CRFsuite trainer in a process of its own, fed while this process works out the next
+    sequences' features. Handing CRFsuite the feature strings (it looks each one up in its
+    dictionary) costs about as much as making them: on two cores the two overlap, and
+    retraining on 50,000 tokens is ~2 s shorter. The model's bytes are exactly those the same
+    sequences give in this process (CRFsuite's training is deterministic).
+
+    The process is spawned (as on Windows and macOS) and ends with `train` or `close`; if it
+    dies, ModelError."""
+
+    def __init__(self, params: dict):
+        import multiprocessing
+        context = multiprocessing.get_context("spawn")
+        self._conn, theirs = context.Pipe()
+        self._process = context.Process(target=_train_here, args=(theirs, params),
+                                        name="annotator-crf-trainer", daemon=True)
+        self._process.start()
+        theirs.close()
+        self._batch: list[tuple[list[list[str]], list[str]]] = []
+        self._tokens = 0
+
+    def append(self, xseq: list[list[str]], yseq: list[str]) -> None:
+        self._batch.append((xseq, yseq))
+        self._tokens += len(yseq)
+        if self._tokens >= _SEND_EVERY:
+            self._send(("append", self._batch))
+            self._batch, self._tokens = [], 0
+
+    def train(self) -> bytes:
+        try:
+            if self._batch:
+                self._send(("append", self._batch))
+                self._batch = []
+            self._send(("train", None))
+            try:
+                kind, value = self._conn.recv()
+            except (EOFError, OSError):
+                raise ModelError("the training process ended without a model") from None
+            if kind != "model":
+                raise ModelError(f"training failed: {value}")
+            return value
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._conn.close()
+        self._process.join(timeout=5)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join()
+
+    def _send(self, message) -> None:
+        try:
+            self._conn.send(message)
+        except (BrokenPipeError, EOFError, OSError):
+            raise ModelError("the training process ended before training") from None
+
+
+def _train_here(conn, params: dict) -> None:
+    """The trainer process: append what comes in, train on "train", send the model back."""
+    trainer = Trainer(params)
+    try:
+        while True:
+            try:
+                kind, value = conn.recv()
+            except (EOFError, OSError):
+                return  # the other side gave up
+            if kind == "append":
+                for xseq, yseq in value:
+                    trainer.append(xseq, yseq)
+            else:
+                conn.send(("model", trainer.train()))
+                return
+    except Exception as exc:  # said to the other side, which raises ModelError
+        try:
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        except OSError:
+            pass
+
+
+def trainer(params: dict, tokens: int) -> "Trainer | TrainerProcess":
+    """A trainer for `tokens` tokens of training data: a process of its own for enough of
+    them where there is a second core to run it on, else in this process."""
+    import multiprocessing
+    if tokens < OWN_PROCESS_FROM or (os.cpu_count() or 1) < 2 \
+            or multiprocessing.current_process().daemon:  # (daemons have no children)
+        return Trainer(params)
+    try:
+        return TrainerProcess(params)
+    except OSError:  # no process to be had: the same work, here
+        return Trainer(params)
+
+
 def pack(magic: bytes, crf: bytes, payload: Any) -> bytes:
     extra = zlib.compress(json.dumps(payload, ensure_ascii=False).encode("utf-8"))
     return magic + struct.pack("<Q", len(crf)) + _digest(crf) + crf + extra

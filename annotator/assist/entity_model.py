@@ -17,11 +17,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-import pycrfsuite
-
 from ..core.model import Entity
 from .distributional import TextStatistics, WordContexts
-from .crf import ModelError, kept, known_attributes, open_tagger, pack, train_to_bytes, unpack
+from .crf import ModelError, kept, known_attributes, open_tagger, pack, unpack
+from .crf import trainer as crf_trainer
 from .features import (Lexicon, Token, gazetteer_tags, hamza_form, sentences,
                        sequence_features, tokenize, written_form)
 
@@ -408,28 +407,29 @@ def train(docs: Sequence[Doc], gaz_index=None, rejected: Iterable[tuple[str, str
                       for w in written_form(surface).split()}
     started = time.perf_counter()
     encoded = [encode(*doc.tokens(), doc.entities) for doc in docs]
-    labels = [doc_labels for _tags, doc_labels in encoded]
-    total, per_doc = _fold_lexicons(docs, labels, rejected_forms)
-    words = None
-    if unlabeled is not None:
-        confirmed = []
-        for doc, doc_labels in zip(docs, labels):
-            tokens = doc.tokens()[0]
-            confirmed.append(([t.norm for t in tokens],
-                              [i in doc_labels for i in range(len(tokens))]))
-        words = WordContexts.learn(unlabeled, confirmed)
-    auto = predicted_lexicon(predicted) if predicted is not None else None
-    trainer = pycrfsuite.Trainer(verbose=False)
-    trainer.set_params({**TRAIN_PARAMS, **(params or {})})
-    entities = tokens_n = 0
-    for doc, lexicon, (tags, _labels) in zip(docs, per_doc, encoded):
-        entities += len(doc.entities)
-        tokens_n += len(tags)
-        for a, b, xseq in _xseqs(doc, lexicon, gaz_index, words, auto):
-            trainer.append(xseq, tags[a:b])
-    crf = train_to_bytes(trainer)
-    meta = {"entities": entities, "documents": len(docs), "tokens": tokens_n,
-            "train_seconds": round(time.perf_counter() - started, 2),
+    tokens_n = sum(len(tags) for tags, _labels in encoded)
+    # Started now, a trainer process (crf.trainer) boots while the lexicons are made.
+    trainer = crf_trainer({**TRAIN_PARAMS, **(params or {})}, tokens_n)
+    try:
+        labels = [doc_labels for _tags, doc_labels in encoded]
+        total, per_doc = _fold_lexicons(docs, labels, rejected_forms)
+        words = None
+        if unlabeled is not None:
+            confirmed = []
+            for doc, doc_labels in zip(docs, labels):
+                tokens = doc.tokens()[0]
+                confirmed.append(([t.norm for t in tokens],
+                                  [i in doc_labels for i in range(len(tokens))]))
+            words = WordContexts.learn(unlabeled, confirmed)
+        auto = predicted_lexicon(predicted) if predicted is not None else None
+        for doc, lexicon, (tags, _labels) in zip(docs, per_doc, encoded):
+            for a, b, xseq in _xseqs(doc, lexicon, gaz_index, words, auto):
+                trainer.append(xseq, tags[a:b])
+        crf = trainer.train()
+    finally:
+        trainer.close()
+    meta = {"entities": sum(len(doc.entities) for doc in docs), "documents": len(docs),
+            "tokens": tokens_n, "train_seconds": round(time.perf_counter() - started, 2),
             "rejected_spans": sorted({(span_key(s), lab) for s, lab in rejected})}
     return EntityModel(crf, total, meta, gaz_index, words, auto)
 
