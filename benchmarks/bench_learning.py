@@ -150,8 +150,43 @@ def prf(tp: int, pred: int, ref: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
+_TRAINER_PEAK_KB = [0]  # the largest CRF trainer process so far (see watch_trainers)
+
+
 def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak memory of this process plus that of the largest CRF trainer process it started
+    (from 20,000 tokens on; both live at once)."""
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + _TRAINER_PEAK_KB[0]) / 1024
+
+
+def watch_trainers() -> None:
+    """Have each CRF trainer process's peak memory sampled for peak_mb (Linux, /proc). The
+    rusage of children will not do: it counts a spawned child's copy of this process, made
+    before the child runs a Python of its own."""
+    import threading
+    from annotator.assist import crf
+    train = crf.TrainerProcess.train
+
+    def watched(self) -> bytes:
+        status = Path(f"/proc/{self._process.pid}/status")
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.05):
+                try:
+                    for line in status.read_text().splitlines():
+                        if line.startswith("VmHWM:"):
+                            _TRAINER_PEAK_KB[0] = max(_TRAINER_PEAK_KB[0], int(line.split()[1]))
+                except (OSError, ValueError, IndexError):
+                    return
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        try:
+            return train(self)
+        finally:
+            done.set()
+            sampler.join()
+    crf.TrainerProcess.train = watched
 
 
 def spans(found) -> list[tuple[int, int, str]]:
@@ -233,6 +268,7 @@ def retrain(given: Path) -> None:
     from annotator.assist.distributional import TextStatistics, sample
     from annotator.assist.entities import build_index
     from annotator.assist.entity_model import Doc, train
+    watch_trainers()
     corpus, glued, no_gazetteer, suggested, kept = pickle.loads(given.read_bytes())
     docs = documents(Path(corpus), glued)
     gaz = None if no_gazetteer else build_index(None)
@@ -255,7 +291,9 @@ def retrain(given: Path) -> None:
     # The CPU time too: on a machine shared with other jobs the wall time is theirs as well.
     how = "text statistics kept" if kept is not None else "text statistics learned again"
     print(f"retrain on {tokens:,} tokens (a fresh process, {how}): "
-          f"{time.perf_counter() - t:.1f} s (CPU {time.process_time() - cpu:.1f} s)", flush=True)
+          f"{time.perf_counter() - t:.1f} s (CPU here {time.process_time() - cpu:.1f} s; peak "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB here + "
+          f"{_TRAINER_PEAK_KB[0] / 1024:.0f} MB trainer)", flush=True)
 
 
 def main() -> None:
@@ -275,6 +313,7 @@ def main() -> None:
         return
     from annotator.assist.distributional import TextStatistics
     from annotator.assist.entities import build_index
+    watch_trainers()
     docs = documents(args.corpus, args.glued)
     gaz = None if args.no_gazetteer else build_index(None)
     size = sum(len(d.text) for d in docs) / len(docs)

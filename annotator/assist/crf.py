@@ -68,8 +68,8 @@ _SEND_EVERY = 2_000  # tokens of features a message to the trainer process carri
 class TrainerProcess:
     """A CRFsuite trainer in a process of its own, fed while this process works out the next
     sequences' features. Handing CRFsuite the feature strings (it looks each one up in its
-    dictionary) costs about as much as making them: on two cores the two overlap, and
-    retraining on 50,000 tokens is ~2 s shorter. The model's bytes are exactly those the same
+    dictionary) costs about as much as making them: on two cores the two overlap (retraining
+    on 50,000 glued tokens: 12.8-14.9 s against 14.0-17.1 s in one process). The model's bytes are exactly those the same
     sequences give in this process (CRFsuite's training is deterministic).
 
     The process is spawned (as on Windows and macOS) and ends with `train` or `close`; if it
@@ -119,7 +119,15 @@ class TrainerProcess:
     def _send(self, message) -> None:
         try:
             self._conn.send(message)
-        except (BrokenPipeError, EOFError, OSError):
+        except OSError:  # (BrokenPipeError among them) the process is gone: it may have said why
+            said = None
+            try:
+                if self._conn.poll():
+                    said = self._conn.recv()
+            except (EOFError, OSError):
+                pass
+            if said is not None and said[0] == "error":
+                raise ModelError(f"training failed: {said[1]}") from None
             raise ModelError("the training process ended before training") from None
 
 

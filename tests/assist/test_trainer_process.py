@@ -76,3 +76,12 @@ def test_a_trainer_process_that_dies_is_a_model_error_not_a_hang():
 
 def test_few_tokens_are_trained_here():
     assert isinstance(crf.trainer(TRAIN_PARAMS, 100), Trainer)
+
+
+def test_what_crfsuite_refuses_early_is_said_even_while_more_is_sent():
+    there = TrainerProcess(TRAIN_PARAMS)
+    there.append([["a"], ["b"]], ["O"])
+    with pytest.raises(ModelError, match="training failed: ValueError"):
+        for xseq, yseq in _sequences(2000):  # the process stops reading after the error
+            there.append(xseq, yseq)
+        there.train()
