@@ -143,13 +143,17 @@ class TextStatistics:
         pairs = Counter()
         for line in lines:
             pairs.update(zip(chain(("<s>",), line), chain(line, ("</s>",))))
-        left: dict[str, Counter] = defaultdict(Counter)
-        right: dict[str, Counter] = defaultdict(Counter)
+        # Each pair is met once here, so its count is set, not added (plain dicts: making
+        # 45,000 Counters took a fifth of learning).
+        left: dict[str, dict[str, int]] = defaultdict(dict)
+        right: dict[str, dict[str, int]] = defaultdict(dict)
         for (a, b), n in pairs.items():
             if b != "</s>" and (a in vocab or a == "<s>"):
-                left[b][a] += n
+                left[b][a] = n
             if a != "<s>" and (b in vocab or b == "</s>"):
-                right[a][b] += n
+                right[a][b] = n
+        # A neighbour's weight: its count over the root of its own frequency (+1).
+        root = {c: math.sqrt(freq.get(c, 1) + 1) for c in (*vocab, "<s>", "</s>")}
         takes_article = _article_rates(freq)
         features = {}
         numbers: dict[str, int] = {}
@@ -159,8 +163,7 @@ class TextStatistics:
                 continue
             feats = []
             for side, counts in (("L", left[w]), ("R", right[w])):
-                scored = sorted(counts.items(),
-                                key=lambda kv: -kv[1] / math.sqrt(freq.get(kv[0], 1) + 1))
+                scored = sorted(counts.items(), key=lambda kv: -kv[1] / root[kv[0]])
                 feats += [f"ctx{side}={c}" for c, _n in scored[:TOP_NEIGHBOURS]]
             # Burstiness: a topic's names recur within the documents that mention them and
             # are rare elsewhere; ordinary words spread evenly.
