@@ -31,10 +31,12 @@ from typing import Iterable, NamedTuple
 from pyarabic import araby
 
 from .. import RESOURCES
-from ..core.arabic import loose_key, normalize, normalize_text, orig_span, proclitic_splits
+from ..core.arabic import (loose_key, maps_one_to_one, normalize, normalize_text, orig_span,
+                           proclitic_splits)
 
 # A token: a run of letters and digits, or one other visible character.
 TOKEN = re.compile(r"[^\W_]+|[^\w\s]")
+_SPAN = re.Match.span
 # Tokens that end a sentence: sequences are cut there (and at line breaks).
 SENTENCE_END = frozenset(".!?؟;؛")
 ENCLITICS = ("هما", "كما", "هم", "هن", "كم", "كن", "ها", "نا", "ه", "ك", "ي")
@@ -52,6 +54,9 @@ class Token(NamedTuple):
 def tokenize(text: str) -> tuple[list[Token], list[int]]:
     """The tokens of a stored text, and the normalized-to-stored offset map."""
     norm, to_orig = normalize(text)
+    if maps_one_to_one(text):  # (most lines: no tashkeel, no tatweel) offsets are the same
+        return [Token(s, e, s, e, text[s:e], norm[s:e])
+                for s, e in map(_SPAN, TOKEN.finditer(norm))], to_orig
     tokens = []
     for m in TOKEN.finditer(norm):
         start, end = orig_span(text, to_orig, m.start(), m.end())

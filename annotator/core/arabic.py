@@ -154,6 +154,12 @@ def normalize(text: str) -> tuple[str, list[int]]:
     return norm, to_orig
 
 
+def maps_one_to_one(text: str) -> bool:
+    """Whether normalize(text) keeps every character in its place (none dropped, none
+    expanded): its offsets are then the stored text's, and its to_orig the identity."""
+    return _UNEVEN.search(text) is None
+
+
 def normalize_text(text: str) -> str:
     """The normalized form alone (for keys and queries)."""
     folded = _fold_fast(text) if len(text) >= _FAST_FROM else None

@@ -89,3 +89,20 @@ def test_teach_shows_whole_words_around_a_suggestion():
     assert _context(text, start, end, 14) == ("… الإسرائيلي ", " على أهمية …")
     # The line ends within reach: up to its end, no "…".
     assert _context(text, text.index("الغارات"), text.index("\n"), 40)[1] == ""
+
+
+@pytest.mark.parametrize("text", [
+    "وقال الرئيس إن الوضع في بيروت يتحسن.",            # nothing dropped: the short way
+    "وقال الرَّئيسُ إنّ الوضعَ في بيروتَ يتحسـن.",        # tashkeel and tatweel: mapped
+    "غزة 🇵🇸 والقدس\r\nرام الله ٢٠٢٤",                  # emoji, CRLF, Arabic-Indic digits
+    "ﻻ تنسَ الـمختطَفين ﷲ",                              # presentation forms
+    "Ahmed said: «لا» — OK?",
+    "",
+])
+def test_tokens_are_the_same_whichever_way_their_offsets_are_mapped(text, monkeypatch):
+    from annotator.assist import features
+    short = features.tokenize(text)
+    monkeypatch.setattr(features, "maps_one_to_one", lambda _text: False)
+    assert features.tokenize(text) == short
+    for tok in short[0]:
+        assert text[tok.start:tok.end] == tok.raw and tok.raw.strip()

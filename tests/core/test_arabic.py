@@ -163,3 +163,14 @@ def test_the_fast_normalization_agrees_with_the_table_on_mixed_text(seed):
         text = "".join(rng.choice(alphabet) for _ in range(length))
         assert normalize(text) == _by_the_table(text)
         assert normalize_text(text) == _by_the_table(text)[0]
+
+
+def test_text_said_to_map_one_to_one_keeps_every_offset():
+    from annotator.core.arabic import maps_one_to_one
+    for text in ("وقال الرئيس إن الوضع في بيروت", "ΣΑΣ مصر İstanbul", "غزة 🇵🇸\r\n٢٠٢٤",
+                 "الرَّئيس", "الـمختطفين", "ﻻ", "a\u200bb", "x" * 60 + "أ"):
+        norm, to_orig = normalize(text)
+        if maps_one_to_one(text):
+            assert len(norm) == len(text) and to_orig == list(range(len(text) + 1)), text
+        else:
+            assert text in ("الرَّئيس", "الـمختطفين", "ﻻ", "a\u200bb"), text
