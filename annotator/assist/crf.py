@@ -105,6 +105,8 @@ class TrainerProcess:
                 raise ModelError("the training process ended without a model") from None
             if kind != "model":
                 raise ModelError(f"training failed: {value}")
+            # All it has left to do is free its memory, which takes its Python ~0.3 s.
+            self._process.kill()
             return value
         finally:
             self.close()
