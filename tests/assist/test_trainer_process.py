@@ -63,15 +63,19 @@ def test_what_crfsuite_refuses_in_the_trainer_process_is_a_model_error():
 
 def test_a_trainer_process_that_dies_is_a_model_error_not_a_hang():
     there = TrainerProcess(TRAIN_PARAMS)
+    sequences = _sequences(800)
+    while not there._up:  # up, and fed
+        there.append(*sequences.pop())
     there._process.kill()
     there._process.join()
-    for xseq, yseq in _sequences(400):  # more than the pipe holds
+    for xseq, yseq in sequences:  # more than the pipe holds
         try:
             there.append(xseq, yseq)
         except ModelError:
             break
     with pytest.raises(ModelError):
         there.train()
+    assert there._here is None
 
 
 def test_few_tokens_are_trained_here():
@@ -85,3 +89,20 @@ def test_what_crfsuite_refuses_early_is_said_even_while_more_is_sent():
         for xseq, yseq in _sequences(2000):  # the process stops reading after the error
             there.append(xseq, yseq)
         there.train()
+
+
+def test_a_trainer_process_that_never_comes_up_leaves_the_training_here(monkeypatch):
+    """As with a script that trains without `if __name__ == "__main__":` (its spawned process
+    dies importing it): the sequences go to a trainer here, the model is the same."""
+    monkeypatch.setattr(crf, "_train_here", _dies_at_once)
+    there = TrainerProcess(TRAIN_PARAMS)
+    here = Trainer(TRAIN_PARAMS)
+    for xseq, yseq in _sequences(400):
+        there.append(xseq, yseq)
+        here.append(xseq, yseq)
+    assert there._here is not None
+    assert there.train() == here.train()
+
+
+def _dies_at_once(conn, params):
+    raise SystemExit(3)
