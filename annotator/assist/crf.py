@@ -63,6 +63,8 @@ class Trainer:
 # core: Python and our imports).
 OWN_PROCESS_FROM = 20_000
 _SEND_EVERY = 2_000  # tokens of features a message to the trainer process carries
+# Seconds a trainer process may take to come up (~0.3 s here) before the training is done here.
+_UP_WITHIN = 30.0
 
 
 class TrainerProcess:
@@ -131,8 +133,11 @@ class TrainerProcess:
         (or, if it never comes up, give them to a trainer here instead)."""
         if not self._up and self._here is None:
             try:
-                self._up = self._conn.recv() == ("up", None)
-            except (EOFError, OSError):
+                if self._conn.poll(_UP_WITHIN):
+                    self._up = self._conn.recv() == ("up", None)
+                else:
+                    self._process.kill()  # still coming up: not waited for
+            except (EOFError, OSError):  # it died coming up
                 pass
             if not self._up:
                 self._here = Trainer(self._params)

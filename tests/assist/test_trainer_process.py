@@ -1,6 +1,7 @@
 """The CRF trainer in a process of its own (annotator.assist.crf.TrainerProcess): the same
 model as training here, and a clear error, never a hang or a traceback, when it fails."""
 import random
+from pathlib import Path
 
 import pytest
 
@@ -94,15 +95,41 @@ def test_what_crfsuite_refuses_early_is_said_even_while_more_is_sent():
 def test_a_trainer_process_that_never_comes_up_leaves_the_training_here(monkeypatch):
     """As with a script that trains without `if __name__ == "__main__":` (its spawned process
     dies importing it): the sequences go to a trainer here, the model is the same."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[_NAME_DEPTH]))
     monkeypatch.setattr(crf, "_train_here", _dies_at_once)
     there = TrainerProcess(TRAIN_PARAMS)
     here = Trainer(TRAIN_PARAMS)
     for xseq, yseq in _sequences(400):
         there.append(xseq, yseq)
         here.append(xseq, yseq)
-    assert there._here is not None
+    assert there._here is not None and there._process.exitcode == 3
     assert there.train() == here.train()
 
 
 def _dies_at_once(conn, params):
     raise SystemExit(3)
+
+
+def test_a_trainer_process_slow_to_come_up_is_not_waited_for_forever(monkeypatch):
+    # The spawned process imports this module to find _never_says_it_is_up.
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[_NAME_DEPTH]))
+    monkeypatch.setattr(crf, "_train_here", _never_says_it_is_up)
+    monkeypatch.setattr(crf, "_UP_WITHIN", 0.5)
+    there = TrainerProcess(TRAIN_PARAMS)
+    here = Trainer(TRAIN_PARAMS)
+    for xseq, yseq in _sequences(400):
+        there.append(xseq, yseq)
+        here.append(xseq, yseq)
+    assert there._here is not None and not there._process.is_alive()
+    assert there._process.exitcode != 1  # it was running (killed), not dead on import
+    assert there.train() == here.train()
+
+
+# This module's name is "assist.test_trainer_process" or "tests.assist.test_trainer_process",
+# depending on how pytest imported it: the folder above its top package goes on sys.path.
+_NAME_DEPTH = __name__.count(".")
+
+
+def _never_says_it_is_up(conn, params):
+    import time
+    time.sleep(60)
