@@ -244,14 +244,12 @@ class Lexicon:
         """Count a confirmed document: entity_tokens maps token index -> label."""
         self._said.clear()
         self._said_of_stems.clear()
-        for i, tok in enumerate(tokens):
-            if not tok.norm[0].isalnum():
-                continue
-            key = hamza_form(tok.raw)
-            self.occurrences[key] += 1
-            label = entity_tokens.get(i)
-            if label is not None:
-                self.in_entity[key][label] += 1
+        # Counted in C (Counter.update over the words' keys, in the document's order).
+        self.occurrences.update([hamza_form(tok.raw) for tok in tokens if tok.norm[0].isalnum()])
+        for i in sorted(entity_tokens):
+            tok = tokens[i]
+            if tok.norm[0].isalnum():
+                self.in_entity[hamza_form(tok.raw)][entity_tokens[i]] += 1
 
     def merged(self, other: "Lexicon") -> "Lexicon":
         out = Lexicon(self.occurrences + other.occurrences, defaultdict(Counter),
