@@ -513,6 +513,7 @@ class MainWindow(WindowBase):
         if self._is_closed:
             return
         self._is_closed = True
+        self.session.rescue.release()  # what is not saved is the next window's to restore
         self._time_timer.stop()
         self._tick_timer.stop()
         self.save_state.stop()

@@ -493,6 +493,7 @@ class ReviewWindow(WindowBase):
         if self._is_closed:
             return
         self._is_closed = True
+        self.session.rescue.release()  # what is not saved is the next window's to restore
         self.save_state.stop()
         self.damaged_banner.stop()
         i18n.notifier.changed.disconnect(self.retranslate)

@@ -10,14 +10,22 @@ When the labeler opens the project again, each layer whose stored layer is still
 edits were made on gets them back as one edit ("restore"); a layer changed since (another
 window, another person, a retry that did get through) is left as it is and named, and the
 file is set aside (renamed) for whoever sorts it out. The file is read as hostile input: every
-layer in it is checked against its document and the schema."""
+layer in it is checked against its document and the schema.
+
+Each session has a file of its own: the same labeler may have two windows on one project (two
+instances of the app, one on each screen), and one window replacing or clearing the other's file would lose that one's edits. A
+session holds an OS lock on a lock file beside its rescue file while the file holds edits; the
+lock goes with the session's process, so a new session restores every file whose lock it can
+take (its session ended, however it ended) and leaves alone those of sessions still open."""
 from __future__ import annotations
 
+import glob
 import json
 import os
 import re
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 from ..core.errors import AnnotatorError, ValidationError
@@ -34,12 +42,14 @@ def layer_json(layer: Layer | None, text: str) -> str:
 
 class RescueFile:
     def __init__(self, folder: str | Path, project_id: str, annotator: str, kind: str = ""):
-        """One file per project, person and `kind` of session (a reviewer's gold edits apart
-        from the same person's own labels: two sessions never write one file)."""
+        """One file per session, under a name per project, person and `kind` of session (a
+        reviewer's gold edits apart from the same person's own labels)."""
         self.annotator = annotator
         self.project_id = project_id
-        name = re.sub(r"[^\w.-]", "_", "-".join(filter(None, (project_id, annotator, kind))))
-        self.path = Path(folder) / f"{name}.json"
+        self.folder = Path(folder)
+        self.name = re.sub(r"[^\w.-]", "_", "-".join(filter(None, (project_id, annotator, kind))))
+        self.path = self.folder / f"{self.name}~{uuid.uuid4().hex[:12]}.json"
+        self._lock: _Lock | None = None
 
     def keep(self, layers: dict[tuple[str, str], tuple[str, str]]) -> bool:
         """Write {(document id, layer name): (JSON it was made on, JSON as shown)}, replacing
@@ -54,6 +64,9 @@ class RescueFile:
         tmp = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self._lock is None:  # held before the file exists: no one restores it meanwhile
+                lock = _Lock.take(_lock_path(self.path))
+                self._lock = lock if isinstance(lock, _Lock) else None
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(data, fh, ensure_ascii=False)
@@ -71,11 +84,55 @@ class RescueFile:
             self.path.unlink(missing_ok=True)
         except OSError:
             pass
+        self.release()
+
+    def release(self) -> None:
+        """The session ends (its window closed): what the file still holds is for the next
+        session to restore, even one in this same process."""
+        if self._lock is not None:
+            self._lock.drop()
+            self._lock = None
 
     def restore(self, project) -> tuple[int, list[str]]:
-        """Give back what a session of this labeler on this project kept and never saved:
-        (layers restored, one line for each that was not). The file goes when all of it is
-        back; otherwise it is set aside, renamed, and the lines name it."""
+        """Give back what the ended sessions of this labeler on this project kept and never
+        saved, the oldest first: (layers restored, one line for each that was not). A file
+        goes when all of it is back; otherwise it is set aside, renamed, and the lines name
+        it. The files of sessions still open are left to them."""
+        restored, problems = 0, []
+        for path in self._ended_sessions_files():
+            lock = _Lock.take(_lock_path(path)) if path.name != f"{self.name}.json" else None
+            if lock is False:
+                continue  # its session is still open
+            try:
+                n, more = _SessionFile(self, path).restore(project)
+            finally:
+                if isinstance(lock, _Lock):
+                    lock.drop()
+            restored += n
+            problems += more
+        return restored, problems
+
+    def _ended_sessions_files(self) -> list[Path]:
+        """This name's rescue files other than this session's (and the one file of a version
+        before sessions had their own), oldest first; not the ones set aside."""
+        own = re.compile(re.escape(self.name) + r"(~[0-9a-f]{12})?\.json")
+        try:
+            found = [p for p in self.folder.glob(f"{glob.escape(self.name)}*.json")
+                     if own.fullmatch(p.name) and p != self.path]
+            return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
+        except OSError:
+            return []
+
+
+class _SessionFile:
+    """One session's rescue file, read back by a later session."""
+
+    def __init__(self, owner: RescueFile, path: Path):
+        self.annotator = owner.annotator
+        self.project_id = owner.project_id
+        self.path = path
+
+    def restore(self, project) -> tuple[int, list[str]]:
         if not self.path.exists():
             return 0, []
         try:
@@ -98,7 +155,10 @@ class RescueFile:
             where = self._set_aside()
             problems = [f"{p} (kept in {where})" for p in problems]
         else:
-            self.clear()
+            try:
+                self.path.unlink(missing_ok=True)
+            except OSError:
+                pass
         return restored, problems
 
     def _restore_one(self, project, entry) -> int:
@@ -131,6 +191,48 @@ class RescueFile:
         except OSError:
             return self.path
         return aside
+
+
+def _lock_path(path: Path) -> Path:
+    return path.with_suffix(".lock")
+
+
+class _Lock:
+    """An OS lock on a file, held by an open handle: released when the handle is closed or
+    the process ends, however it ends (a crash, a power cut). flock on POSIX (per open file,
+    so two sessions of one process exclude each other too), msvcrt.locking on Windows."""
+
+    def __init__(self, handle):
+        self.handle = handle
+
+    @classmethod
+    def take(cls, path: Path) -> _Lock | bool:
+        """The lock, or False if someone holds it (True where no lock can be made at all:
+        a folder that cannot be written is not a session that holds one)."""
+        try:
+            handle = open(path, "a+b")  # noqa: SIM115 (held open: the handle is the lock)
+        except OSError:
+            return True
+        try:
+            if os.name == "nt":
+                import msvcrt
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            return False
+        return cls(handle)
+
+    def drop(self) -> None:
+        path = Path(self.handle.name)
+        self.handle.close()
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 class Rescue:
@@ -170,6 +272,11 @@ class Rescue:
 
     def restore(self, project) -> tuple[int, list[str]]:
         return (0, []) if self.file is None else self.file.restore(project)
+
+    def release(self) -> None:
+        """The session's window is closed: its file, if any, is the next session's to restore."""
+        if self.file is not None:
+            self.file.release()
 
     def _saving_changed(self, state: str) -> None:
         if state == SAVED and self.layers:

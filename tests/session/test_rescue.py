@@ -32,7 +32,10 @@ def test_unsaved_edits_survive_the_session_and_come_back_once(store, tmp_path):
     layer_d1 = session.layer
     kept = json.loads(session.rescue.file.path.read_text(encoding="utf-8"))
     assert {(e["document"], e["layer"]) for e in kept["layers"]} == {("d1", "sara"), ("d2", "sara")}
-    # The window is gone (a crash): nothing more is retried. The disk is freed later.
+    # The window is gone (a crash: its process and the lock on its file go with it; a crash
+    # of a real process is test_a_crashed_process_s_edits_come_back): nothing more is retried.
+    # The disk is freed later.
+    session.rescue.release()
     path = store.path
     store.close()
     again = Project.open(path)
@@ -69,6 +72,7 @@ def test_a_layer_changed_since_is_not_overwritten_and_the_file_is_set_aside(stor
     session.open_document("d1")
     fill_the_disk(store)
     label_until_not_saved(session)
+    session.rescue.release()             # its window closed anyway
     path = store.path
     store.close()
     with Project.open(path) as other:    # the same labeler, in another window, later
@@ -84,6 +88,7 @@ def test_a_layer_changed_since_is_not_overwritten_and_the_file_is_set_aside(stor
 
 
 def test_a_damaged_rescue_file_is_one_line_and_touches_nothing(store, tmp_path):
+    crashed = RescueFile(tmp_path, store.project_id, "sara")  # a session that left this file
     rescue = RescueFile(tmp_path, store.project_id, "sara")
     text = store.get_text("d1")
     good = json.dumps(add_entity(Layer.empty(len(text)), Entity(0, 2, "PER")).to_json(text),
@@ -95,9 +100,88 @@ def test_a_damaged_rescue_file_is_one_line_and_touches_nothing(store, tmp_path):
                          "shown": '{"entities": [{"start": 5, "end": 2, "label": "PER"}]}'},
                         {"document": "nope", "layer": "sara", "base": None, "shown": good},
                         "junk"]})):
-        rescue.path.write_text(content, encoding="utf-8")
+        crashed.path.write_text(content, encoding="utf-8")
         restored, problems = rescue.restore(store)
+        for aside in tmp_path.glob("*.json"):    # (each one set aside: read the next one)
+            aside.unlink()
         assert restored == 0 and problems and all("\n" not in p for p in problems)
         assert len(store.history()) == before
     assert any("entity [5, 2) is outside the text" in p for p in problems)
     assert any("no such document" in p for p in problems)
+
+
+def test_two_windows_of_one_labeler_keep_each_its_own_edits(store, tmp_path):
+    """Two windows of sara on one project (two instances of the app): the one whose edits get
+    saved must not take the other's rescue file with it, nor may one replace the other's."""
+    first, second = _session(store, tmp_path), _session(store, tmp_path)
+    first.open_document("d1")
+    second.open_document("d2")
+    fill_the_disk(store)
+    label_until_not_saved(first)
+    shown_d2 = label_until_not_saved(second)
+    assert first.rescue.file.path != second.rescue.file.path
+    assert first.rescue.file.path.exists() and second.rescue.file.path.exists()
+    free_the_disk(store)
+    assert first.retry()                       # the first window's edits reach the disk
+    assert not first.rescue.file.path.exists()
+    kept = json.loads(second.rescue.file.path.read_text(encoding="utf-8"))
+    assert [(e["document"], e["layer"]) for e in kept["layers"]] == [("d2", "sara")]
+    # A third window opened meanwhile leaves the second's edits to it (it is still open) ...
+    fill_the_disk(store)
+    before = len(store.history())
+    assert _session(store, tmp_path).restore_rescued() == (0, [])
+    assert second.rescue.file.path.exists() and len(store.history()) == before
+    # ... and once that window is closed, the next one gives them back.
+    second.rescue.release()
+    free_the_disk(store)
+    assert _session(store, tmp_path).restore_rescued() == (1, [])
+    assert store.get_layer("d2", "sara").entities == shown_d2
+    assert list(tmp_path.glob("*.json")) == [] and list(tmp_path.glob("*.lock")) == []
+
+
+CRASHING_SESSION = """
+import json, os, sys
+from annotator.session.rescue import RescueFile
+folder, project_id, base, shown = sys.argv[1:]
+RescueFile(folder, project_id, "sara").keep({("d1", "sara"): (base, shown)})
+os._exit(3)  # a crash: no clean-up of any kind
+"""
+
+
+def test_a_crashed_process_s_edits_come_back(store, tmp_path):
+    """The lock on a rescue file goes with its process, however it ends."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    text = store.get_text("d1")
+    base = json.dumps(Layer.empty(len(text)).to_json(text), ensure_ascii=False)
+    layer = add_entity(Layer.empty(len(text)), Entity(0, 2, "PER"))
+    shown = json.dumps(layer.to_json(text), ensure_ascii=False)
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", CRASHING_SESSION, str(tmp_path),
+                           store.project_id, base, shown], cwd=root, timeout=60, check=False,
+                          env={**os.environ, "PYTHONPATH": str(root)})
+    assert done.returncode == 3
+    assert len(list(tmp_path.glob("*~*.json"))) == 1 and len(list(tmp_path.glob("*.lock"))) == 1
+    assert _session(store, tmp_path).restore_rescued() == (1, [])
+    assert store.get_layer("d1", "sara") == layer
+    assert list(tmp_path.glob("*.json")) == [] and list(tmp_path.glob("*.lock")) == []
+
+
+def test_the_file_of_a_version_before_sessions_had_their_own_comes_back(store, tmp_path):
+    text = store.get_text("d1")
+    layer = add_entity(Layer.empty(len(text)), Entity(0, 2, "PER"))
+    old = tmp_path / f"{store.project_id}-sara.json"
+    base = json.dumps(Layer.empty(len(text)).to_json(text), ensure_ascii=False)
+    old.write_text(json.dumps({"project_id": store.project_id, "annotator": "sara", "layers": [
+        {"document": "d1", "layer": "sara", "base": base,
+         "shown": json.dumps(layer.to_json(text), ensure_ascii=False)}]}), encoding="utf-8")
+    aside = tmp_path / f"{store.project_id}-sara-20260101-120000.json"  # set aside: not read
+    aside.write_text("{not json", encoding="utf-8")
+    other = tmp_path / f"{store.project_id}-sara-review.json"  # sara's gold edits: not hers
+    other.write_text("{not json", encoding="utf-8")
+    assert _session(store, tmp_path).restore_rescued() == (1, [])
+    assert store.get_layer("d1", "sara") == layer
+    assert not old.exists() and aside.exists() and other.exists()

@@ -148,6 +148,7 @@ def test_gold_not_saved_when_the_review_ends_comes_back_next_time(store, tmp_pat
     shown = session.gold
     assert session.unsaved_rescued() and rescue.path.exists()
     # The review ends (a crash); the disk is freed; the reviewer opens the review again.
+    rescue.release()  # (a crash takes the lock on its file with its process)
     store.conn.execute("PRAGMA max_page_count = 1073741823")
     again = ReviewSession(store, "rev", rescue=RescueFile(tmp_path, store.project_id, "rev",
                                                           "review"))
