@@ -116,12 +116,17 @@ class RescueFile:
         """This name's rescue files other than this session's (and the one file of a version
         before sessions had their own), oldest first; not the ones set aside."""
         own = re.compile(re.escape(self.name) + r"(~[0-9a-f]{12})?\.json")
+        found = []
         try:
-            found = [p for p in self.folder.glob(f"{glob.escape(self.name)}*.json")
-                     if own.fullmatch(p.name) and p != self.path]
-            return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
+            for path in self.folder.glob(f"{glob.escape(self.name)}*.json"):
+                if own.fullmatch(path.name) and path != self.path:
+                    try:
+                        found.append((path.stat().st_mtime, path.name, path))
+                    except OSError:
+                        pass  # gone meanwhile: its session saved it all
         except OSError:
             return []
+        return [path for *_key, path in sorted(found)]
 
 
 class _SessionFile:
