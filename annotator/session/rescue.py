@@ -13,10 +13,11 @@ file is set aside (renamed) for whoever sorts it out. The file is read as hostil
 layer in it is checked against its document and the schema.
 
 Each session has a file of its own: the same labeler may have two windows on one project (two
-instances of the app, one on each screen), and one window replacing or clearing the other's file would lose that one's edits. A
-session holds an OS lock on a lock file beside its rescue file while the file holds edits; the
-lock goes with the session's process, so a new session restores every file whose lock it can
-take (its session ended, however it ended) and leaves alone those of sessions still open."""
+instances of the app, one on each screen), and one window replacing or clearing the other's
+file would lose that one's edits. A session holds an OS lock on a lock file beside its rescue
+file while the file holds edits; the lock goes with the session's process, so a new session
+restores every file whose lock it can take (its session ended, however it ended) and leaves
+alone those of sessions still open."""
 from __future__ import annotations
 
 import glob
@@ -65,8 +66,7 @@ class RescueFile:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if self._lock is None:  # held before the file exists: no one restores it meanwhile
-                lock = _Lock.take(_lock_path(self.path))
-                self._lock = lock if isinstance(lock, _Lock) else None
+                self._lock = _Lock.take(_lock_path(self.path))
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(data, fh, ensure_ascii=False)
@@ -100,13 +100,16 @@ class RescueFile:
         it. The files of sessions still open are left to them."""
         restored, problems = 0, []
         for path in self._ended_sessions_files():
-            lock = _Lock.take(_lock_path(path)) if path.name != f"{self.name}.json" else None
-            if lock is False:
-                continue  # its session is still open
+            try:
+                lock = _Lock.take(_lock_path(path))
+                if lock is None:
+                    continue  # its session is still open
+            except OSError:
+                lock = None  # no lock file can be made there, so no session holds one
             try:
                 n, more = _SessionFile(self, path).restore(project)
             finally:
-                if isinstance(lock, _Lock):
+                if lock is not None:
                     lock.drop()
             restored += n
             problems += more
@@ -211,13 +214,9 @@ class _Lock:
         self.handle = handle
 
     @classmethod
-    def take(cls, path: Path) -> _Lock | bool:
-        """The lock, or False if someone holds it (True where no lock can be made at all:
-        a folder that cannot be written is not a session that holds one)."""
-        try:
-            handle = open(path, "a+b")  # noqa: SIM115 (held open: the handle is the lock)
-        except OSError:
-            return True
+    def take(cls, path: Path) -> _Lock | None:
+        """The lock, None if someone holds it; OSError if the lock file cannot be opened."""
+        handle = open(path, "a+b")  # noqa: SIM115 (held open: the handle is the lock)
         try:
             if os.name == "nt":
                 import msvcrt
@@ -228,7 +227,7 @@ class _Lock:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             handle.close()
-            return False
+            return None
         return cls(handle)
 
     def drop(self) -> None:
