@@ -2,6 +2,7 @@
 
     python benchmarks/bench_learning.py [--fractions 10,30,50] [--corpus PATH] [--glued]
                                         [--no-zones] [--zones-only] [--no-gazetteer]
+                                        [--retrain-runs N]
 
 NewsFANE Gold (../shared/corpora/newsfane/, CC BY-SA 3.0) is read into documents of about
 2.5 kB (12 sentences each, a line break every 3 sentences); its ~50 fine-grained classes are
@@ -14,9 +15,12 @@ previous model's figures are printed beside it.
 
 --glued writes the corpus as ordinary news is written (و ب ل ف ك glued to the next word, ه ها
 to the previous one), with the spans keeping the proclitic outside: the figures must not
-depend on NewsFANE's clitic-segmented tokens. Also printed: retraining time on 50,000 tokens (in a fresh process, as the background training;
+depend on NewsFANE's clitic-segmented tokens. Also printed: retraining time on 50,000 tokens
+(in a fresh process, as the background training;
 with the text statistics the project kept from its previous training, and with them learned
-again as after an import), and the time to suggest for one 2.5 kB article.
+again as after an import; --retrain-runs N: N of each, with their spread and how many are
+within 15 s, since this VM's speed moves by ±10% from run to run), and the time to suggest for
+one 2.5 kB article.
 
 Zones: pages of four invented sites (tests/assist/site_pages.py: their own navigation, inserts,
 source forms, footers; articles ending in lists, quotes over short lines) and the pages of
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import pickle
+import re
 import resource
 import subprocess
 import sys
@@ -35,6 +40,7 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from statistics import fmean
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -306,6 +312,8 @@ def main() -> None:
     parser.add_argument("--no-gazetteer", action="store_true")
     parser.add_argument("--zones-only", action="store_true")
     parser.add_argument("--no-zones", action="store_true")
+    parser.add_argument("--retrain-runs", type=int, default=1,
+                        help="fresh-process retrainings of each kind (a spread, not one draw)")
     args = parser.parse_args()
     if not args.no_zones:
         zones()
@@ -331,7 +339,16 @@ def main() -> None:
         for kept in (statistics.to_bytes(), None):
             given.write_bytes(pickle.dumps((str(args.corpus), args.glued, args.no_gazetteer,
                                             suggested, kept)))
-            subprocess.run([sys.executable, __file__, "--retrain", str(given)], check=True)
+            seconds = []
+            for _ in range(args.retrain_runs):
+                done = subprocess.run([sys.executable, __file__, "--retrain", str(given)],
+                                      check=True, stdout=subprocess.PIPE, text=True)
+                print(done.stdout, end="", flush=True)
+                seconds += [float(x) for x in re.findall(r"\): ([0-9.]+) s \(", done.stdout)]
+            if len(seconds) > 1:
+                print(f"  {len(seconds)} runs: {min(seconds):.1f}–{max(seconds):.1f} s, mean "
+                      f"{fmean(seconds):.1f} s, {sum(s <= 15 for s in seconds)} of "
+                      f"{len(seconds)} within 15 s", flush=True)
     article = next(d.text for d in docs[len(docs) // 2:] if len(d.text.encode()) >= 2500)
     article = article.encode("utf-8")[:2500].decode("utf-8", "ignore")
     t = time.perf_counter()

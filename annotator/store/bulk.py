@@ -21,7 +21,7 @@ from typing import Iterator, NamedTuple, Sequence
 
 from ..core.errors import ValidationError
 from ..core.model import Entity, Layer, layer_from_json, validate_layer
-from .connection import now
+from .connection import keyset_pages, now
 from .layers import AFRESH, stored_screen
 
 # store.connection.dumps, made once (no reference cycle can hide in a layer's JSON: not
@@ -71,15 +71,11 @@ def read_layer_rows(project, name: str, ids: Sequence[str], conn=None) -> list[L
 def iter_texts(project, batch: int = 2000) -> Iterator[str]:
     """Every document's text, in queue order, read in batches (memory stays flat): what
     counting the project's recurring lines reads, without the rest of each document."""
-    last = 0
-    while True:
-        rows = project.conn.execute("SELECT seq, text FROM documents WHERE seq > ? "
-                                    "ORDER BY seq LIMIT ?", (last, batch)).fetchall()
-        if not rows:
-            return
+    for rows in keyset_pages(lambda last: project.conn.execute(
+            "SELECT seq, text FROM documents WHERE seq > ? ORDER BY seq LIMIT ?",
+            (last, batch)).fetchall(), 0):
         for _seq, text in rows:
             yield text
-        last = rows[-1][0]
 
 
 def stored_layers(project, name: str, seqs: Sequence[int]) -> dict[int, str | None]:

@@ -12,6 +12,7 @@ import json
 import os
 import sqlite3
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import cached_property
@@ -70,6 +71,33 @@ def damaged(path: Path, exc: sqlite3.Error) -> ProjectError:
     """The one line for a project file SQLite cannot read (header intact, pages corrupted)."""
     return ProjectError(f"{path}: the project file is damaged ({exc}); `annotator check` "
                         "tells more, `annotator restore` brings back a backup")
+
+
+def keyset_pages(fetch: Callable[[Any], list], after: Any,
+                 key: Callable[[Any], Any] = lambda row: row[0]) -> Iterator[list]:
+    """The pages of rows `fetch(after)` returns (a query `… WHERE key > after ORDER BY key
+    LIMIT n`), each page starting after the last key of the one before, until one is empty.
+
+    A damaged file can hand rows back out of their key's order (an index whose keys no longer
+    sort): the paging would start over again and again and never end (`annotator export` on
+    a fuzzed project wrote 80 MB in 20 s). So every key must be past the one before it; where
+    one is not (or keys of types that do not compare: a file edited by hand), sqlite3.
+    DatabaseError, which the callers report as a damaged project file."""
+    while True:
+        rows = fetch(after)
+        if not rows:
+            return
+        for row in rows:
+            this = key(row)
+            try:
+                past = this > after
+            except TypeError:
+                past = False
+            if not past:
+                raise sqlite3.DatabaseError("database disk image is malformed (rows out of "
+                                            "the order of their key)")
+            after = this
+        yield rows
 
 
 def now() -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from .connection import keyset_pages
 from .project import Project
 
 # Table -> columns, in an order that satisfies the foreign keys; the key columns come first.
@@ -61,19 +62,19 @@ def _copy_table(src: Project, dst: Project, table: str, columns: tuple[str, ...]
     insert = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
     key = ", ".join(columns[:KEYS[table]])
     copied = 0
-    after: tuple = ()
-    while True:
+
+    def page(after: tuple) -> list:
         # Page by key (each page starts where the last one ended, found in the key's index):
         # an OFFSET would read and skip every row before the page again.
         where = f"WHERE ({key}) > ({', '.join('?' * len(after))}) " if after else ""
-        rows = src.conn.execute(f"SELECT {names} FROM {table} {where}ORDER BY {key} LIMIT ?",
+        return src.conn.execute(f"SELECT {names} FROM {table} {where}ORDER BY {key} LIMIT ?",
                                 (*after, CHUNK)).fetchall()
-        if not rows:
-            return copied
+
+    for rows in keyset_pages(page, (), key=lambda row: tuple(row[:KEYS[table]])):
         if table == "models":
             rows = [(*r[:2], bytes(r[2]), *r[3:]) for r in rows]
         dst.conn.executemany(insert, rows)
         copied += len(rows)
-        after = tuple(rows[-1][:KEYS[table]])
         if progress is not None:
             progress(table, copied)
+    return copied

@@ -13,7 +13,7 @@ from ..core.errors import ValidationError
 from ..core.model import Document, Layer, layer_from_json, validate_layer
 from ..core.records import ImportOutcome, ImportRecord
 from .changes import AFRESH, Change
-from .connection import dumps, now
+from .connection import dumps, keyset_pages, now
 
 BATCH_SIZE = 500
 IMPORT = "import"  # the change-log action of a layer an import brought
@@ -71,16 +71,11 @@ class DocumentsMixin:
             for doc_id in ids:
                 yield self.get_document(doc_id)
             return
-        last = 0
-        while True:
-            rows = self.conn.execute(
+        for rows in keyset_pages(lambda last: self.conn.execute(
                 "SELECT seq, id, text, meta FROM documents WHERE seq > ? ORDER BY seq LIMIT ?",
-                (last, BATCH_SIZE)).fetchall()
-            if not rows:
-                return
-            for seq, doc_id, text, meta in rows:
+                (last, BATCH_SIZE)).fetchall(), 0):
+            for _seq, doc_id, text, meta in rows:
                 yield Document(doc_id, text, json.loads(meta))
-            last = rows[-1][0]
 
     def import_documents(self, records: Iterable[ImportRecord], who: str = "import",
                          force: bool = False) -> Iterator[ImportOutcome]:

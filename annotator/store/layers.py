@@ -13,7 +13,7 @@ from ..core.agreement.units import StoredLayers
 from ..core.errors import DamagedLayerError, ValidationError
 from ..core.model import Document, Layer, layer_from_json, read_stored_layer, validate_layer
 from .changes import AFRESH
-from .connection import dumps, now
+from .connection import dumps, keyset_pages, now
 from .documents import BATCH_SIZE
 
 
@@ -67,23 +67,22 @@ class LayersMixin:
 
     def iter_layers(self, name: str | None = None) -> Iterator[tuple[Document, str, Layer]]:
         """(document, layer name, layer) in queue order, for one layer name or all; streamed."""
-        last = (0, "")
         where = "" if name is None else "AND l.name = ?"
-        while True:
+
+        def page(last: tuple[int, str]) -> list:
             args: list[Any] = [last[0], last[0], last[1]]
             if name is not None:
                 args.append(name)
-            rows = self.conn.execute(
+            return self.conn.execute(
                 "SELECT d.seq, l.name, d.id, d.text, d.meta, l.data FROM layers l "
                 "JOIN documents d ON d.seq = l.doc "
                 f"WHERE (l.doc > ? OR (l.doc = ? AND l.name > ?)) {where} "
                 "ORDER BY l.doc, l.name LIMIT ?", (*args, BATCH_SIZE)).fetchall()
-            if not rows:
-                return
-            for seq, lname, doc_id, text, meta, data in rows:
+
+        for rows in keyset_pages(page, (0, ""), key=lambda row: (row[0], row[1])):
+            for _seq, lname, doc_id, text, meta, data in rows:
                 yield (Document(doc_id, text, json.loads(meta)), lname,
                        layer_from_json(json.loads(data), text))
-            last = (rows[-1][0], rows[-1][1])
 
     def iter_annotated(self, layer: str = "all", status: str | None = None,
                        annotator: str | None = None, damaged: list[dict] | None = None,
@@ -97,14 +96,9 @@ class LayersMixin:
         to `damaged` ({"document", "layer", "problem"}), or, without that list, stops the
         iteration with a ValidationError naming it. Exported, it would be nonsense.
         """
-        last = 0
-        while True:
-            docs = self.conn.execute(
+        for docs in keyset_pages(lambda last: self.conn.execute(
                 "SELECT seq, id, text, meta FROM documents WHERE seq > ? ORDER BY seq LIMIT ?",
-                (last, BATCH_SIZE)).fetchall()
-            if not docs:
-                return
-            last = docs[-1][0]
+                (last, BATCH_SIZE)).fetchall(), 0):
             seqs = [d[0] for d in docs]
             marks = ",".join("?" * len(seqs))
             by_doc: dict[int, list[tuple[str, str]]] = {}

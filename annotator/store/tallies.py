@@ -28,6 +28,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from ..core.agreement import DEFAULT_TOLERANCE, Agreement, Marks, StoredLayers, labelers_of
 from ..core.errors import NotSavedError, ValidationError
 from ..core.schema import Schema
+from .connection import keyset_pages
 from .project import BUSY_TIMEOUT_S, Project, dumps
 
 # Bump when a definition in core.agreement changes: rows of older versions are then ignored.
@@ -114,14 +115,10 @@ def _seq_chunks(conn: sqlite3.Connection, seqs: Iterable[int] | None) -> Iterato
         for i in range(0, len(ordered), _BATCH // 2):
             yield ordered[i:i + _BATCH // 2]
         return
-    last = 0
-    while True:
-        chunk = [r[0] for r in conn.execute(
-            "SELECT seq FROM documents WHERE seq > ? ORDER BY seq LIMIT ?", (last, _BATCH // 2))]
-        if not chunk:
-            return
-        yield chunk
-        last = chunk[-1]
+    for rows in keyset_pages(lambda last: conn.execute(
+            "SELECT seq FROM documents WHERE seq > ? ORDER BY seq LIMIT ?",
+            (last, _BATCH // 2)).fetchall(), 0):
+        yield [r[0] for r in rows]
 
 
 def project_agreement(project: Project, labelers: Sequence[str] | None = None,

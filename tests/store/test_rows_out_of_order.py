@@ -1,0 +1,88 @@
+"""A project file whose documents table hands rows back out of their key's order (a b-tree
+cell's rowid changed on disk: what the standing fuzz test found with FUZZ_SEED=4242). Every
+paged read (export, assist's line counts, agree, copying) used to start over on each page and
+never end: `annotator export` wrote 80 MB in 20 s. Now: one line, exit 2."""
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotator.core.model import Document
+from annotator.store import ImportRecord, Project
+from annotator.store.bulk import iter_texts
+from annotator.store.connection import keyset_pages
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _varint(data: bytes, at: int) -> tuple[int, int]:
+    """SQLite's varint at `at`: (value, where it ends)."""
+    value = 0
+    for k in range(9):
+        byte = data[at + k]
+        if k == 8:
+            return (value << 8) | byte, at + 9
+        value = (value << 7) | (byte & 0x7F)
+        if byte < 0x80:
+            return value, at + k + 1
+    raise AssertionError("unreachable")
+
+
+def damaged_project(tmp_path) -> Path:
+    """Two documents, then the first one's rowid on disk changed from 1 to 41 (one byte)."""
+    path = tmp_path / "p.db"
+    with Project.create(path) as project:
+        list(project.import_documents([ImportRecord(Document("j1", "نص أول 😀\r\nسطر")),
+                                       ImportRecord(Document("j2", "نص ثان"))]))
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode = DELETE")  # everything in the main file
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'documents'").fetchone()[0]
+    conn.close()
+    data = bytearray(path.read_bytes())
+    page = (root - 1) * page_size
+    assert data[page] == 0x0D, "the documents table fits in one leaf page"
+    first_cell = page + int.from_bytes(data[page + 8:page + 10], "big")
+    _size, at = _varint(data, first_cell)
+    rowid, end = _varint(data, at)
+    assert rowid == 1 and end == at + 1
+    data[at] = 41
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_keyset_pages_refuses_rows_that_do_not_move_on():
+    rows = [(41, "j1"), (2, "j2")]  # what the damaged table answers to seq > 0, and to seq > 2
+    pages = keyset_pages(lambda after: [r for r in rows if r[0] != after][:2], 0)
+    with pytest.raises(sqlite3.DatabaseError, match="malformed"):
+        list(pages)
+    whole = [(1, "a"), (2, "b"), (3, "c")]
+    assert list(keyset_pages(lambda after: [r for r in whole if r[0] > after][:2], 0)) == \
+        [[(1, "a"), (2, "b")], [(3, "c")]]
+    # Keys of types that do not compare (a layer name written as a number by hand).
+    with pytest.raises(sqlite3.DatabaseError):
+        list(keyset_pages(lambda after: [(1, "x")] if after == (0, "") else [(1, 5)],
+                          (0, ""), key=lambda r: r))
+
+
+def test_reading_a_table_out_of_order_ends_with_damaged(tmp_path):
+    path = damaged_project(tmp_path)
+    with Project.open(path) as project:
+        for read in (lambda: list(project.iter_documents()), lambda: list(iter_texts(project)),
+                     lambda: list(project.iter_annotated())):
+            with pytest.raises(sqlite3.DatabaseError, match="out of the order"):
+                read()
+
+
+@pytest.mark.parametrize("args", [["export"], ["export", "--format", "conll"]])
+def test_export_of_a_table_out_of_order_is_one_line_not_endless(tmp_path, args):
+    path = damaged_project(tmp_path)
+    # A process of its own with a time limit: the old code never returned.
+    done = subprocess.run([sys.executable, "-m", "annotator", args[0], str(path), *args[1:]],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(path) in lines[0] and "damaged" in lines[0]
+    assert "Traceback" not in done.stderr and len(done.stdout) < 10_000
