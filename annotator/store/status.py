@@ -148,8 +148,12 @@ class StatusMixin:
 
     # -- figures ---------------------------------------------------------------------------
     def _damaged_row(self, seq: int, name: str, data: Any) -> dict[str, str]:
-        doc_id, text = self.conn.execute("SELECT id, text FROM documents WHERE seq = ?",
-                                         (seq,)).fetchone()
+        row = self.conn.execute("SELECT id, text FROM documents WHERE seq = ?",
+                                (seq,)).fetchone()
+        if row is None:  # a damaged file: the layer's document is not where it points
+            return {"document": f"#{seq}", "layer": name,
+                    "problem": "its document is missing from the file"}
+        doc_id, text = row
         return {"document": doc_id, "layer": name,
                 "problem": layer_problem(data, text, self.schema) or "not readable"}
 

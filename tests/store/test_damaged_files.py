@@ -1,7 +1,12 @@
-"""A project file whose documents table hands rows back out of their key's order (a b-tree
-cell's rowid changed on disk: what the standing fuzz test found with FUZZ_SEED=4242). Every
-paged read (export, assist's line counts, agree, copying) used to start over on each page and
-never end: `annotator export` wrote 80 MB in 20 s. Now: one line, exit 2."""
+"""Damaged project files that the standing fuzz test (tests/formats/test_fuzz.py), run longer
+with other seeds, found the commands did not survive. Real files, damaged on disk.
+
+- A documents table that hands rows back out of their key's order (a b-tree cell's rowid
+  changed: FUZZ_SEED=4242). Every paged read (export, assist's line counts, agree, copying)
+  started over on each page and never ended: `annotator export` wrote 80 MB in 20 s. Now:
+  one line, exit 2.
+- A damaged layer whose document is missing (FUZZ_SEED=77): `annotator stats` failed with an
+  internal error. Now: the layer is named, exit 1."""
 import sqlite3
 import subprocess
 import sys
@@ -86,3 +91,25 @@ def test_export_of_a_table_out_of_order_is_one_line_not_endless(tmp_path, args):
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and str(path) in lines[0] and "damaged" in lines[0]
     assert "Traceback" not in done.stderr and len(done.stdout) < 10_000
+
+
+def test_stats_names_a_damaged_layer_whose_document_is_missing(tmp_path):
+    """The standing fuzz test again (FUZZ_SEED=77): a damaged layer whose document the file
+    no longer has made `annotator stats` fail with an internal error (exit 3)."""
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+
+    path = tmp_path / "p.db"
+    with Project.create(path) as project:
+        list(project.import_documents([ImportRecord(Document("j1", "نص أول"))]))
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO layers (doc, name, data, updated) VALUES (99, 'gold', '{not json', "
+                 "'2026-01-01')")  # (foreign keys are off in a plain connection)
+    conn.commit()
+    conn.close()
+    result = CliRunner().invoke(main, ["stats", str(path)])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip().splitlines() == [
+        f"annotator: {path}: document '#99', layer 'gold': its document is missing from the "
+        "file; left out of the figures"]
