@@ -110,6 +110,6 @@ def test_stats_names_a_damaged_layer_whose_document_is_missing(tmp_path):
     conn.close()
     result = CliRunner().invoke(main, ["stats", str(path)])
     assert result.exit_code == 1, result.output
-    assert result.stderr.strip().splitlines() == [
-        f"annotator: {path}: document '#99', layer 'gold': its document is missing from the "
-        "file; left out of the figures"]
+    said = (f"annotator: {path}: document '#99', layer 'gold': its document is missing from "
+            "the file; left out of the figures")
+    assert result.stderr.strip().splitlines() == [said]
