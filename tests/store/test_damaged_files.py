@@ -6,7 +6,9 @@ with other seeds, found the commands did not survive. Real files, damaged on dis
   started over on each page and never ended: `annotator export` wrote 80 MB in 20 s. Now:
   one line, exit 2.
 - A damaged layer whose document is missing (FUZZ_SEED=77): `annotator stats` failed with an
-  internal error. Now: the layer is named, exit 1."""
+  internal error. Now: the layer is named, exit 1.
+- Status rows read back as NULLs (FUZZ_SEED=31337): `annotator stats` failed with an internal
+  error. Now: the file is named as damaged, exit 2."""
 import sqlite3
 import subprocess
 import sys
@@ -56,6 +58,29 @@ def damaged_project(tmp_path) -> Path:
     data[at] = 41
     path.write_bytes(bytes(data))
     return path
+
+
+def _nulls_in_first_row(path: Path, table: str, columns: int) -> None:
+    """The first row of a WITHOUT ROWID table (one leaf page) read back with its first
+    `columns` columns NULL: their serial types set to 0 in the record header, on disk."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?",
+                        (table,)).fetchone()[0]
+    conn.close()
+    data = bytearray(path.read_bytes())
+    page = (root - 1) * page_size
+    assert data[page] == 0x0A, "the table fits in one leaf page"
+    cell = page + int.from_bytes(data[page + 8:page + 10], "big")
+    _size, header = _varint(data, cell)
+    _header_size, at = _varint(data, header)
+    for _ in range(columns):
+        _type, end = _varint(data, at)
+        assert end == at + 1
+        data[at] = 0
+        at = end
+    path.write_bytes(bytes(data))
 
 
 def test_keyset_pages_refuses_rows_that_do_not_move_on():
@@ -113,3 +138,19 @@ def test_stats_names_a_damaged_layer_whose_document_is_missing(tmp_path):
     said = (f"annotator: {path}: document '#99', layer 'gold': its document is missing from "
             "the file; left out of the figures")
     assert result.stderr.strip().splitlines() == [said]
+
+
+def test_stats_on_status_rows_read_back_as_nulls_names_the_file_damaged(tmp_path):
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+
+    path = tmp_path / "p.db"
+    with Project.create(path) as project:
+        list(project.import_documents([ImportRecord(Document("j1", "نص أول"))]))
+        project.set_status("j1", "sara", "done")
+    _nulls_in_first_row(path, "status", 3)
+    result = CliRunner().invoke(main, ["stats", str(path)])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(path) in lines[0] and "damaged" in lines[0]
