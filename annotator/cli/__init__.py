@@ -97,6 +97,24 @@ def server_errors() -> tuple:
     return (psycopg.Error,) if psycopg is not None else ()
 
 
+def _damage_found(path: Path) -> str | None:
+    """SQLite's first complaint about the project file at `path` (its quick check, read-only),
+    None if it has none or `path` is not an SQLite file (a PostgreSQL project's address)."""
+    try:
+        if not path.is_file():
+            return None
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except (OSError, ValueError, sqlite3.Error):
+        return None
+    try:
+        first = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+        return None if first == "ok" else first
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    finally:
+        conn.close()
+
+
 class Commands(click.Group):
     """Every command's last line of defence: an error we expect is one line and exit 2; an
     SQLite error met after opening names the project file as damaged (or not saved); anything
@@ -137,6 +155,13 @@ class Commands(click.Group):
         except Exception as exc:
             if os.environ.get("ANNOTATOR_DEBUG"):
                 raise
+            found = _damage_found(Path(_opened[-1])) if _opened else None
+            if found is not None:
+                # A value only damaged pages give (a NULL where the schema allows none) broke
+                # code that trusts the schema: the file's fault, said as the file's.
+                from ..store.project import damaged
+
+                fail(str(damaged(Path(_opened[-1]), sqlite3.DatabaseError(found))))
             click.echo(f"annotator: internal error ({type(exc).__name__}: {exc}); "
                        "nothing more was written. Please report it.", err=True)
             raise SystemExit(EXIT_INTERNAL)

@@ -7,13 +7,12 @@ figures `annotator stats` prints.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from typing import Any, Iterable
 
 from ..core.errors import ValidationError
 from ..core.model import layer_problem
-from .connection import damaged, dumps, now
+from .connection import dumps, now
 
 STATUSES = ("todo", "in_progress", "done", "skipped", "reviewed")
 # Setting (+ annotator): the documents someone was given in batches (pack) and brought back
@@ -190,11 +189,7 @@ class StatusMixin:
                     stances[value] = stances.get(value, 0) + 1
             out["layers"][name] = {"documents": docs, "zone_chars": zones,
                                    "entities": entities, "stances": stances}
-        annotators = {r[0] for r in self.conn.execute("SELECT DISTINCT annotator FROM status")}
-        if not all(type(a) is str for a in annotators):
-            # NOT NULL text in the schema: anything else comes from damaged pages.
-            raise damaged(self.path, sqlite3.DatabaseError("a status row names no labeler"))
-        for annotator in sorted(annotators):
+        for annotator in sorted({r[0] for r in self.conn.execute("SELECT annotator FROM status")}):
             out["status"][annotator] = self.status_counts(annotator)
             out["time_spent_s"][annotator] = round(self.seconds_spent(annotator), 1)
         return out
