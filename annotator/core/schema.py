@@ -107,6 +107,8 @@ class Schema:
 
     @classmethod
     def parse(cls, text: str) -> "Schema":
+        if not isinstance(text, str):  # (a project file's stored schema, damaged: a number)
+            raise SchemaError(f"not text but {type(text).__name__}")
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:

@@ -202,3 +202,21 @@ def test_the_same_error_on_a_sound_file_is_still_a_bug(tmp_path):
     done = _command(path, "stats", env={**os.environ, "PYTHONPATH": f"{plugin}{os.pathsep}{ROOT}"})
     assert done.returncode == 3, done.stderr
     assert "internal error (TypeError" in done.stderr and "damaged" not in done.stderr
+
+
+def test_a_stored_schema_that_is_not_text_is_one_line(tmp_path):
+    """FUZZ_SEED=1001: damaged pages gave the stored schema back as a number; every command
+    failed with an internal error while opening the file (the fallback of the CLI does not
+    cover what happens before the file is open)."""
+    path = tmp_path / "p.db"
+    Project.create(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE project SET value = x'07ff' WHERE key = 'schema'")  # not text
+    conn.commit()
+    conn.close()
+    said = (f"annotator: {path}: the label schema stored in the project is damaged "
+            "(not text but bytes)")
+    for args in (["stats"], ["export"], ["check"]):
+        done = _command(path, *args)
+        assert done.returncode == 2 and "internal error" not in done.stderr, done.stderr
+        assert done.stderr.strip().splitlines() == [said]
