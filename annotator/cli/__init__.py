@@ -98,19 +98,19 @@ def server_errors() -> tuple:
 
 
 def _damage_found(path: Path) -> str | None:
-    """SQLite's first complaint about the project file at `path` (its quick check, read-only),
-    None if it has none or `path` is not an SQLite file (a PostgreSQL project's address)."""
+    """SQLite's first complaint about the project file at `path` (its integrity check,
+    read-only), None if it has none or `path` is not an SQLite file (a PostgreSQL project's
+    address)."""
     try:
         if not path.is_file():
             return None
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except (OSError, ValueError, sqlite3.Error):
         return None
+    from ..store.connection import pages_problem
+
     try:
-        first = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
-        return None if first == "ok" else first
-    except sqlite3.DatabaseError as exc:
-        return str(exc)
+        return pages_problem(conn)
     finally:
         conn.close()
 

@@ -28,6 +28,7 @@ from ..core.errors import ProjectError, ValidationError
 from ..core.model import GOLD, SUGGESTIONS, layer_problem
 from ..core.schema import Schema
 from . import review_decisions
+from .connection import pages_problem
 from .project import STATUSES, Project, now
 
 BATCH_LABELER = "batch.labeler"
@@ -212,6 +213,12 @@ def merge(project: Project, path: str | Path, layers: Sequence[str] | None = Non
         raise ProjectError(f"{path}: is the project itself")
     batch = Project.open(path)
     try:
+        problem = pages_problem(batch.conn)
+        if problem is not None:
+            # Damaged pages give back rows that contradict each other (a layer of a document
+            # the file does not have): nothing is read from such a file.
+            raise ProjectError(f"{path}: the labeler's file is damaged ({problem}); nothing "
+                               "merged")
         if batch.project_id != project.project_id:
             raise ProjectError(f"{path}: belongs to another project (project id "
                                f"{batch.project_id}, this one is {project.project_id})")

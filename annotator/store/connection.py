@@ -73,6 +73,19 @@ def damaged(path: Path, exc: sqlite3.Error) -> ProjectError:
                         "tells more, `annotator restore` brings back a backup")
 
 
+def pages_problem(conn: sqlite3.Connection) -> str | None:
+    """SQLite's first complaint about the file (PRAGMA integrity_check: every page and record,
+    and every index against its table; ~0.4 s for a 450 MB file in the page cache), in one
+    line; None if it has none."""
+    try:
+        first = conn.execute("PRAGMA integrity_check(1)").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    if first == "ok":
+        return None
+    return "; ".join(line for line in first.splitlines() if not line.startswith("***"))
+
+
 def keyset_pages(fetch: Callable[[Any], list], after: Any,
                  key: Callable[[Any], Any] = lambda row: row[0]) -> Iterator[list]:
     """The pages of rows `fetch(after)` returns (a query `… WHERE key > after ORDER BY key

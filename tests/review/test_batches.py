@@ -351,3 +351,20 @@ def test_a_tampered_change_log_row_is_refused(seeded, batch_a):
     result = merge(seeded, batch_a)
     assert len(result.problems) == 1 and "change-log row" in result.problems[0]
     assert not seeded.has_layer(doc, "a") and not seeded.history(doc, "a")
+
+
+def test_a_labeler_s_file_with_damaged_pages_is_refused_whole(seeded, batch_a):
+    """Damaged pages give back rows that contradict each other (a layer of a document the
+    file does not have, a status row out of its key's order): the ad-hoc fuzzing of merge
+    with damaged files met KeyError and TypeError (exit 3). SQLite's integrity check of the
+    file comes first now: one line, nothing merged."""
+    from tests.store.test_damaged_files import _nulls_in_first_row
+
+    _nulls_in_first_row(batch_a, "status", 2)  # the status row's document and labeler
+    before = len(seeded.history())
+    with pytest.raises(ProjectError, match=r"the labeler's file is damaged \(.*\); nothing "
+                                           "merged") as caught:
+        merge(seeded, batch_a)
+    assert "\n" not in str(caught.value) and str(batch_a) in str(caught.value)
+    assert len(seeded.history()) == before and not seeded.has_layer(
+        seeded.document_ids()[0], "a")

@@ -10,7 +10,7 @@ with other seeds, found the commands did not survive. Real files, damaged on dis
 - Status rows read back as NULLs (FUZZ_SEED=31337), and any other NULL that damaged pages give
   where the schema allows none (a document's text, its meta): code that trusts the schema
   failed, and the command said "internal error" (exit 3). Now an unexpected error in a
-  command on a file SQLite's quick check finds damaged is said as the file's: one line, exit
+  command on a file SQLite's integrity check finds damaged is said as the file's: one line, exit
   2. On a sound file it is still a bug, exit 3."""
 import os
 import sqlite3
