@@ -1,5 +1,5 @@
-"""A standing fuzz test: seeded random mutations of a valid file of every import format, and
-of a project file, each bounded in time (FUZZ_SECONDS, a couple of seconds). Whatever the
+"""A standing fuzz test: seeded random mutations of a valid file of every import format, of
+a project file and of a labeler's file coming back for merge, each bounded in time (FUZZ_SECONDS, a couple of seconds). Whatever the
 bytes, the outcome is imported records or one-line rejections, never an exception and never
 "internal error"; the project stays sound (`annotator check`); a damaged project file gives
 exit 1 or 2 with one line, never a traceback or exit 3. Seeds are fixed, so a failure repeats;
@@ -8,7 +8,6 @@ import json
 import os
 import random
 import time
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -127,5 +126,46 @@ def test_fuzzed_project_files_give_one_line_never_a_traceback(tmp_path):
                 assert errors and "Traceback" not in result.output
                 assert str(path) in errors[-1] or args == ["check"], (args, errors)
         for extra in tmp_path.glob(f"m{runs}.db*"):
+            extra.unlink()
+    assert runs > 5
+
+
+def test_fuzzed_labeler_files_are_merged_or_refused_in_one_line(tmp_path):
+    """A labeler's file coming back for merge, bytes damaged past its header: the merge takes
+    it or refuses it (the file whole, or some of its documents) in one line each, never a
+    traceback or exit 3, and the project stays sound."""
+    from annotator.core.model import Entity, add_entity
+
+    project = tmp_path / "p.db"
+    runner = CliRunner()
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(samples()["jsonl"][1])
+    assert runner.invoke(main, ["init", str(project)]).exit_code == 0
+    assert runner.invoke(main, ["import", str(project), str(src)]).exit_code == 0
+    assert runner.invoke(main, ["pack", str(project), "--to", str(tmp_path / "out"),
+                                "--labelers", "sara"]).exit_code == 0
+    (batch,) = (tmp_path / "out").glob("*.db")
+    with Project.open(batch) as labeled:
+        for doc in labeled.document_ids():
+            labeled.edit(doc, "sara", "sara", "label", lambda l: add_entity(l, Entity(0, 3, "PER")))
+            labeled.set_status(doc, "sara", "done")
+    data, base = batch.read_bytes(), project.read_bytes()
+    rng = random.Random(f"{SEED}:merge")
+    deadline = time.monotonic() + SECONDS
+    runs = 0
+    while time.monotonic() < deadline:
+        runs += 1
+        project.write_bytes(base)
+        damaged = bytearray(data)
+        for _ in range(rng.randint(1, 30)):
+            damaged[rng.randrange(100, len(damaged))] = rng.randrange(256)
+        path = tmp_path / f"sara-{runs}.db"
+        path.write_bytes(bytes(damaged))
+        result = runner.invoke(main, ["merge", str(project), str(path)])
+        assert result.exit_code in (0, 1, 2), (result.output, result.exception)
+        assert "Traceback" not in result.output and "internal error" not in result.output
+        with Project.open(project) as merged:
+            assert check(merged) == [], result.output
+        for extra in tmp_path.glob(f"sara-{runs}.db*"):
             extra.unlink()
     assert runs > 5
