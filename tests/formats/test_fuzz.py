@@ -1,8 +1,9 @@
 """A standing fuzz test: seeded random mutations of a valid file of every import format, of
-a project file and of a labeler's file coming back for merge, each bounded in time (FUZZ_SECONDS, a couple of seconds). Whatever the
-bytes, the outcome is imported records or one-line rejections, never an exception and never
-"internal error"; the project stays sound (`annotator check`); a damaged project file gives
-exit 1 or 2 with one line, never a traceback or exit 3. Seeds are fixed, so a failure repeats;
+a project file and of a labeler's file coming back for merge, each bounded in time
+(FUZZ_SECONDS, a couple of seconds). Whatever the bytes, the outcome is imported records or
+one-line rejections, never an exception and never "internal error"; the project stays sound
+(`annotator check`); a damaged project file gives exit 1 or 2 with one line, never a
+traceback or exit 3. Seeds are fixed, so a failure repeats;
 FUZZ_SEED varies them."""
 import json
 import os
