@@ -98,9 +98,9 @@ def keyset_pages(fetch: Callable[[Any], list], after: Any,
 
     A damaged file can hand rows back out of their key's order (an index whose keys no longer
     sort): the paging would start over again and again and never end (`annotator export` on
-    a fuzzed project wrote 80 MB in 20 s). So every key must be past the one before it; where
-    one is not (or keys of types that do not compare: a file edited by hand), sqlite3.
-    DatabaseError, which the callers report as a damaged project file."""
+    a fuzzed project wrote 80 MB in 20 s). So every key must be past the one before it. Where
+    one is not (or keys of types that do not compare: a file edited by hand), this raises
+    sqlite3.DatabaseError, which the callers report as a damaged project file."""
     while True:
         rows = fetch(after)
         if not rows:
