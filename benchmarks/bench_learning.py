@@ -159,10 +159,23 @@ def prf(tp: int, pred: int, ref: int) -> tuple[float, float, float]:
 _TRAINER_PEAK_KB = [0]  # the largest CRF trainer process so far (see watch_trainers)
 
 
+def own_peak_kb() -> int:
+    """This process's peak resident memory. Linux's rusage carries a parent's peak over fork
+    and exec (a retraining started by the learning curve reported the curve's 262 MB as its
+    own), so its memory's high-water mark is read from /proc where there is one."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def peak_mb() -> float:
     """Peak memory of this process plus that of the largest CRF trainer process it started
     (from 20,000 tokens on; both live at once)."""
-    return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + _TRAINER_PEAK_KB[0]) / 1024
+    return (own_peak_kb() + _TRAINER_PEAK_KB[0]) / 1024
 
 
 def watch_trainers() -> None:
@@ -298,7 +311,7 @@ def retrain(given: Path) -> None:
     how = "text statistics kept" if kept is not None else "text statistics learned again"
     print(f"retrain on {tokens:,} tokens (a fresh process, {how}): "
           f"{time.perf_counter() - t:.1f} s (CPU here {time.process_time() - cpu:.1f} s; peak "
-          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB here + "
+          f"{own_peak_kb() / 1024:.0f} MB here + "
           f"{_TRAINER_PEAK_KB[0] / 1024:.0f} MB trainer)", flush=True)
 
 
