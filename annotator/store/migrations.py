@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..core.errors import ProjectError
-from .connection import connect
+from .connection import connect, damaged
 
 # Bump when the tables change, and add the step to MIGRATIONS.
 FORMAT_VERSION = 2
@@ -107,9 +107,18 @@ def upgrade(path: Path, conn: sqlite3.Connection, read_only: bool) -> sqlite3.Co
         raise ProjectError(
             f"{path}: written by a newer annotator (project format {version}; this one "
             f"reads up to {FORMAT_VERSION}). Update annotator to open it.")
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name, sql FROM sqlite_master")}
+    except sqlite3.OperationalError:  # (a definition that is not UTF-8 text)
+        raise damaged(path, sqlite3.DatabaseError("its table definitions are damaged")) \
+            from None
     if "project" not in tables or version < 1:
         raise ProjectError(f"{path}: not an annotator project")
+    seq = [r for r in conn.execute("PRAGMA table_info(documents)") if r[1] == "seq"]
+    if not seq or seq[0][5] != 1 or str(seq[0][2]).upper() != "INTEGER":
+        # SQLite's integrity check reads the records by the definitions, whatever they say: a
+        # damaged byte in this one makes seq a plain column, NULL in every row.
+        raise damaged(path, sqlite3.DatabaseError("documents.seq is no longer the table's key"))
     if version < FORMAT_VERSION:
         if read_only:
             raise ProjectError(f"{path}: an older project format ({version}) that must "

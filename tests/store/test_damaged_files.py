@@ -220,3 +220,28 @@ def test_a_stored_schema_that_is_not_text_is_one_line(tmp_path):
         done = _command(path, *args)
         assert done.returncode == 2 and "internal error" not in done.stderr, done.stderr
         assert done.stderr.strip().splitlines() == [said]
+
+
+def test_a_damaged_table_definition_is_one_line_not_nulls_everywhere(tmp_path):
+    """An ad-hoc fuzz of more commands (agree, review-queue) met a damaged byte in the
+    documents table's definition ('INTEGER \\xb1RIMARY KEY'): SQLite's integrity check reads
+    the records by the definition, whatever it says, so it passed, and seq, no longer the
+    table's key, was NULL in every row (TypeError, exit 3). Opening now refuses it."""
+    path = tmp_path / "p.db"
+    with Project.create(path) as project:
+        list(project.import_documents([ImportRecord(Document("j1", "نص أول")),
+                                       ImportRecord(Document("j2", "نص ثان"))]))
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute("UPDATE sqlite_master SET sql = replace(sql, 'seq INTEGER PRIMARY KEY', "
+                 "'seq INTEGER ARIMARY KEY') WHERE name = 'documents'")
+    conn.commit()
+    conn.close()
+    assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    said = (f"annotator: {path}: the project file is damaged (documents.seq is no longer the "
+            "table's key); `annotator check` tells more, `annotator restore` brings back a "
+            "backup")
+    for args in (["agree"], ["review-queue"], ["export"]):
+        done = _command(path, *args)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.strip().splitlines() == [said]
