@@ -108,8 +108,9 @@ def upgrade(path: Path, conn: sqlite3.Connection, read_only: bool) -> sqlite3.Co
             f"{path}: written by a newer annotator (project format {version}; this one "
             f"reads up to {FORMAT_VERSION}). Update annotator to open it.")
     try:
+        # `sql` read too: a definition that is not UTF-8 text fails here, not in a command.
         tables = {r[0] for r in conn.execute("SELECT name, sql FROM sqlite_master")}
-    except sqlite3.OperationalError:  # (a definition that is not UTF-8 text)
+    except sqlite3.OperationalError:
         raise damaged(path, sqlite3.DatabaseError("its table definitions are damaged")) \
             from None
     if "project" not in tables or version < 1:
